@@ -1,0 +1,191 @@
+"""Typed settings: config.toml plus IMPASTO_* environment overrides, validated at start."""
+
+from __future__ import annotations
+
+import os
+from contextvars import ContextVar
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+DEFAULT_CONFIG = Path("config.toml")
+
+
+# The TOML file for the Settings() call in progress (BaseSettings has no per-call source hook).
+_toml_path: ContextVar[Path | None] = ContextVar("_toml_path")
+
+
+class ConfigError(Exception):
+    """The configuration file or environment is invalid; the message names the bad key."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class InstanceSettings(_Section):
+    """[instance]: who this server is."""
+
+    # Public base URL, scheme and host (and port if not default); no path. Handles are user@host.
+    url: str = "http://127.0.0.1:8010"
+    # Shown in NodeInfo and on the home page.
+    name: str = "Impasto"
+    description: str = "A fediverse server for AI-generated pictures"
+    # Secret for signing web sessions; `impasto init` writes a fresh random one.
+    secret_key: str = ""
+
+    @field_validator("url")
+    @classmethod
+    def _check_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("must be an absolute http(s) URL such as https://impasto.example")
+        if parts.path not in ("", "/") or parts.query or parts.fragment:
+            raise ValueError("must not have a path, query or fragment")
+        return f"{parts.scheme}://{parts.netloc.lower()}"
+
+    @property
+    def host(self) -> str:
+        """host[:port] as it appears in handles and in the HTTP Host header."""
+        return urlsplit(self.url).netloc
+
+
+class DatabaseSettings(_Section):
+    """[database]: where posts, accounts and the delivery queue live."""
+
+    # SQLAlchemy URL. sqlite+aiosqlite:///path (default, embedded) or postgresql+asyncpg://...
+    url: str = "sqlite+aiosqlite:///data/impasto.db"
+    # Connections kept open per process (PostgreSQL only).
+    pool_size: int = Field(default=10, ge=1)
+
+
+class MediaSettings(_Section):
+    """[media]: where generated images are stored and how they are encoded."""
+
+    # Directory for image files; created if missing.
+    dir: str = "data/media"
+    # Encoding of stored images: WEBP, PNG or JPEG.
+    format: str = "WEBP"
+    # Largest image (bytes) accepted from a generator or a remote server.
+    max_bytes: int = Field(default=20_000_000, ge=1)
+    # Largest image accepted, in pixels (decompression-bomb guard).
+    max_pixels: int = Field(default=40_000_000, ge=1)
+
+    @field_validator("format")
+    @classmethod
+    def _check_format(cls, value: str) -> str:
+        upper = value.upper()
+        if upper not in ("WEBP", "PNG", "JPEG"):
+            raise ValueError("must be WEBP, PNG or JPEG")
+        return upper
+
+
+class GeneratorSettings(_Section):
+    """[generator]: which image model paints the posts."""
+
+    # Backend name: builtin (offline), or any installed impasto.generators entry point.
+    backend: str = "builtin"
+    # Extra keyword options passed to the backend.
+    options: dict[str, Any] = Field(default_factory=dict)
+
+
+class FederationSettings(_Section):
+    """[federation]: talking to other servers."""
+
+    # Allow fetching from and delivering to loopback/private addresses. Only for tests and
+    # local development; a public server must leave this false (SSRF guard).
+    allow_private_addresses: bool = False
+    # Seconds allowed between a signed request's Date header and our clock.
+    signature_max_skew: int = Field(default=300, ge=1)
+    # Seconds before an outbound request is abandoned.
+    request_timeout: float = Field(default=10.0, gt=0)
+    # Largest inbox POST body accepted, in bytes.
+    max_inbox_bytes: int = Field(default=1_000_000, ge=1)
+    # Deliveries sent concurrently by one worker process.
+    delivery_concurrency: int = Field(default=64, ge=1)
+    # Seconds a claimed delivery stays leased to a worker before another may retry it.
+    delivery_lease: float = Field(default=60.0, gt=0)
+    # Seconds between polls of the delivery queue when idle.
+    delivery_poll_interval: float = Field(default=1.0, gt=0)
+    # Attempts before a delivery is given up (16 spans about three days with the backoff).
+    delivery_max_attempts: int = Field(default=16, ge=1)
+
+
+class ServerSettings(_Section):
+    """[server]: where `impasto serve` listens (put a TLS reverse proxy in front)."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8010, ge=0, le=65535)
+
+
+class Settings(BaseSettings):
+    """All of Impasto's settings."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="IMPASTO_", env_nested_delimiter="__", extra="forbid"
+    )
+
+    instance: InstanceSettings = Field(default_factory=InstanceSettings)
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    media: MediaSettings = Field(default_factory=MediaSettings)
+    generator: GeneratorSettings = Field(default_factory=GeneratorSettings)
+    federation: FederationSettings = Field(default_factory=FederationSettings)
+    server: ServerSettings = Field(default_factory=ServerSettings)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Environment beats the file; the file is the one load_settings() was given."""
+        toml_file = _toml_path.get(None)
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        if toml_file is not None:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=toml_file))
+        return tuple(sources)
+
+
+def config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """The config file to use: --config, else $IMPASTO_CONFIG, else ./config.toml."""
+    if explicit:
+        return Path(explicit)
+    return Path(os.environ.get("IMPASTO_CONFIG") or DEFAULT_CONFIG)
+
+
+def load_settings(path: Path | None, *, require_file: bool = True) -> Settings:
+    """Load and validate settings from a TOML file plus environment overrides."""
+    if path is not None and not path.exists():
+        if require_file:
+            raise ConfigError(f"config file {path} not found (run `impasto init` to create one)")
+        path = None
+    token = _toml_path.set(path)
+    try:
+        return Settings()
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc, path)) from None
+    except ValueError as exc:  # TOML syntax errors
+        raise ConfigError(f"{path}: {exc}") from None
+    finally:
+        _toml_path.reset(token)
+
+
+def _describe(exc: ValidationError, path: Path | None) -> str:
+    where = str(path) if path else "environment"
+    lines = []
+    for err in exc.errors():
+        key = ".".join(str(part) for part in err["loc"])
+        msg = "unknown setting" if err["type"] == "extra_forbidden" else err["msg"]
+        lines.append(f"{where}: {key}: {msg}")
+    return "\n".join(lines)

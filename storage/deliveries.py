@@ -1,0 +1,148 @@
+"""The durable delivery queue: one row per (activity, inbox), claimed by workers with a lease."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from .ids import new_id
+from .models import Delivery, OutboundActivity
+from .timeutil import utcnow
+
+PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A delivery leased to this worker, with what it needs to send it."""
+
+    id: int
+    inbox_url: str
+    attempts: int
+    account_id: int
+    body: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one attempt: delivered, retry at `retry_at`, or failed for good."""
+
+    id: int
+    state: str
+    status: int | None = None
+    error: str | None = None
+    retry_at: datetime | None = None
+
+
+async def enqueue(
+    session: AsyncSession,
+    *,
+    account_id: int,
+    uri: str,
+    activity_type: str,
+    body: str,
+    inboxes: Iterable[str],
+) -> int:
+    """Store an outbound activity and one pending delivery per inbox; the caller commits."""
+    activity = OutboundActivity(
+        account_id=account_id, uri=uri, activity_type=activity_type, body=body
+    )
+    session.add(activity)
+    await session.flush()
+    now = utcnow()
+    rows = [
+        {
+            "id": new_id(),
+            "activity_id": activity.id,
+            "inbox_url": inbox,
+            "state": PENDING,
+            "attempts": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+        }
+        for inbox in dict.fromkeys(inboxes)
+    ]
+    if rows:
+        await session.execute(insert(Delivery), rows)
+    return len(rows)
+
+
+async def claim(
+    sessions: async_sessionmaker[AsyncSession], *, limit: int, lease: timedelta
+) -> list[Claimed]:
+    """Lease up to `limit` due deliveries to the caller (SKIP LOCKED on PostgreSQL)."""
+    now = utcnow()
+    async with sessions.begin() as session:
+        due = (
+            select(Delivery.id)
+            .where(
+                Delivery.state == PENDING,
+                Delivery.next_attempt_at <= now,
+                (Delivery.locked_until.is_(None)) | (Delivery.locked_until < now),
+            )
+            .order_by(Delivery.next_attempt_at)
+            .limit(limit)
+            .with_for_update(skip_locked=True)  # ignored by SQLite, whose writer lock serialises us
+        )
+        ids = list((await session.execute(due)).scalars())
+        if not ids:
+            return []
+        await session.execute(
+            update(Delivery).where(Delivery.id.in_(ids)).values(locked_until=now + lease)
+        )
+        stmt = (
+            select(
+                Delivery.id,
+                Delivery.inbox_url,
+                Delivery.attempts,
+                OutboundActivity.account_id,
+                OutboundActivity.body,
+            )
+            .join(OutboundActivity, OutboundActivity.id == Delivery.activity_id)
+            .where(Delivery.id.in_(ids))
+        )
+        return [Claimed(*row) for row in (await session.execute(stmt)).all()]
+
+
+async def record(sessions: async_sessionmaker[AsyncSession], outcomes: Sequence[Outcome]) -> None:
+    """Write the outcomes of a batch of attempts in one transaction, releasing their leases."""
+    if not outcomes:
+        return
+    now = utcnow()
+    async with sessions.begin() as session:
+        for outcome in outcomes:
+            values: dict[str, object] = {
+                "state": outcome.state,
+                "attempts": Delivery.attempts + 1,
+                "locked_until": None,
+                "last_status": outcome.status,
+                "last_error": outcome.error,
+            }
+            if outcome.state == DELIVERED:
+                values["delivered_at"] = now
+            if outcome.retry_at is not None:
+                values["next_attempt_at"] = outcome.retry_at
+            await session.execute(update(Delivery).where(Delivery.id == outcome.id).values(values))
+
+
+async def next_due(session: AsyncSession) -> datetime | None:
+    """When the earliest pending delivery is due (None when the queue is empty)."""
+    stmt = select(func.min(Delivery.next_attempt_at)).where(Delivery.state == PENDING)
+    value = (await session.execute(stmt)).scalar_one_or_none()
+    return value
+
+
+async def counts(session: AsyncSession) -> dict[str, int]:
+    """Number of deliveries in each state."""
+    stmt = select(Delivery.state, func.count()).group_by(Delivery.state)
+    return {state: int(n) for state, n in (await session.execute(stmt)).all()}
+
+
+async def activity_by_uri(session: AsyncSession, uri: str) -> OutboundActivity | None:
+    """An outbound activity by its id (to serve it when dereferenced)."""
+    stmt = select(OutboundActivity).where(OutboundActivity.uri == uri)
+    return (await session.execute(stmt)).scalar_one_or_none()

@@ -1,0 +1,219 @@
+"""SQLAlchemy 2 models. Shaped after Mastodon's entities so the client API can map onto them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from .ids import new_id
+from .timeutil import UTCDateTime, utcnow
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Declarative base with a stable constraint naming convention (for migrations)."""
+
+    metadata = MetaData(naming_convention=NAMING)
+
+
+def _id() -> Mapped[int]:
+    return mapped_column(BigInteger, primary_key=True, default=new_id, autoincrement=False)
+
+
+def _ts(**kw: Any) -> Mapped[datetime]:
+    return mapped_column(UTCDateTime(), default=utcnow, **kw)
+
+
+class Account(Base):
+    """A local or remote actor. Local accounts have domain NULL and a private key."""
+
+    __tablename__ = "accounts"
+    __table_args__ = (UniqueConstraint("username", "domain", name="uq_accounts_username_domain"),)
+
+    id: Mapped[int] = _id()
+    uri: Mapped[str] = mapped_column(String(2048), unique=True)
+    username: Mapped[str] = mapped_column(String(255))
+    domain: Mapped[str | None] = mapped_column(String(255), index=True)
+    actor_type: Mapped[str] = mapped_column(String(32), default="Person")
+    display_name: Mapped[str] = mapped_column(String(255), default="")
+    summary: Mapped[str] = mapped_column(Text, default="")
+    url: Mapped[str | None] = mapped_column(String(2048))
+    icon_url: Mapped[str | None] = mapped_column(String(2048))
+    inbox_url: Mapped[str] = mapped_column(String(2048))
+    shared_inbox_url: Mapped[str | None] = mapped_column(String(2048))
+    outbox_url: Mapped[str | None] = mapped_column(String(2048))
+    followers_url: Mapped[str | None] = mapped_column(String(2048))
+    public_key_id: Mapped[str] = mapped_column(String(2048), unique=True)
+    public_key_pem: Mapped[str] = mapped_column(Text)
+    private_key_pem: Mapped[str | None] = mapped_column(Text)
+    manually_approves_followers: Mapped[bool] = mapped_column(Boolean, default=False)
+    discoverable: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = _ts()
+    updated_at: Mapped[datetime] = _ts(onupdate=utcnow)
+    fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Room for account migration (Move / alsoKnownAs) and suspension.
+    moved_to_uri: Mapped[str | None] = mapped_column(String(2048))
+    suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    @property
+    def is_local(self) -> bool:
+        """True for accounts that live on this server."""
+        return self.domain is None
+
+
+class User(Base):
+    """Sign-in data of a local account (kept apart from the public actor)."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = _id()
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), unique=True
+    )
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    email: Mapped[str | None] = mapped_column(String(320))
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = _ts()
+
+
+class Follow(Base):
+    """follower follows target. state: pending (awaiting approval / Accept) or accepted."""
+
+    __tablename__ = "follows"
+    __table_args__ = (
+        UniqueConstraint("follower_id", "target_id", name="uq_follows_pair"),
+        Index("ix_follows_target_state", "target_id", "state"),
+    )
+
+    id: Mapped[int] = _id()
+    uri: Mapped[str] = mapped_column(String(2048), unique=True)
+    follower_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    target_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    created_at: Mapped[datetime] = _ts()
+
+
+class Post(Base):
+    """A status: local (made here from a prompt) or remote (received)."""
+
+    __tablename__ = "posts"
+    __table_args__ = (Index("ix_posts_account_id_id", "account_id", "id"),)
+
+    id: Mapped[int] = _id()
+    uri: Mapped[str] = mapped_column(String(2048), unique=True)
+    url: Mapped[str | None] = mapped_column(String(2048))
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    local: Mapped[bool] = mapped_column(Boolean, default=True)
+    visibility: Mapped[str] = mapped_column(String(16), default="public")
+    content_html: Mapped[str] = mapped_column(Text, default="")
+    caption: Mapped[str] = mapped_column(Text, default="")
+    spoiler_text: Mapped[str] = mapped_column(Text, default="")
+    sensitive: Mapped[bool] = mapped_column(Boolean, default=False)
+    language: Mapped[str | None] = mapped_column(String(16))
+    in_reply_to_uri: Mapped[str | None] = mapped_column(String(2048), index=True)
+    # Generation provenance (local posts); remote posts may carry it via the prompt extension later.
+    prompt: Mapped[str | None] = mapped_column(Text)
+    generator_backend: Mapped[str | None] = mapped_column(String(64))
+    generator_model: Mapped[str | None] = mapped_column(String(255))
+    generator_seed: Mapped[int | None] = mapped_column(BigInteger)
+    remix_of_uri: Mapped[str | None] = mapped_column(String(2048))
+    published_at: Mapped[datetime] = _ts()
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class MediaAttachment(Base):
+    """An image of a post: a stored file (local) or a link to the remote original."""
+
+    __tablename__ = "media_attachments"
+
+    id: Mapped[int] = _id()
+    post_id: Mapped[int | None] = mapped_column(
+        ForeignKey("posts.id", ondelete="CASCADE"), index=True
+    )
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    file_name: Mapped[str | None] = mapped_column(String(255), unique=True)
+    remote_url: Mapped[str | None] = mapped_column(String(2048))
+    media_type: Mapped[str] = mapped_column(String(64))
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    file_size: Mapped[int | None] = mapped_column(Integer)
+    blurhash: Mapped[str | None] = mapped_column(String(128))
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = _ts()
+
+
+class InboxActivity(Base):
+    """An activity received at an inbox: deduplicated by id, processed by a worker."""
+
+    __tablename__ = "inbox_activities"
+    __table_args__ = (Index("ix_inbox_activities_state", "state", "id"),)
+
+    id: Mapped[int] = _id()
+    uri: Mapped[str] = mapped_column(String(2048), unique=True)
+    activity_type: Mapped[str] = mapped_column(String(64))
+    actor_uri: Mapped[str] = mapped_column(String(2048))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    received_at: Mapped[datetime] = _ts()
+
+
+class OutboundActivity(Base):
+    """An activity we sent, stored once however many inboxes it goes to."""
+
+    __tablename__ = "outbound_activities"
+
+    id: Mapped[int] = _id()
+    uri: Mapped[str] = mapped_column(String(2048), unique=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    activity_type: Mapped[str] = mapped_column(String(64))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = _ts()
+
+
+class Delivery(Base):
+    """One POST of an outbound activity to one inbox: durable work with explicit states."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        UniqueConstraint("activity_id", "inbox_url", name="uq_deliveries_activity_inbox"),
+        Index("ix_deliveries_due", "state", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = _id()
+    activity_id: Mapped[int] = mapped_column(
+        ForeignKey("outbound_activities.id", ondelete="CASCADE")
+    )
+    inbox_url: Mapped[str] = mapped_column(String(2048))
+    # pending -> delivered | failed (final: 4xx, 410, attempts exhausted)
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = _ts()
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_status: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = _ts()
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
