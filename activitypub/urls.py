@@ -8,7 +8,7 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 def origin(url: str) -> tuple[str, str, int]:
-    """Return (scheme, host, port) of an absolute http(s) URL, lower-cased, default port filled in."""
+    """(scheme, host, port) of an absolute http(s) URL: lower-cased, default port filled in."""
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme not in _DEFAULT_PORTS or not parts.hostname:
@@ -26,7 +26,7 @@ def same_origin(a: str, b: str) -> bool:
 
 
 def normalize_id(url: str) -> str:
-    """Canonical form of an object id for comparison: scheme and host lower-case, default port dropped."""
+    """An id in canonical form: scheme and host lower-case, default port dropped."""
     parts = urlsplit(url)
     scheme, host, port = origin(url)
     netloc = host if port == _DEFAULT_PORTS[scheme] else f"{host}:{port}"

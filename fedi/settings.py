@@ -117,6 +117,8 @@ class FederationSettings(_Section):
     delivery_poll_interval: float = Field(default=1.0, gt=0)
     # Attempts before a delivery is given up (16 spans about three days with the backoff).
     delivery_max_attempts: int = Field(default=16, ge=1)
+    # Multiplies the retry backoff; 1.0 in production, small in tests and local experiments.
+    retry_delay_factor: float = Field(default=1.0, gt=0)
 
 
 class ServerSettings(_Section):
@@ -172,13 +174,25 @@ def load_settings(path: Path | None, *, require_file: bool = True) -> Settings:
         path = None
     token = _toml_path.set(path)
     try:
-        return Settings()
+        settings = Settings()
     except ValidationError as exc:
         raise ConfigError(_describe(exc, path)) from None
     except ValueError as exc:  # TOML syntax errors
         raise ConfigError(f"{path}: {exc}") from None
     finally:
         _toml_path.reset(token)
+    return _anchored(settings, path.parent if path is not None else Path.cwd())
+
+
+def _anchored(settings: Settings, base: Path) -> Settings:
+    """Relative file paths in the config are relative to the config file, not to the cwd."""
+    prefix, _, rest = settings.database.url.partition(":///")
+    if prefix.startswith("sqlite") and rest and not rest.startswith(("/", ":memory:")):
+        settings.database.url = f"{prefix}:///{(base / rest).resolve()}"
+    media = Path(settings.media.dir)
+    if not media.is_absolute():
+        settings.media.dir = str((base / media).resolve())
+    return settings
 
 
 def _describe(exc: ValidationError, path: Path | None) -> str:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select, update
@@ -12,60 +14,72 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from .ids import new_id
 from .models import InboxActivity
-from .rows import rowcount as _rowcount
 from .timeutil import utcnow
 
 PENDING, DONE, FAILED = "pending", "done", "failed"
 
 
-async def record(
-    session: AsyncSession,
-    *,
-    uri: str,
-    activity_type: str,
-    actor_uri: str,
-    payload: Mapping[str, Any],
-) -> bool:
+@dataclass(frozen=True)
+class Received:
+    """A verified activity to store."""
+
+    uri: str
+    activity_type: str
+    actor_uri: str
+    payload: Mapping[str, Any]
+
+
+async def record(session: AsyncSession, *, uri: str, activity_type: str, actor_uri: str,
+                 payload: Mapping[str, Any]) -> bool:
     """Store a received activity; False when its id was seen before (nothing stored)."""
-    values = {
-        "id": new_id(),
-        "uri": uri,
-        "activity_type": activity_type,
-        "actor_uri": actor_uri,
-        "payload": dict(payload),
-        "state": PENDING,
-        "attempts": 0,
-        "received_at": utcnow(),
-    }
+    [stored] = await record_many(session, [Received(uri, activity_type, actor_uri, payload)])
+    return stored
+
+
+async def record_many(session: AsyncSession, items: Sequence[Received]) -> list[bool]:
+    """Store several activities in one statement; for each, False if its id was already seen."""
+    now = utcnow()
+    rows = {}
+    for item in items:  # the first of two copies in one batch wins
+        rows.setdefault(item.uri, {
+            "id": new_id(), "uri": item.uri, "activity_type": item.activity_type,
+            "actor_uri": item.actor_uri, "payload": dict(item.payload), "state": PENDING,
+            "attempts": 0, "next_attempt_at": now, "received_at": now,
+        })
     dialect = session.bind.dialect.name if session.bind else "sqlite"
     insert_fn = pg_insert if dialect == "postgresql" else sqlite_insert
-    stmt = insert_fn(InboxActivity).values(values).on_conflict_do_nothing(index_elements=["uri"])
-    return bool(_rowcount(await session.execute(stmt)))
+    stmt = (
+        insert_fn(InboxActivity)
+        .values(list(rows.values()))
+        .on_conflict_do_nothing(index_elements=["uri"])
+        .returning(InboxActivity.id)
+    )
+    inserted = set((await session.execute(stmt)).scalars())
+    return [rows[item.uri]["id"] in inserted for item in items]
 
 
 async def pending(session: AsyncSession, *, limit: int) -> list[InboxActivity]:
-    """Activities not yet processed, oldest first."""
+    """Activities due for processing, oldest first."""
     stmt = (
         select(InboxActivity)
-        .where(InboxActivity.state == PENDING)
-        .order_by(InboxActivity.id)
+        .where(InboxActivity.state == PENDING, InboxActivity.next_attempt_at <= utcnow())
+        .order_by(InboxActivity.next_attempt_at, InboxActivity.id)
         .limit(limit)
     )
     return list((await session.execute(stmt)).scalars())
 
 
-async def finish(
-    sessions: async_sessionmaker[AsyncSession],
-    activity_id: int,
-    *,
-    error: str | None = None,
-    final: bool = True,
-) -> None:
-    """Mark an activity processed (or failed with a reason)."""
-    state = DONE if error is None else (FAILED if final else PENDING)
+async def finish(sessions: async_sessionmaker[AsyncSession], activity_id: int, *,
+                 error: str | None = None, retry_in: float | None = None) -> None:
+    """Mark an activity done, failed for good (error), or due again in `retry_in` seconds."""
+    values: dict[str, Any] = {"last_error": error, "attempts": InboxActivity.attempts + 1}
+    if error is None:
+        values["state"] = DONE
+    elif retry_in is None:
+        values["state"] = FAILED
+    else:
+        values["next_attempt_at"] = utcnow() + timedelta(seconds=retry_in)
     async with sessions.begin() as session:
         await session.execute(
-            update(InboxActivity)
-            .where(InboxActivity.id == activity_id)
-            .values(state=state, last_error=error, attempts=InboxActivity.attempts + 1)
+            update(InboxActivity).where(InboxActivity.id == activity_id).values(values)
         )

@@ -168,7 +168,7 @@ class InboxActivity(Base):
     """An activity received at an inbox: deduplicated by id, processed by a worker."""
 
     __tablename__ = "inbox_activities"
-    __table_args__ = (Index("ix_inbox_activities_state", "state", "id"),)
+    __table_args__ = (Index("ix_inbox_activities_due", "state", "next_attempt_at"),)
 
     id: Mapped[int] = _id()
     uri: Mapped[str] = mapped_column(String(2048), unique=True)
@@ -177,6 +177,7 @@ class InboxActivity(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     state: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = _ts()
     last_error: Mapped[str | None] = mapped_column(Text)
     received_at: Mapped[datetime] = _ts()
 

@@ -63,13 +63,14 @@ def upgrade() -> None:
         sa.Column("payload", sa.JSON(), nullable=False),
         sa.Column("state", sa.String(length=16), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("next_attempt_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("last_error", sa.Text(), nullable=True),
         sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_inbox_activities")),
         sa.UniqueConstraint("uri", name=op.f("uq_inbox_activities_uri")),
     )
     with op.batch_alter_table("inbox_activities", schema=None) as batch_op:
-        batch_op.create_index("ix_inbox_activities_state", ["state", "id"], unique=False)
+        batch_op.create_index("ix_inbox_activities_due", ["state", "next_attempt_at"], unique=False)
 
     op.create_table(
         "follows",
@@ -253,7 +254,7 @@ def downgrade() -> None:
 
     op.drop_table("follows")
     with op.batch_alter_table("inbox_activities", schema=None) as batch_op:
-        batch_op.drop_index("ix_inbox_activities_state")
+        batch_op.drop_index("ix_inbox_activities_due")
 
     op.drop_table("inbox_activities")
     with op.batch_alter_table("accounts", schema=None) as batch_op:

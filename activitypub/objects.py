@@ -1,0 +1,217 @@
+"""Builders for the AS2 documents we publish (actors, notes, activities, collections)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+AS_CONTEXT = "https://www.w3.org/ns/activitystreams"
+PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
+AS_MEDIA_TYPE = "application/activity+json"
+
+# The extensions Mastodon understands, named as Mastodon names them in its own @context
+# (toot: namespace for blurhash/discoverable/featured; as: for sensitive and
+# manuallyApprovesFollowers), so JSON-LD-aware peers expand them to the same IRIs.
+CONTEXT: list[Any] = [
+    AS_CONTEXT,
+    "https://w3id.org/security/v1",
+    {
+        "manuallyApprovesFollowers": "as:manuallyApprovesFollowers",
+        "sensitive": "as:sensitive",
+        "toot": "http://joinmastodon.org/ns#",
+        "discoverable": "toot:discoverable",
+        "indexable": "toot:indexable",
+        "blurhash": "toot:blurhash",
+        "featured": {"@id": "toot:featured", "@type": "@id"},
+    },
+]
+
+
+def iso(moment: datetime) -> str:
+    """xsd:dateTime in UTC with a Z suffix and whole seconds, as Mastodon emits it."""
+    return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+@dataclass(frozen=True)
+class ActorInfo:
+    """What an actor document says about a local account."""
+
+    id: str
+    username: str
+    name: str
+    summary_html: str
+    url: str
+    inbox: str
+    outbox: str
+    followers: str
+    following: str
+    featured: str
+    shared_inbox: str
+    key_id: str
+    public_key_pem: str
+    published: datetime
+    manually_approves_followers: bool = False
+    discoverable: bool = True
+    icon_url: str | None = None
+    icon_media_type: str | None = None
+    actor_type: str = "Person"
+
+
+def actor(info: ActorInfo) -> dict[str, Any]:
+    """The actor document (Person, or Application for the instance actor)."""
+    doc: dict[str, Any] = {
+        "@context": CONTEXT,
+        "id": info.id,
+        "type": info.actor_type,
+        "preferredUsername": info.username,
+        "name": info.name,
+        "summary": info.summary_html,
+        "url": info.url,
+        "inbox": info.inbox,
+        "outbox": info.outbox,
+        "followers": info.followers,
+        "following": info.following,
+        "featured": info.featured,
+        "endpoints": {"sharedInbox": info.shared_inbox},
+        "manuallyApprovesFollowers": info.manually_approves_followers,
+        "discoverable": info.discoverable,
+        "indexable": info.discoverable,
+        "published": iso(info.published),
+        "publicKey": {"id": info.key_id, "owner": info.id, "publicKeyPem": info.public_key_pem},
+    }
+    if info.icon_url:
+        doc["icon"] = {"type": "Image", "mediaType": info.icon_media_type, "url": info.icon_url}
+    return doc
+
+
+@dataclass(frozen=True)
+class ImageInfo:
+    """One image attachment of a note."""
+
+    url: str
+    media_type: str
+    name: str
+    blurhash: str | None
+    width: int | None
+    height: int | None
+
+
+@dataclass(frozen=True)
+class NoteInfo:
+    """What a note says: a local post."""
+
+    id: str
+    url: str
+    attributed_to: str
+    content_html: str
+    published: datetime
+    to: Sequence[str]
+    cc: Sequence[str]
+    attachments: Sequence[ImageInfo] = ()
+    sensitive: bool = False
+    summary: str | None = None
+    in_reply_to: str | None = None
+    replies: str | None = None
+
+
+def attachment(image: ImageInfo) -> dict[str, Any]:
+    """An attachment entry. Mastodon reads `Document` or `Image` with mediaType, url, name."""
+    doc: dict[str, Any] = {
+        "type": "Image",
+        "mediaType": image.media_type,
+        "url": image.url,
+        "name": image.name,
+    }
+    if image.blurhash:
+        doc["blurhash"] = image.blurhash
+    if image.width and image.height:
+        doc["width"], doc["height"] = image.width, image.height
+    return doc
+
+
+def note(info: NoteInfo, *, with_context: bool = True) -> dict[str, Any]:
+    """A Note document."""
+    doc: dict[str, Any] = {"@context": CONTEXT} if with_context else {}
+    doc.update(
+        {
+            "id": info.id,
+            "type": "Note",
+            "attributedTo": info.attributed_to,
+            "content": info.content_html,
+            "published": iso(info.published),
+            "url": info.url,
+            "to": list(info.to),
+            "cc": list(info.cc),
+            "sensitive": info.sensitive,
+            "summary": info.summary,
+            "inReplyTo": info.in_reply_to,
+            "attachment": [attachment(image) for image in info.attachments],
+            "tag": [],
+        }
+    )
+    if info.replies:
+        doc["replies"] = info.replies
+    return doc
+
+
+def create(activity_id: str, obj: dict[str, Any]) -> dict[str, Any]:
+    """Wrap an object in a Create with the object's author, audience and date."""
+    inner = {key: value for key, value in obj.items() if key != "@context"}
+    return {
+        "@context": CONTEXT,
+        "id": activity_id,
+        "type": "Create",
+        "actor": inner["attributedTo"],
+        "published": inner["published"],
+        "to": inner.get("to", []),
+        "cc": inner.get("cc", []),
+        "object": inner,
+    }
+
+
+def activity(
+    activity_type: str, activity_id: str, actor_id: str, obj: Any, *, to: Sequence[str] = ()
+) -> dict[str, Any]:
+    """A plain activity (Follow, Accept, Reject, Undo, Delete, …)."""
+    doc: dict[str, Any] = {
+        "@context": AS_CONTEXT,
+        "id": activity_id,
+        "type": activity_type,
+        "actor": actor_id,
+        "object": obj,
+    }
+    if to:
+        doc["to"] = list(to)
+    return doc
+
+
+def ordered_collection(collection_id: str, total: int, first: str | None) -> dict[str, Any]:
+    """An OrderedCollection whose items live on pages starting at `first`."""
+    doc: dict[str, Any] = {
+        "@context": AS_CONTEXT,
+        "id": collection_id,
+        "type": "OrderedCollection",
+        "totalItems": total,
+    }
+    if first:
+        doc["first"] = first
+    return doc
+
+
+def ordered_collection_page(
+    page_id: str, part_of: str, items: Sequence[Any], *, total: int, next_page: str | None
+) -> dict[str, Any]:
+    """One OrderedCollectionPage of a collection."""
+    doc: dict[str, Any] = {
+        "@context": AS_CONTEXT,
+        "id": page_id,
+        "type": "OrderedCollectionPage",
+        "partOf": part_of,
+        "totalItems": total,
+        "orderedItems": list(items),
+    }
+    if next_page:
+        doc["next"] = next_page
+    return doc

@@ -1,0 +1,109 @@
+"""Inbox: signed Create activities accepted per second by one `impasto serve` on SQLite.
+
+A loopback fake peer publishes the sender's key; N Creates are signed beforehand (signing is the
+sender's cost, not ours) and POSTed by an aiohttp client with many connections. Every 202 means
+the signature was verified and the activity durably stored.
+
+    .venv/bin/python bench/bench_inbox.py [--requests 5000] [--connections 64]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import aiohttp
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.support.peer import Peer  # noqa: E402
+from tests.support.servers import Server, free_port, run_cli, write_config  # noqa: E402
+
+
+def _create(actor_id: str, n: int, target: str) -> bytes:
+    note = {
+        "id": f"{actor_id}/statuses/{n}",
+        "type": "Note",
+        "attributedTo": actor_id,
+        "content": f"<p>post {n}</p>",
+        "to": ["https://www.w3.org/ns/activitystreams#Public"],
+        "cc": [f"{actor_id}/followers"],
+        "published": "2026-11-24T12:00:00Z",
+    }
+    return json.dumps(
+        {
+            "@context": "https://www.w3.org/ns/activitystreams",
+            "id": f"{actor_id}/statuses/{n}/activity",
+            "type": "Create",
+            "actor": actor_id,
+            "object": note,
+            "to": note["to"],
+            "cc": note["cc"],
+            "tag": [{"type": "Mention", "href": target}],
+        }
+    ).encode()
+
+
+async def run(requests: int, connections: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        port = free_port()
+        config = write_config(
+            Path(tmp) / "config.toml", port=port, database_url=f"sqlite+aiosqlite:///{tmp}/bench.db"
+        )
+        run_cli(config, "init")
+        run_cli(config, "user", "create", "alice")
+        server = Server(config, port, Path(tmp) / "server.log").start()
+        peer = await Peer().start()
+        actor = peer.add_actor("sender")
+        inbox = f"{server.base}/inbox"
+        target = f"{server.base}/users/alice"
+        bodies = [_create(actor.id, n, target) for n in range(requests + 1)]
+        signed = [(body, dict(actor.signer.sign("POST", inbox, body))) for body in bodies]
+        statuses: dict[int, int] = {}
+        try:
+            connector = aiohttp.TCPConnector(limit=connections)
+            async with aiohttp.ClientSession(connector=connector) as session:
+
+                async def send(body: bytes, headers: dict[str, str]) -> None:
+                    headers["Content-Type"] = "application/activity+json"
+                    async with session.post(inbox, data=body, headers=headers) as response:
+                        await response.read()
+                        statuses[response.status] = statuses.get(response.status, 0) + 1
+
+                await send(*signed[0])  # warm-up: the key is fetched and cached here
+                queue = iter(signed[1:])
+
+                async def client() -> None:
+                    for body, headers in queue:
+                        await send(body, headers)
+
+                start = time.perf_counter()
+                await asyncio.gather(*(client() for _ in range(connections)))
+                elapsed = time.perf_counter() - start
+        finally:
+            server.stop()
+            await peer.stop()
+    accepted = statuses.get(202, 0) - 1
+    print(f"requests: {requests}  connections: {connections}  statuses: {statuses}")
+    print(
+        f"inbox: {accepted / elapsed:,.0f} signed activities/s verified and stored "
+        f"({elapsed:.2f} s)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--requests", type=int, default=5000)
+    parser.add_argument("--connections", type=int, default=64)
+    args = parser.parse_args()
+    asyncio.run(run(args.requests, args.connections))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,59 @@
+"""The Quart application factory: blueprints, security headers, background workers."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from quart import Quart, Response
+
+from . import inbox
+from .accounts import ensure_instance_actor
+from .delivery import DeliveryWorker
+from .routes import inbox as inbox_routes
+from .routes import objects, web, wellknown
+from .services import Services
+from .settings import Settings
+
+log = logging.getLogger(__name__)
+
+# Strict CSP: no scripts at all, styles and images from ourselves only.
+CSP = (
+    "default-src 'none'; img-src 'self' data:; style-src 'self'; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'"
+)
+
+
+def create_app(settings: Settings, *, workers: bool = True) -> Quart:
+    """Build the app; the database and workers start when serving begins."""
+    app = Quart(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = settings.federation.max_inbox_bytes
+    for blueprint in (wellknown.bp, objects.bp, inbox_routes.bp, web.bp):
+        app.register_blueprint(blueprint)
+    stop = asyncio.Event()
+    tasks: list[asyncio.Task[None]] = []
+
+    @app.before_serving
+    async def start() -> None:
+        svc = Services.create(settings)
+        app.config["IMPASTO_SERVICES"] = svc
+        await ensure_instance_actor(svc)
+        if workers:
+            tasks.append(asyncio.create_task(DeliveryWorker(svc).run(stop)))
+            tasks.append(asyncio.create_task(inbox.run(svc, stop)))
+
+    @app.after_serving
+    async def shutdown() -> None:
+        stop.set()
+        if tasks:
+            await asyncio.wait(tasks, timeout=10)
+        await app.config["IMPASTO_SERVICES"].close()
+
+    @app.after_request
+    async def security_headers(response: Response) -> Response:
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
+    return app

@@ -1,0 +1,235 @@
+"""The `impasto` command line: init, user create, serve, post, follow requests, follows."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import secrets
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
+
+import tomli_w
+
+from storage.migrate import current_revision, upgrade
+
+from . import follows
+from .accounts import AccountError, create_user, ensure_instance_actor
+from .follows import FollowError
+from .posting import Draft, PostError, make_post
+from .services import Services
+from .settings import ConfigError, Settings, config_path, load_settings
+
+Command = Callable[[argparse.Namespace, Settings], Awaitable[int]]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="impasto", description=__doc__)
+    parser.add_argument("--config", help="config file (default: $IMPASTO_CONFIG or ./config.toml)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    init = sub.add_parser(
+        "init", help="write config.toml (fresh secrets) if absent; create/migrate the database"
+    )
+    init.add_argument("--url", help="public base URL, e.g. https://impasto.example")
+
+    user = sub.add_parser("user", help="manage local users").add_subparsers(
+        dest="action", required=True
+    )
+    create = user.add_parser("create", help="create a local user")
+    create.add_argument("name")
+    create.add_argument("--password")
+    create.add_argument("--display-name")
+    create.add_argument(
+        "--manual-approval",
+        action="store_true",
+        help="follow requests wait for `impasto requests approve`",
+    )
+
+    serve = sub.add_parser("serve", help="run the web server and the background workers")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+
+    post = sub.add_parser("post", help="paint a picture from a prompt and post it; prints its URL")
+    post.add_argument("name")
+    post.add_argument("prompt")
+    post.add_argument("--alt", help="alt text (default: a sentence made from the prompt)")
+    post.add_argument("--caption", default="")
+    post.add_argument("--seed", type=int)
+    post.add_argument("--sensitive", action="store_true")
+
+    requests = sub.add_parser("requests", help="follow requests awaiting approval").add_subparsers(
+        dest="action", required=True
+    )
+    requests.add_parser("list").add_argument("name")
+    for verb in ("approve", "reject"):
+        decide = requests.add_parser(verb)
+        decide.add_argument("name")
+        decide.add_argument("actor", help="user@host handle or actor URL")
+
+    for verb in ("follow", "unfollow"):
+        relation = sub.add_parser(verb, help=f"{verb} a remote account")
+        relation.add_argument("name")
+        relation.add_argument("actor", help="user@host handle or actor URL")
+    return parser
+
+
+def _fresh_config(url: str | None) -> dict[str, object]:
+    return {
+        "instance": {
+            "url": url or "http://127.0.0.1:8010",
+            "name": "Impasto",
+            "secret_key": secrets.token_urlsafe(48),
+        },
+        "database": {"url": "sqlite+aiosqlite:///data/impasto.db"},
+        "media": {"dir": "data/media"},
+        "generator": {"backend": "builtin"},
+        "federation": {"allow_private_addresses": False},
+        "server": {"host": "127.0.0.1", "port": 8010},
+    }
+
+
+async def _with_services(settings: Settings, work: Callable[[Services], Awaitable[int]]) -> int:
+    svc = Services.create(settings)
+    try:
+        return await work(svc)
+    finally:
+        await svc.close()
+
+
+async def _init(args: argparse.Namespace, settings: Settings) -> int:
+    async def run(svc: Services) -> int:
+        await upgrade(svc.engine)
+        await ensure_instance_actor(svc)
+        print(f"database ready at {settings.database.url}; instance {settings.instance.url}")
+        return 0
+
+    return await _with_services(settings, run)
+
+
+async def _user_create(args: argparse.Namespace, settings: Settings) -> int:
+    async def run(svc: Services) -> int:
+        await _require_schema(svc)
+        account = await create_user(
+            svc,
+            args.name,
+            password=args.password,
+            display_name=args.display_name,
+            manually_approves=args.manual_approval,
+        )
+        print(f"created @{account.username}@{settings.instance.host} ({account.uri})")
+        return 0
+
+    return await _with_services(settings, run)
+
+
+async def _post(args: argparse.Namespace, settings: Settings) -> int:
+    async def run(svc: Services) -> int:
+        await _require_schema(svc)
+        print("generating…", file=sys.stderr)
+        post = await make_post(
+            svc, Draft(args.name, args.prompt, args.alt, args.caption, args.sensitive, args.seed)
+        )
+        print(post.url)
+        return 0
+
+    return await _with_services(settings, run)
+
+
+async def _requests(args: argparse.Namespace, settings: Settings) -> int:
+    async def run(svc: Services) -> int:
+        await _require_schema(svc)
+        if args.action == "list":
+            from storage import accounts
+            from storage import follows as follow_rows
+
+            async with svc.sessions() as session:
+                account = await accounts.local_account(session, args.name)
+                if account is None:
+                    raise FollowError(f"no local user {args.name!r}")
+                for _, follower in await follow_rows.pending_requests(session, account.id):
+                    print(f"{follower.username}@{follower.domain}\t{follower.uri}")
+            return 0
+        await follows.decide(svc, args.name, args.actor, approve=args.action == "approve")
+        print(f"{args.action}d {args.actor}")
+        return 0
+
+    return await _with_services(settings, run)
+
+
+async def _relation(args: argparse.Namespace, settings: Settings) -> int:
+    async def run(svc: Services) -> int:
+        await _require_schema(svc)
+        if args.command == "follow":
+            follow = await follows.follow(svc, args.name, args.actor)
+            print(f"follow request sent ({follow.state}): {follow.uri}")
+        else:
+            await follows.unfollow(svc, args.name, args.actor)
+            print(f"unfollowed {args.actor}")
+        return 0
+
+    return await _with_services(settings, run)
+
+
+async def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    from .server import serve
+
+    svc = Services.create(settings)
+    try:
+        await _require_schema(svc)
+    finally:
+        await svc.close()
+    await serve(settings, host=args.host, port=args.port)
+    return 0
+
+
+async def _require_schema(svc: Services) -> None:
+    from storage.migrate import head_revision
+
+    if await current_revision(svc.engine) != head_revision():
+        raise ConfigError(
+            f"the database at {svc.settings.database.url} is not set up or not up to date: "
+            "run `impasto init`"
+        )
+
+
+COMMANDS: dict[str, Command] = {
+    "init": _init,
+    "user": _user_create,
+    "serve": _serve,
+    "post": _post,
+    "requests": _requests,
+    "follow": _relation,
+    "unfollow": _relation,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `impasto` console script."""
+    args = _parser().parse_args(argv)
+    path = config_path(args.config)
+    try:
+        if args.command == "init":
+            _write_config_if_absent(path, args.url)
+        settings = load_settings(path)
+        return asyncio.run(COMMANDS[args.command](args, settings))
+    except (ConfigError, AccountError, PostError, FollowError) as exc:
+        print(f"impasto: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _write_config_if_absent(path: Path, url: str | None) -> None:
+    if path.exists():
+        if url:
+            print(f"{path} exists; leaving it as it is (url not changed)", file=sys.stderr)
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(tomli_w.dumps(_fresh_config(url)))
+    path.chmod(0o600)
+    print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,147 @@
+"""The delivery worker: claims queued deliveries, signs and POSTs them, records the outcome."""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import logging
+from datetime import timedelta
+
+from activitypub.delivery import Verdict, judge_status, judge_transient
+from activitypub.http import BlockedAddress, FetchError
+from storage import deliveries
+from storage.models import Account
+from storage.timeutil import utcnow
+
+from .services import Services
+
+log = logging.getLogger(__name__)
+FLUSH_INTERVAL = 0.05
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds from a Retry-After header (delta-seconds or HTTP-date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, (when - utcnow()).total_seconds())
+
+
+class DeliveryWorker:
+    """Keeps up to `delivery_concurrency` POSTs in flight; outcomes are written in batches."""
+
+    def __init__(self, svc: Services) -> None:
+        self.svc = svc
+        fed = svc.settings.federation
+        self.concurrency = fed.delivery_concurrency
+        self.lease = timedelta(seconds=fed.delivery_lease)
+        self.max_attempts = fed.delivery_max_attempts
+        self.delay_factor = fed.retry_delay_factor
+        self._outcomes: list[deliveries.Outcome] = []
+        self._authors: dict[int, Account] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Deliver until `stop` is set, then finish what is in flight."""
+        flusher = asyncio.create_task(self._flush_loop(stop))
+        try:
+            while not stop.is_set():
+                if not await self._claim_and_send():
+                    await self._idle(stop)
+        finally:
+            if self._tasks:
+                await asyncio.gather(*self._tasks, return_exceptions=True)
+            await flusher
+            await self._flush()
+
+    async def _claim_and_send(self) -> bool:
+        free = self.concurrency - len(self._tasks)  # claim only what we can start now
+        if free <= 0:
+            await asyncio.wait(set(self._tasks), return_when=asyncio.FIRST_COMPLETED)
+            return True
+        try:
+            batch = await deliveries.claim(self.svc.sessions, limit=free, lease=self.lease)
+        except Exception:
+            log.exception("claiming deliveries failed")
+            return False
+        for item in batch:
+            task = asyncio.create_task(self._send(item))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+        return bool(batch)
+
+    async def _idle(self, stop: asyncio.Event) -> None:
+        self.svc.delivery_wakeup.clear()
+        waiters = [
+            asyncio.ensure_future(self.svc.delivery_wakeup.wait()),
+            asyncio.ensure_future(stop.wait()),
+        ]
+        await asyncio.wait(
+            waiters,
+            timeout=self.svc.settings.federation.delivery_poll_interval,
+            return_when=asyncio.FIRST_COMPLETED,
+        )
+        for waiter in waiters:
+            waiter.cancel()
+
+    async def _author(self, account_id: int) -> Account:
+        author = self._authors.get(account_id)
+        if author is None:
+            async with self.svc.sessions() as session:
+                author = await session.get(Account, account_id)
+            assert author is not None
+            self._authors[account_id] = author
+        return author
+
+    async def _send(self, item: deliveries.Claimed) -> None:
+        attempt = item.attempts + 1
+        try:
+            signer = self.svc.signer(await self._author(item.account_id))
+            response = await self.svc.http.post(item.inbox_url, item.body.encode(), signer=signer)
+            retry_after = parse_retry_after(response.headers.get("Retry-After"))
+            verdict = judge_status(response.status, attempt, retry_after, self.max_attempts)
+            status: int | None = response.status
+        except BlockedAddress as exc:
+            verdict, status = Verdict("failed", reason=str(exc)), None
+        except FetchError as exc:
+            verdict, status = judge_transient(str(exc), attempt, None, self.max_attempts), None
+        except Exception as exc:  # a bug must not kill the worker; the row is retried
+            log.exception("delivery %s crashed", item.id)
+            verdict, status = judge_transient(repr(exc), attempt, None, self.max_attempts), None
+        self._outcomes.append(_outcome(item.id, verdict, status, self.delay_factor))
+
+    async def _flush_loop(self, stop: asyncio.Event) -> None:
+        while not stop.is_set() or self._tasks:
+            await asyncio.sleep(FLUSH_INTERVAL)
+            await self._flush()
+
+    async def _flush(self) -> None:
+        batch, self._outcomes = self._outcomes, []
+        try:
+            await deliveries.record(self.svc.sessions, batch)
+        except Exception:
+            log.exception(
+                "recording %d delivery outcomes failed; their leases will expire", len(batch)
+            )
+
+
+def _outcome(
+    delivery_id: int, verdict: Verdict, status: int | None, delay_factor: float
+) -> deliveries.Outcome:
+    if verdict.action == "delivered":
+        return deliveries.Outcome(delivery_id, deliveries.DELIVERED, status)
+    if verdict.action == "failed":
+        return deliveries.Outcome(delivery_id, deliveries.FAILED, status, verdict.reason)
+    return deliveries.Outcome(
+        delivery_id,
+        deliveries.PENDING,
+        status,
+        verdict.reason,
+        retry_at=utcnow() + timedelta(seconds=verdict.delay),
+    )

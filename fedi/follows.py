@@ -1,0 +1,177 @@
+"""Follow relationships both ways: requests from remote actors, and our follows of them."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from activitypub import objects
+from activitypub.activities import Activity
+from activitypub.http import FetchError
+from activitypub.urls import ids_equal
+from activitypub.webfinger import WebFingerError, lookup
+from storage import accounts, follows
+from storage.ids import new_id
+from storage.models import Account, Follow
+
+from .outbox import queue
+from .remote import get_actor
+from .services import Services
+
+
+class FollowError(Exception):
+    """A follow action cannot be done; the message says why."""
+
+
+def _follow_doc(follow: Follow, follower: Account, target: Account) -> dict[str, object]:
+    return objects.activity("Follow", follow.uri, follower.uri, target.uri)
+
+
+async def on_follow(svc: Services, activity: Activity, target: Account) -> None:
+    """A remote actor asks to follow a local account: accept at once or wait for approval."""
+    follower = await get_actor(svc, activity.actor)
+    state = "pending" if target.manually_approves_followers else "accepted"
+    async with svc.sessions.begin() as session:
+        existing = await follows.get(session, follower.id, target.id)
+        follow = await follows.add(
+            session, follower_id=follower.id, target_id=target.id, uri=activity.id, state=state
+        )
+        if existing is not None and existing.state == "accepted":
+            follow.state = "accepted"  # a repeated Follow of an accepted follow is re-accepted
+        if follow.state == "accepted":
+            await _answer(svc, session, "Accept", follow, follower, target)
+
+
+async def _answer(
+    svc: Services,
+    session: AsyncSession,
+    kind: str,
+    follow: Follow,
+    follower: Account,
+    target: Account,
+) -> None:
+    answer = objects.activity(
+        kind,
+        svc.urls.activity(target.username, kind, new_id()),
+        target.uri,
+        _follow_doc(follow, follower, target),
+        to=[follower.uri],
+    )
+    await queue(session, target, answer, [follower.inbox_url])
+    svc.delivery_wakeup.set()
+
+
+async def decide(svc: Services, username: str, actor: str, *, approve: bool) -> None:
+    """Approve or reject a pending follow request (actor: handle or actor URL)."""
+    async with svc.sessions.begin() as session:
+        target = await accounts.local_account(session, username)
+        if target is None:
+            raise FollowError(f"no local user {username!r}")
+        for follow, follower in await follows.pending_requests(session, target.id):
+            if ids_equal(follower.uri, actor) or _handle(follower) == actor.lstrip("@"):
+                if approve:
+                    follow.state = "accepted"
+                else:
+                    await session.delete(follow)
+                await _answer(
+                    svc, session, "Accept" if approve else "Reject", follow, follower, target
+                )
+                return
+    raise FollowError(f"no pending follow request from {actor!r} to {username!r}")
+
+
+def _handle(account: Account) -> str:
+    return f"{account.username}@{account.domain}"
+
+
+async def on_undo_follow(svc: Services, activity: Activity) -> None:
+    """Undo(Follow): the follower stops following. Only the follower may undo it."""
+    async with svc.sessions.begin() as session:
+        follow = await follows.by_uri(session, activity.object_id) if activity.object_id else None
+        follower = await accounts.by_uri(session, activity.actor)
+        if follow is None and follower is not None and activity.object is not None:
+            target = await accounts.by_uri(session, str(activity.object.get("object", "")))
+            if target is not None:
+                follow = await follows.get(session, follower.id, target.id)
+        if follow is None or follower is None or follow.follower_id != follower.id:
+            return
+        await session.delete(follow)
+
+
+async def on_accept(svc: Services, activity: Activity, *, accepted: bool) -> None:
+    """Accept/Reject of one of our follows; only the followed actor's answer counts."""
+    async with svc.sessions.begin() as session:
+        follow = await follows.by_uri(session, activity.object_id) if activity.object_id else None
+        target = await accounts.by_uri(session, activity.actor)
+        if follow is None or target is None or follow.target_id != target.id:
+            return
+        if accepted:
+            follow.state = "accepted"
+        else:
+            await session.delete(follow)
+
+
+async def resolve(svc: Services, handle_or_url: str) -> Account:
+    """A remote account by `user@host` handle or actor URL, fetched if not cached."""
+    try:
+        if handle_or_url.startswith(("http://", "https://")):
+            return await get_actor(svc, handle_or_url)
+        host = handle_or_url.lstrip("@").partition("@")[2]
+        scheme = (
+            "http"
+            if svc.settings.federation.allow_private_addresses and _is_local(host)
+            else "https"
+        )
+        return await get_actor(svc, await lookup(svc.http, handle_or_url, scheme=scheme))
+    except (WebFingerError, FetchError) as exc:
+        raise FollowError(f"cannot find {handle_or_url}: {getattr(exc, 'reason', exc)}") from exc
+
+
+def _is_local(host: str) -> bool:
+    name = host.rsplit(":", 1)[0].strip("[]")
+    return name in ("localhost", "::1") or name.startswith("127.")
+
+
+async def follow(svc: Services, username: str, handle_or_url: str) -> Follow:
+    """Send a Follow from a local user; it stays pending until the remote Accept arrives."""
+    target = await resolve(svc, handle_or_url)
+    async with svc.sessions.begin() as session:
+        follower = await accounts.local_account(session, username)
+        if follower is None:
+            raise FollowError(f"no local user {username!r}")
+        existing = await follows.get(session, follower.id, target.id)
+        if existing is not None:
+            return existing
+        follow_row = await follows.add(
+            session,
+            follower_id=follower.id,
+            target_id=target.id,
+            uri=svc.urls.activity(username, "follow", new_id()),
+            state="pending",
+        )
+        await queue(
+            session, follower, _follow_doc(follow_row, follower, target), [target.inbox_url]
+        )
+    svc.delivery_wakeup.set()
+    return follow_row
+
+
+async def unfollow(svc: Services, username: str, handle_or_url: str) -> None:
+    """Stop following: Undo(Follow) to the remote actor, and the follow row removed."""
+    target = await resolve(svc, handle_or_url)
+    async with svc.sessions.begin() as session:
+        follower = await accounts.local_account(session, username)
+        if follower is None:
+            raise FollowError(f"no local user {username!r}")
+        existing = await follows.get(session, follower.id, target.id)
+        if existing is None:
+            raise FollowError(f"{username} does not follow {handle_or_url}")
+        undo = objects.activity(
+            "Undo",
+            svc.urls.activity(username, "undo", new_id()),
+            follower.uri,
+            _follow_doc(existing, follower, target),
+            to=[target.uri],
+        )
+        await session.delete(existing)
+        await queue(session, follower, undo, [target.inbox_url])
+    svc.delivery_wakeup.set()

@@ -1,0 +1,99 @@
+"""Processing received activities, one stored row at a time; every handler is safe to rerun."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+from activitypub.activities import Activity, ActivityError, parse_activity
+from activitypub.actors import ActorParseError
+from activitypub.delivery import backoff
+from activitypub.http import FetchError, HTTPStatusError
+from storage import accounts
+from storage import inbox as inbox_rows
+
+from . import follows
+from .remote_posts import on_create
+from .services import INSTANCE_ACTOR, Services
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 5
+
+
+async def _follow(svc: Services, activity: Activity) -> None:
+    async with svc.sessions() as session:
+        target = await accounts.by_uri(session, activity.object_id or "")
+    if target is None or not target.is_local or target.username == INSTANCE_ACTOR:
+        return
+    await follows.on_follow(svc, activity, target)
+
+
+async def _undo(svc: Services, activity: Activity) -> None:
+    inner = activity.object or {}
+    if inner.get("type") == "Follow" or activity.object_id:
+        await follows.on_undo_follow(svc, activity)
+
+
+async def _accept(svc: Services, activity: Activity) -> None:
+    await follows.on_accept(svc, activity, accepted=True)
+
+
+async def _reject(svc: Services, activity: Activity) -> None:
+    await follows.on_accept(svc, activity, accepted=False)
+
+
+async def _create(svc: Services, activity: Activity) -> None:
+    await on_create(svc, activity)
+
+
+HANDLERS: dict[str, Callable[[Services, Activity], Awaitable[None]]] = {
+    "Follow": _follow,
+    "Undo": _undo,
+    "Accept": _accept,
+    "Reject": _reject,
+    "Create": _create,
+}
+
+
+async def process_pending(svc: Services, *, limit: int = 100) -> int:
+    """Handle up to `limit` stored activities; returns how many were taken."""
+    async with svc.sessions() as session:
+        rows = await inbox_rows.pending(session, limit=limit)
+    for row in rows:
+        error, final = None, True
+        try:
+            activity = parse_activity(row.payload)
+            handler = HANDLERS.get(activity.type)
+            if handler is not None:
+                await handler(svc, activity)
+        except (ActivityError, ActorParseError) as exc:
+            error = f"rejected: {exc}"
+        except HTTPStatusError as exc:
+            error, final = f"fetch failed: {exc}", exc.status < 500 and exc.status != 429
+        except FetchError as exc:
+            error, final = f"fetch failed: {exc}", False
+        if error is not None and not final and row.attempts + 1 >= MAX_ATTEMPTS:
+            final = True
+        if error:
+            log.info("inbox activity %s: %s", row.uri, error)
+        retry_in = None if final else backoff(row.attempts + 1)
+        await inbox_rows.finish(svc.sessions, row.id, error=error, retry_in=retry_in)
+    return len(rows)
+
+
+async def run(svc: Services, stop: asyncio.Event) -> None:
+    """Worker loop: process stored activities whenever the inbox wakes it (or every few s)."""
+    while not stop.is_set():
+        svc.inbox_wakeup.clear()
+        try:
+            taken = await process_pending(svc)
+        except Exception:
+            log.exception("inbox worker failed; retrying")
+            taken = 0
+        if taken:
+            continue
+        try:
+            await asyncio.wait_for(svc.inbox_wakeup.wait(), timeout=2.0)
+        except TimeoutError:
+            pass

@@ -1,0 +1,105 @@
+"""Making a post from a prompt: generate, process, store and queue its delivery in one go."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+from generators.base import GenerationError, GenerationRequest
+from storage import accounts, follows
+from storage.ids import new_id
+from storage.models import MediaAttachment, Post
+
+from .media import MediaError, Provenance, process_image
+from .media_store import new_file_name, write_file
+from .notes import content_html, create, default_alt_text
+from .outbox import queue
+from .services import INSTANCE_ACTOR, Services
+
+
+class PostError(Exception):
+    """A post could not be made; the message says why in words a user understands."""
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What a person asks for."""
+
+    username: str
+    prompt: str
+    alt: str | None = None
+    caption: str = ""
+    sensitive: bool = False
+    seed: int | None = None
+
+
+async def make_post(svc: Services, draft: Draft) -> Post:
+    """Generate the image, store post and media, and queue a delivery per follower inbox."""
+    if not draft.prompt.strip():
+        raise PostError("the prompt is empty")
+    async with svc.sessions() as session:
+        author = await accounts.local_account(session, draft.username)
+    if author is None or author.username == INSTANCE_ACTOR:
+        raise PostError(f"no local user {draft.username!r}")
+    try:
+        image = await svc.generator.generate(
+            GenerationRequest(prompt=draft.prompt, seed=draft.seed)
+        )
+    except GenerationError as exc:
+        raise PostError(f"the image model failed: {exc.reason}") from exc
+    meta = image.metadata
+    provenance = Provenance(
+        model=meta.model, backend=meta.backend, prompt=draft.prompt, seed=meta.seed
+    )
+    media_cfg = svc.settings.media
+    try:
+        processed = await asyncio.to_thread(
+            process_image,
+            image.data,
+            provenance=provenance,
+            max_bytes=media_cfg.max_bytes,
+            max_pixels=media_cfg.max_pixels,
+            output_format=media_cfg.format,
+        )
+    except MediaError as exc:
+        raise PostError(f"the image model returned an unusable image: {exc.reason}") from exc
+    file_name = new_file_name(processed.extension)
+    await asyncio.to_thread(write_file, svc.media_dir, file_name, processed.data)
+
+    post_id = new_id()
+    post = Post(
+        id=post_id,
+        uri=svc.urls.post(author.username, post_id),
+        url=svc.urls.post_page(author.username, post_id),
+        account_id=author.id,
+        local=True,
+        content_html=content_html(draft.caption, meta.model),
+        caption=draft.caption,
+        sensitive=draft.sensitive,
+        prompt=draft.prompt,
+        generator_backend=meta.backend,
+        generator_model=meta.model,
+        generator_seed=meta.seed,
+    )
+    media = MediaAttachment(
+        account_id=author.id,
+        position=0,
+        file_name=file_name,
+        media_type=processed.media_type,
+        width=processed.width,
+        height=processed.height,
+        file_size=len(processed.data),
+        blurhash=processed.blurhash,
+        description=(draft.alt or default_alt_text(draft.prompt)),
+    )
+    async with svc.sessions.begin() as session:
+        session.add(post)
+        await session.flush()
+        media.post_id = post.id
+        session.add(media)
+        await session.flush()
+        activity = create(svc, author, post, [media])
+        inboxes = await follows.follower_inboxes(session, author.id)
+        await queue(session, author, activity, inboxes)
+    svc.delivery_wakeup.set()
+    return post

@@ -1,0 +1,1 @@
+"""HTTP blueprints: discovery, ActivityPub objects and collections, inbox, web pages, media."""

@@ -1,0 +1,178 @@
+"""ActivityPub documents: actors, notes, activities, and their collections."""
+
+from __future__ import annotations
+
+import json
+
+from quart import Blueprint, Response, redirect, request
+from werkzeug.wrappers.response import Response as WerkzeugResponse
+
+from activitypub import objects
+from storage import accounts, deliveries, follows, posts
+from storage.models import Account
+
+from ..accounts import actor_info
+from ..notes import create, note
+from ..services import INSTANCE_ACTOR
+from ..web_helpers import activity_json, error, services, wants_activity_json
+
+bp = Blueprint("objects", __name__)
+PAGE_SIZE = 20
+
+
+async def _account(username: str) -> Account | None:
+    if username == INSTANCE_ACTOR:
+        return None
+    async with services().sessions() as session:
+        return await accounts.local_account(session, username)
+
+
+def _max_id() -> int | None:
+    value = request.args.get("max_id", "")
+    return int(value) if value.isdigit() else None
+
+
+def _page_id(collection: str, first: str) -> str:
+    """This page's id, built from our public URL (not the Host header) and the query."""
+    query = request.query_string.decode()
+    return f"{collection}?{query or first}"
+
+
+@bp.get("/users/<username>")
+async def actor(username: str) -> Response | WerkzeugResponse:
+    """The actor document, or the profile page for browsers."""
+    account = await _account(username)
+    if account is None:
+        return error(404, "no such account")
+    if not wants_activity_json():
+        return redirect(account.url or account.uri)
+    return activity_json(objects.actor(actor_info(services(), account)))
+
+
+@bp.get("/actor")
+async def instance_actor() -> Response:
+    """The instance actor (an Application) that signs our server-to-server fetches."""
+    svc = services()
+    async with svc.sessions() as session:
+        account = await accounts.local_account(session, INSTANCE_ACTOR)
+    if account is None:
+        return error(404, "no instance actor")
+    return activity_json(objects.actor(actor_info(svc, account)))
+
+
+@bp.get("/users/<username>/outbox")
+async def outbox(username: str) -> Response:
+    """The account's public posts as Create activities, newest first."""
+    account = await _account(username)
+    if account is None:
+        return error(404, "no such account")
+    svc = services()
+    collection = f"{account.uri}/outbox"
+    async with svc.sessions() as session:
+        total = await posts.count_public(session, account.id)
+        if "page" not in request.args:
+            return activity_json(
+                objects.ordered_collection(collection, total, f"{collection}?page=true")
+            )
+        rows = await posts.public_page(session, account.id, limit=PAGE_SIZE, max_id=_max_id())
+        media = await posts.media_of(session, [row.id for row in rows])
+    items = [create(svc, account, row, media[row.id]) for row in rows]
+    for item in items:
+        item.pop("@context", None)
+    next_page = f"{collection}?page=true&max_id={rows[-1].id}" if len(rows) == PAGE_SIZE else None
+    page_id = _page_id(collection, "page=true")
+    doc = objects.ordered_collection_page(
+        page_id, collection, items, total=total, next_page=next_page
+    )
+    return activity_json(doc)
+
+
+async def _relations(username: str, *, followers: bool) -> Response:
+    account = await _account(username)
+    if account is None:
+        return error(404, "no such account")
+    name = "followers" if followers else "following"
+    collection = f"{account.uri}/{name}"
+    async with services().sessions() as session:
+        total = await follows.count(session, account.id, followers=followers)
+        if "page" not in request.args:
+            return activity_json(
+                objects.ordered_collection(collection, total, f"{collection}?page=1")
+            )
+        rows = await follows.page(
+            session, account.id, followers=followers, limit=PAGE_SIZE, max_id=_max_id()
+        )
+    next_page = f"{collection}?page=1&max_id={rows[-1][0]}" if len(rows) == PAGE_SIZE else None
+    page_id = _page_id(collection, "page=1")
+    items = [uri for _, uri in rows]
+    return activity_json(
+        objects.ordered_collection_page(
+            page_id, collection, items, total=total, next_page=next_page
+        )
+    )
+
+
+@bp.get("/users/<username>/followers")
+async def followers(username: str) -> Response:
+    """Accepted followers, paged."""
+    return await _relations(username, followers=True)
+
+
+@bp.get("/users/<username>/following")
+async def following(username: str) -> Response:
+    """Accounts followed, paged."""
+    return await _relations(username, followers=False)
+
+
+@bp.get("/users/<username>/collections/featured")
+async def featured(username: str) -> Response:
+    """Pinned posts (none yet: pinning comes with conversations)."""
+    account = await _account(username)
+    if account is None:
+        return error(404, "no such account")
+    doc = objects.ordered_collection(f"{account.uri}/collections/featured", 0, None)
+    doc["orderedItems"] = []
+    return activity_json(doc)
+
+
+@bp.get("/users/<username>/statuses/<int:post_id>")
+async def status(username: str, post_id: int) -> Response | WerkzeugResponse:
+    """A post's Note (AS2) or its page (HTML)."""
+    svc = services()
+    async with svc.sessions() as session:
+        account = await _account(username)
+        post = await posts.by_id(session, post_id)
+        if account is None or post is None or post.account_id != account.id or post.deleted_at:
+            return error(404, "no such post")
+        media = (await posts.media_of(session, [post.id]))[post.id]
+    if not wants_activity_json():
+        return redirect(post.url or post.uri)
+    return activity_json(note(svc, account, post, media))
+
+
+@bp.get("/users/<username>/statuses/<int:post_id>/activity")
+async def status_activity(username: str, post_id: int) -> Response | WerkzeugResponse:
+    """The Create that published a post."""
+    svc = services()
+    async with svc.sessions() as session:
+        account = await _account(username)
+        post = await posts.by_id(session, post_id)
+        if account is None or post is None or post.account_id != account.id or post.deleted_at:
+            return error(404, "no such post")
+        media = (await posts.media_of(session, [post.id]))[post.id]
+    if not wants_activity_json():
+        return redirect(post.url or post.uri)
+    return activity_json(create(svc, account, post, media))
+
+
+@bp.get("/users/<username>/activities/<kind>/<int:activity_id>")
+async def other_activity(username: str, kind: str, activity_id: int) -> Response:
+    """Follow, Accept, Undo … as we sent them."""
+    svc = services()
+    async with svc.sessions() as session:
+        stored = await deliveries.activity_by_uri(
+            session, svc.urls.activity(username, kind, activity_id)
+        )
+    if stored is None:
+        return error(404, "no such activity")
+    return activity_json(json.loads(stored.body))

@@ -1,0 +1,79 @@
+"""Server-rendered pages (profile, post) and the media files."""
+
+from __future__ import annotations
+
+from quart import Blueprint, Response, abort, redirect, render_template, send_file
+from werkzeug.wrappers.response import Response as WerkzeugResponse
+
+from storage import accounts, follows, posts
+
+from ..media_store import content_type
+from ..services import INSTANCE_ACTOR
+from ..web_helpers import services, wants_activity_json
+
+bp = Blueprint("web", __name__)
+PAGE_SIZE = 30
+
+
+@bp.get("/")
+async def home() -> str:
+    """The instance's front page."""
+    return await render_template("home.html", settings=services().settings)
+
+
+@bp.get("/@<username>")
+async def profile(username: str) -> str | Response | WerkzeugResponse:
+    """A profile page: the account's pictures as a grid (AS2 clients get the actor)."""
+    svc = services()
+    async with svc.sessions() as session:
+        account = await accounts.local_account(session, username)
+        if account is None or account.username == INSTANCE_ACTOR:
+            abort(404)
+        if wants_activity_json():
+            return redirect(account.uri, code=308)
+        rows = await posts.public_page(session, account.id, limit=PAGE_SIZE)
+        media = await posts.media_of(session, [row.id for row in rows])
+        follower_count = await follows.count(session, account.id, followers=True)
+    return await render_template(
+        "profile.html",
+        account=account,
+        posts=rows,
+        media=media,
+        urls=svc.urls,
+        handle=f"@{account.username}@{svc.settings.instance.host}",
+        followers=follower_count,
+        settings=svc.settings,
+    )
+
+
+@bp.get("/@<username>/<int:post_id>")
+async def post_page(username: str, post_id: int) -> str | Response | WerkzeugResponse:
+    """A post's page: the picture, its alt text, caption, prompt and provenance."""
+    svc = services()
+    async with svc.sessions() as session:
+        account = await accounts.local_account(session, username)
+        post = await posts.by_id(session, post_id)
+        if account is None or post is None or post.account_id != account.id or post.deleted_at:
+            abort(404)
+        if wants_activity_json():
+            return redirect(post.uri, code=308)
+        media = (await posts.media_of(session, [post.id]))[post.id]
+    return await render_template(
+        "post.html", account=account, post=post, media=media, urls=svc.urls, settings=svc.settings
+    )
+
+
+@bp.get("/media/<file_name>")
+async def media_file(file_name: str) -> Response:
+    """A stored image: generated names only, image content type, nosniff, cached for a year."""
+    kind = content_type(file_name)
+    if kind is None:
+        abort(404)
+    path = services().media_dir / file_name
+    if not path.is_file():
+        abort(404)
+    response = await send_file(path, mimetype=kind)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

@@ -1,0 +1,45 @@
+"""Request/response helpers shared by the blueprints."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from quart import Response, current_app, request
+
+from .services import Services
+
+AS2_CONTENT_TYPE = "application/activity+json; charset=utf-8"
+
+
+def services() -> Services:
+    """The Services of the running app."""
+    svc: Services = current_app.config["IMPASTO_SERVICES"]
+    return svc
+
+
+def wants_activity_json() -> bool:
+    """True when the client asks for AS2 (application/activity+json or AS2 ld+json)."""
+    accept = request.headers.get("Accept", "").lower()
+    if "application/activity+json" in accept:
+        return True
+    # application/ld+json counts only with the ActivityStreams profile (AS2 core §3.2),
+    # but Mastodon and others send it with that profile, sometimes with loose quoting.
+    return "application/ld+json" in accept and "activitystreams" in accept
+
+
+def activity_json(doc: Any, status: int = 200) -> Response:
+    """An AS2 JSON response."""
+    response = Response(json.dumps(doc), status=status, content_type=AS2_CONTENT_TYPE)
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def json_response(doc: Any, content_type: str = "application/json", status: int = 200) -> Response:
+    """A JSON response with an explicit content type."""
+    return Response(json.dumps(doc), status=status, content_type=content_type)
+
+
+def error(status: int, reason: str) -> Response:
+    """A JSON error body with a human-readable reason."""
+    return json_response({"error": reason}, status=status)

@@ -1,0 +1,76 @@
+"""Parsing received activities and notes, including a payload recorded from Mastodon."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from activitypub.activities import ActivityError, parse_activity, parse_note
+
+GOLDEN = Path(__file__).parent / "golden" / "activities"
+
+
+def test_mastodon_create_with_image() -> None:
+    doc = json.loads((GOLDEN / "mastodon_create_image.json").read_text())
+    activity = parse_activity(doc)
+    assert activity.type == "Create"
+    assert activity.actor == "https://chaos.social/users/h4kor"
+    assert activity.object_id == "https://chaos.social/users/h4kor/statuses/112123926412043539"
+    assert activity.object is not None
+    note = parse_note(activity.object)
+    assert note.attributed_to == activity.actor
+    assert note.url == "https://chaos.social/@h4kor/112123926412043539"
+    assert note.mentions == ("https://games.rerere.org/games/rps",)
+    [image] = note.images
+    assert image.media_type == "image/jpeg"
+    assert image.url.startswith("https://assets.chaos.social/")  # media on another host is fine
+    assert image.description == ""  # name: null
+    assert image.blurhash == "UFFEQHH?5QXT^R#+X8I;0yS#S$ofJ7J8nit6"
+    assert (image.width, image.height) == (512, 512)
+    assert note.published is not None and note.published.year == 2024
+
+
+@pytest.mark.parametrize(
+    ("doc", "reason"),
+    [
+        ([], "JSON object"),
+        ({"id": "https://a.example/1", "actor": "https://a.example/u"}, "type"),
+        ({"type": "Follow", "actor": "https://a.example/u"}, "activity id"),
+        ({"type": "Follow", "id": "https://a.example/1"}, "actor"),
+        ({"type": "Follow", "id": "https://a.example/1", "actor": "javascript:alert(1)"}, "actor"),
+    ],
+)
+def test_malformed_envelopes(doc: object, reason: str) -> None:
+    with pytest.raises(ActivityError, match=reason):
+        parse_activity(doc)
+
+
+def test_note_on_another_origin_than_its_author_is_refused() -> None:
+    with pytest.raises(ActivityError, match="different origins"):
+        parse_note(
+            {
+                "type": "Note",
+                "id": "https://evil.example/n/1",
+                "attributedTo": "https://a.example/users/x",
+                "content": "hi",
+            }
+        )
+
+
+def test_attachments_are_capped_and_filtered() -> None:
+    images = [
+        {"type": "Image", "mediaType": "image/png", "url": f"https://a.example/{i}.png"}
+        for i in range(6)
+    ]
+    images.insert(0, {"type": "Document", "mediaType": "video/mp4", "url": "https://a/v.mp4"})
+    note = parse_note(
+        {
+            "type": "Note",
+            "id": "https://a.example/n/1",
+            "attributedTo": "https://a.example/users/x",
+            "attachment": images,
+        }
+    )
+    assert [image.url for image in note.images] == [f"https://a.example/{i}.png" for i in range(4)]
