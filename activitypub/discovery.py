@@ -35,7 +35,7 @@ def parse_resource(resource: str) -> Resource:
     value = unquote(resource.strip())
     if not value:
         raise ResourceError("resource is required")
-    if value.startswith(("http://", "https://")):
+    if value.lower().startswith(("http://", "https://")):
         try:
             return Resource(None, normalize_id(value), None)
         except ValueError as exc:

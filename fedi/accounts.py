@@ -40,7 +40,7 @@ async def create_user(
         raise AccountError("username must be 1-30 letters, digits or underscores")
     password_hash = PasswordHasher().hash(password) if password else None
     private_pem, public_pem = await asyncio.to_thread(generate_rsa_keypair)
-    await _paint_avatar(svc, username)
+    icon_url = await _paint_avatar(svc, username)
     urls = svc.urls
     async with svc.sessions.begin() as session:
         if await accounts.local_account(session, username) is not None:
@@ -53,6 +53,7 @@ async def create_user(
             username=username,
             display_name=display_name or username,
             url=urls.profile(username),
+            icon_url=icon_url,
             inbox_url=urls.inbox(username),
             shared_inbox_url=urls.shared_inbox,
             outbox_url=urls.collection(username, "outbox"),

@@ -6,7 +6,8 @@ import argparse
 import asyncio
 import secrets
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from typing import Any
 from pathlib import Path
 
 import tomli_w
@@ -20,7 +21,7 @@ from .posting import Draft, PostError, make_post
 from .services import Services
 from .settings import ConfigError, Settings, config_path, load_settings
 
-Command = Callable[[argparse.Namespace, Settings], Awaitable[int]]
+Command = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -39,7 +39,7 @@ async def record(session: AsyncSession, *, uri: str, activity_type: str, actor_u
 async def record_many(session: AsyncSession, items: Sequence[Received]) -> list[bool]:
     """Store several activities in one statement; for each, False if its id was already seen."""
     now = utcnow()
-    rows = {}
+    rows: dict[str, dict[str, Any]] = {}
     for item in items:  # the first of two copies in one batch wins
         rows.setdefault(item.uri, {
             "id": new_id(), "uri": item.uri, "activity_type": item.activity_type,

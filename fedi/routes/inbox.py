@@ -33,14 +33,15 @@ async def _receive() -> Response:
     declared = request.content_length
     if declared is not None and declared > fed.max_inbox_bytes:
         return error(413, f"body larger than {fed.max_inbox_bytes} bytes")
-    body = await request.get_data(cache=False, as_text=False)
+    body = await request.get_data(cache=False, as_text=False, parse_form_data=False)
+    assert isinstance(body, bytes)
     if len(body) > fed.max_inbox_bytes:
         return error(413, f"body larger than {fed.max_inbox_bytes} bytes")
     try:
         verified = await verify_request(
             method=request.method,
             target=_target(),
-            headers=request.headers,
+            headers=dict(request.headers),
             body=body,
             expected_host=svc.settings.instance.host,
             lookup_key=svc.keys.lookup,
@@ -59,14 +60,9 @@ async def _receive() -> Response:
         return error(
             401, f"signed by {verified.owner}, but the activity's actor is {activity.actor}"
         )
-    async with svc.sessions.begin() as session:
-        await inbox_rows.record(
-            session,
-            uri=activity.id,
-            activity_type=activity.type,
-            actor_uri=activity.actor,
-            payload=payload,
-        )
+    await svc.inbox_writer.store(
+        inbox_rows.Received(activity.id, activity.type, activity.actor, payload)
+    )
     svc.inbox_wakeup.set()
     return Response("", status=202)
 

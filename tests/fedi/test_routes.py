@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from quart.typing import TestClientProtocol
+from quart.typing import TestClientProtocol as Client
 
 from fedi.accounts import create_user
 from fedi.app import create_app
@@ -20,7 +20,7 @@ LD = 'application/ld+json; profile="https://www.w3.org/ns/activitystreams"'
 
 
 @pytest.fixture
-async def client(config_path: Path) -> AsyncIterator[tuple[TestClientProtocol, Services]]:
+async def client(config_path: Path) -> AsyncIterator[tuple[Client, Services]]:
     app = create_app(load_settings(config_path), workers=False)
     async with app.test_app() as test_app:
         svc: Services = app.config["IMPASTO_SERVICES"]
@@ -28,13 +28,13 @@ async def client(config_path: Path) -> AsyncIterator[tuple[TestClientProtocol, S
         yield test_app.test_client(), svc
 
 
-async def _json(client: TestClientProtocol, path: str, accept: str = AS2) -> Any:
+async def _json(client: Client, path: str, accept: str = AS2) -> Any:
     response = await client.get(path, headers={"Accept": accept})
     assert response.status_code == 200, path
     return await response.get_json(force=True)
 
 
-async def test_webfinger_acct_and_actor_url(client: tuple[TestClientProtocol, Services]) -> None:
+async def test_webfinger_acct_and_actor_url(client: tuple[Client, Services]) -> None:
     http, svc = client
     host = svc.settings.instance.host
     response = await http.get(f"/.well-known/webfinger?resource=acct:alice@{host}")
@@ -59,7 +59,7 @@ async def test_webfinger_acct_and_actor_url(client: tuple[TestClientProtocol, Se
     ],
 )
 async def test_webfinger_errors(
-    client: tuple[TestClientProtocol, Services], resource: str, status: int
+    client: tuple[Client, Services], resource: str, status: int
 ) -> None:
     http, svc = client
     resource = resource.format(host=svc.settings.instance.host)
@@ -67,7 +67,7 @@ async def test_webfinger_errors(
     assert response.status_code == status
 
 
-async def test_actor_document(client: tuple[TestClientProtocol, Services]) -> None:
+async def test_actor_document(client: tuple[Client, Services]) -> None:
     http, svc = client
     actor_id = svc.urls.actor("alice")
     for accept in (AS2, LD):
@@ -89,7 +89,7 @@ async def test_actor_document(client: tuple[TestClientProtocol, Services]) -> No
     assert doc["icon"]["url"].startswith(f"{svc.settings.instance.url}/media/")
 
 
-async def test_browsers_get_html(client: tuple[TestClientProtocol, Services]) -> None:
+async def test_browsers_get_html(client: tuple[Client, Services]) -> None:
     http, _ = client
     response = await http.get("/users/alice", headers={"Accept": "text/html"})
     assert response.status_code in (302, 303, 307, 308)
@@ -101,13 +101,13 @@ async def test_browsers_get_html(client: tuple[TestClientProtocol, Services]) ->
     assert "default-src 'none'" in page.headers["Content-Security-Policy"]
 
 
-async def test_unknown_actor_is_404(client: tuple[TestClientProtocol, Services]) -> None:
+async def test_unknown_actor_is_404(client: tuple[Client, Services]) -> None:
     http, _ = client
     response = await http.get("/users/nobody", headers={"Accept": AS2})
     assert response.status_code == 404
 
 
-async def test_nodeinfo(client: tuple[TestClientProtocol, Services]) -> None:
+async def test_nodeinfo(client: tuple[Client, Services]) -> None:
     http, svc = client
     links = await _json(http, "/.well-known/nodeinfo", "application/json")
     hrefs = [link["href"] for link in links["links"]]
@@ -123,7 +123,7 @@ async def test_nodeinfo(client: tuple[TestClientProtocol, Services]) -> None:
 
 
 async def test_post_note_create_outbox_and_media(
-    client: tuple[TestClientProtocol, Services],
+    client: tuple[Client, Services],
 ) -> None:
     http, svc = client
     post = await make_post(svc, Draft("alice", "a blue whale <singing>", caption="Hello & bye"))
@@ -166,13 +166,13 @@ async def test_post_note_create_outbox_and_media(
     "name", ["../config.toml", "x.webp", "0" * 32 + ".svg", "0" * 32 + ".webp"]
 )
 async def test_media_only_serves_generated_names_that_exist(
-    client: tuple[TestClientProtocol, Services], name: str
+    client: tuple[Client, Services], name: str
 ) -> None:
     http, _ = client
     assert (await http.get(f"/media/{name}")).status_code == 404
 
 
-async def test_collections_are_paged(client: tuple[TestClientProtocol, Services]) -> None:
+async def test_collections_are_paged(client: tuple[Client, Services]) -> None:
     http, svc = client
     for name in ("followers", "following"):
         doc = await _json(http, f"/users/alice/{name}")

@@ -13,7 +13,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import tomli_w
 
@@ -69,25 +69,34 @@ class Server:
         self.config, self.port, self.log_path = config, port, log_path
         self.base = f"http://127.0.0.1:{port}"
         self.process: subprocess.Popen[bytes] | None = None
+        self._log: IO[bytes] | None = None
+
+    def _close_log(self) -> None:
+        if self._log is not None:
+            self._log.close()
+            self._log = None
 
     def start(self, timeout: float = 30.0) -> Server:
         """Start and wait until it answers HTTP."""
-        log = open(self.log_path, "ab")
+        self._close_log()
+        self._log = open(self.log_path, "ab")  # noqa: SIM115 - closed when the process ends
         self.process = subprocess.Popen(
             [sys.executable, "-m", "fedi.cli", "--config", str(self.config), "serve"],
-            stdout=log,
+            stdout=self._log,
             stderr=subprocess.STDOUT,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
+                self._close_log()
                 raise RuntimeError(f"server exited: {self.log_path.read_text()[-3000:]}")
             try:
                 self.get("/.well-known/nodeinfo")
                 return self
             except OSError:
                 time.sleep(0.1)
+        self.kill()
         raise RuntimeError(f"server did not start: {self.log_path.read_text()[-3000:]}")
 
     def get(self, path: str, accept: str = "application/json") -> Any:
@@ -114,12 +123,14 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        self._close_log()
 
     def kill(self) -> None:
         """SIGKILL: no chance to clean up."""
         if self.process and self.process.poll() is None:
             self.process.kill()
             self.process.wait()
+        self._close_log()
 
 
 def wait_for(predicate: Any, timeout: float = 20.0, interval: float = 0.1) -> Any:

@@ -1,0 +1,48 @@
+"""WebFinger lookup (RFC 7033): from user@host to the actor's id."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from .http import JRD_ACCEPT, FetchError, HttpClient
+
+SELF_TYPES = (
+    "application/activity+json",
+    'application/ld+json; profile="https://www.w3.org/ns/activitystreams"',
+)
+
+
+class WebFingerError(Exception):
+    """A handle could not be resolved; `reason` says why."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def parse_handle(handle: str) -> tuple[str, str]:
+    """(user, host) from `user@host`, `@user@host` or `acct:user@host` (host may have a port)."""
+    value = handle.strip().removeprefix("acct:").lstrip("@")
+    user, sep, host = value.partition("@")
+    if not sep or not user or not host or "@" in host or "/" in host or " " in value:
+        raise WebFingerError(f"{handle!r} is not a user@host handle")
+    return user, host.lower()
+
+
+async def lookup(client: HttpClient, handle: str, *, scheme: str = "https") -> str:
+    """The actor id a handle points to, via the host's WebFinger endpoint."""
+    user, host = parse_handle(handle)
+    resource = quote(f"acct:{user}@{host}", safe="")
+    url = f"{scheme}://{host}/.well-known/webfinger?resource={resource}"
+    try:
+        doc = await client.get_json(url, accept=JRD_ACCEPT, expect_id=False)
+    except FetchError as exc:
+        raise WebFingerError(f"WebFinger lookup of {user}@{host} failed: {exc.reason}") from exc
+    links = doc.get("links")
+    for link in links if isinstance(links, list) else []:
+        if not isinstance(link, dict) or link.get("rel") != "self":
+            continue
+        kind = str(link.get("type", "")).replace(" ", "")
+        if kind in (t.replace(" ", "") for t in SELF_TYPES) and isinstance(link.get("href"), str):
+            return str(link["href"])
+    raise WebFingerError(f"{user}@{host} has no ActivityPub actor")

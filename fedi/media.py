@@ -1,0 +1,189 @@
+"""The post's media pipeline: check, bound, re-encode, label provenance, thumbnail, blurhash.
+
+Every image, ours or a remote server's, is decoded under limits and re-encoded, so what we store
+and serve is a clean file of an allowed format whose metadata we wrote ourselves.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+import blurhash
+from PIL import Image, ImageOps, PngImagePlugin, UnidentifiedImageError
+
+ALLOWED_FORMATS = ["PNG", "JPEG", "WEBP", "GIF"]
+OUTPUT = {
+    "WEBP": ("image/webp", "webp"),
+    "PNG": ("image/png", "png"),
+    "JPEG": ("image/jpeg", "jpg"),
+}
+# IPTC's controlled vocabulary term for media made by a trained model (generative AI).
+TRAINED_ALGORITHMIC_MEDIA = "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia"
+
+
+class MediaError(Exception):
+    """An image is refused; `reason` says why."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class ImageTooLarge(MediaError):
+    """More bytes than allowed."""
+
+
+class UnsupportedImageFormat(MediaError):
+    """Not one of the allowed formats."""
+
+
+class ImageTooManyPixels(MediaError):
+    """Too many pixels (a decompression bomb or simply too big)."""
+
+
+class CorruptImage(MediaError):
+    """The bytes do not decode."""
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """How a machine made an image; written into the file as XMP."""
+
+    model: str
+    backend: str
+    prompt: str
+    seed: int | None
+    software: str = "Impasto"
+
+
+@dataclass(frozen=True)
+class ProcessedImage:
+    """A re-encoded image ready to store."""
+
+    data: bytes
+    media_type: str
+    extension: str
+    width: int
+    height: int
+    blurhash: str
+
+
+def xmp_packet(provenance: Provenance) -> bytes:
+    """An XMP packet saying the image is trainedAlgorithmicMedia, with model and prompt."""
+    seed = "" if provenance.seed is None else f"<impasto:Seed>{provenance.seed}</impasto:Seed>"
+    return (
+        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>'
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF '
+        'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        '<rdf:Description rdf:about="" '
+        'xmlns:Iptc4xmpExt="http://iptc.org/std/Iptc4xmpExt/2008-02-29/" '
+        'xmlns:xmp="http://ns.adobe.com/xap/1.0/" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        'xmlns:impasto="https://impasto.social/ns/1.0/">'
+        f"<Iptc4xmpExt:DigitalSourceType>{TRAINED_ALGORITHMIC_MEDIA}"
+        "</Iptc4xmpExt:DigitalSourceType>"
+        f"<xmp:CreatorTool>{escape(provenance.software)}</xmp:CreatorTool>"
+        f"<impasto:Model>{escape(provenance.model)}</impasto:Model>"
+        f"<impasto:Backend>{escape(provenance.backend)}</impasto:Backend>"
+        f"<impasto:Prompt>{escape(provenance.prompt)}</impasto:Prompt>{seed}"
+        '<dc:description><rdf:Alt><rdf:li xml:lang="x-default">'
+        f"AI-generated image ({escape(provenance.model)}): {escape(provenance.prompt)}"
+        "</rdf:li></rdf:Alt></dc:description>"
+        '</rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="w"?>'
+    ).encode()
+
+
+def _decode(data: bytes, max_bytes: int, max_pixels: int) -> Image.Image:
+    if len(data) > max_bytes:
+        raise ImageTooLarge(f"image of {len(data)} bytes is over the limit of {max_bytes}")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            image = Image.open(io.BytesIO(data), formats=ALLOWED_FORMATS)
+        except UnidentifiedImageError:
+            raise UnsupportedImageFormat(
+                f"not an image in an allowed format ({', '.join(ALLOWED_FORMATS)})"
+            ) from None
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise ImageTooManyPixels("the image declares too many pixels") from None
+        if image.width * image.height > max_pixels:
+            raise ImageTooManyPixels(
+                f"{image.width}x{image.height} is over the limit of {max_pixels} pixels"
+            )
+        try:
+            image.load()
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise ImageTooManyPixels("the image declares too many pixels") from None
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise CorruptImage(f"the image does not decode: {exc}") from None
+    return image
+
+
+def _normalise(image: Image.Image, max_side: int) -> Image.Image:
+    image = ImageOps.exif_transpose(image) or image
+    has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+    image = image.convert("RGBA" if has_alpha else "RGB")
+    if max(image.size) > max_side:
+        image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+    return image
+
+
+def _blurhash(image: Image.Image) -> str:
+    small = image.convert("RGB")
+    small.thumbnail((32, 32), Image.Resampling.BILINEAR)
+    width, height = small.size
+    y_components = max(1, min(9, round(4 * height / width)))
+    raw = small.tobytes()  # RGB, row-major
+    rows = [
+        [tuple(raw[i : i + 3]) for i in range(row * width * 3, (row + 1) * width * 3, 3)]
+        for row in range(height)
+    ]
+    return str(blurhash.encode(rows, components_x=4, components_y=y_components))
+
+
+def _encode(
+    image: Image.Image, output_format: str, quality: int, provenance: Provenance | None
+) -> bytes:
+    out = io.BytesIO()
+    options: dict[str, object] = {}
+    if output_format == "PNG":
+        if provenance is not None:
+            info = PngImagePlugin.PngInfo()
+            info.add_itxt("XML:com.adobe.xmp", xmp_packet(provenance).decode())
+            options["pnginfo"] = info
+        options["compress_level"] = 6
+    else:
+        options["quality"] = quality
+        if provenance is not None:
+            options["xmp"] = xmp_packet(provenance)
+        if output_format == "JPEG":
+            image = image.convert("RGB")
+        else:
+            options["method"] = 4
+    image.save(out, format=output_format, **options)
+    return out.getvalue()
+
+
+def process_image(
+    data: bytes,
+    *,
+    provenance: Provenance | None,
+    max_bytes: int = 20_000_000,
+    max_pixels: int = 40_000_000,
+    max_side: int = 4096,
+    output_format: str = "WEBP",
+    quality: int = 85,
+) -> ProcessedImage:
+    """Check and re-encode an image; raise a MediaError saying why if it is refused."""
+    output_format = output_format.upper()
+    if output_format not in OUTPUT:
+        raise ValueError(f"unsupported output format {output_format!r}")
+    image = _normalise(_decode(data, max_bytes, max_pixels), max_side)
+    encoded = _encode(image, output_format, quality, provenance)
+    media_type, extension = OUTPUT[output_format]
+    return ProcessedImage(
+        encoded, media_type, extension, image.width, image.height, _blurhash(image)
+    )
