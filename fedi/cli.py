@@ -7,8 +7,8 @@ import asyncio
 import secrets
 import sys
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import tomli_w
 

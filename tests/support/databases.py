@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import secrets
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from sqlalchemy import text
@@ -19,6 +20,12 @@ POSTGRES_ENV = "IMPASTO_TEST_DATABASE_URL"
 def backends() -> list[str]:
     """The database backends this run covers."""
     return ["sqlite", "postgresql"] if os.environ.get(POSTGRES_ENV) else ["sqlite"]
+
+
+def _admin_sync(sql: str) -> None:
+    """Run an admin statement from sync or async test code (in its own thread and loop)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, _admin(sql)).result()
 
 
 async def _admin(sql: str) -> None:
@@ -43,7 +50,7 @@ class DatabaseFactory:
         name = f"impasto_test_{secrets.token_hex(6)}"
         if self.backend == "sqlite":
             return f"sqlite+aiosqlite:///{self.tmp_path / (name + '.db')}"
-        asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+        _admin_sync(f'CREATE DATABASE "{name}"')
         self.created.append(name)
         return (
             make_url(os.environ[POSTGRES_ENV])
@@ -54,5 +61,5 @@ class DatabaseFactory:
     def drop_all(self) -> None:
         """Drop the PostgreSQL databases made for this test."""
         for name in self.created:
-            asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            _admin_sync(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         self.created.clear()

@@ -79,7 +79,7 @@ class Server:
     def start(self, timeout: float = 30.0) -> Server:
         """Start and wait until it answers HTTP."""
         self._close_log()
-        self._log = open(self.log_path, "ab")  # noqa: SIM115 - closed when the process ends
+        self._log = open(self.log_path, "ab")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "fedi.cli", "--config", str(self.config), "serve"],
             stdout=self._log,
