@@ -56,16 +56,18 @@ async def run(requests: int, connections: int) -> None:
         config = write_config(
             Path(tmp) / "config.toml", port=port, database_url=f"sqlite+aiosqlite:///{tmp}/bench.db"
         )
-        run_cli(config, "init")
-        run_cli(config, "user", "create", "alice")
-        server = Server(config, port, Path(tmp) / "server.log").start()
+        await asyncio.to_thread(run_cli, config, "init")
+        await asyncio.to_thread(run_cli, config, "user", "create", "alice")
+        server = await asyncio.to_thread(Server(config, port, Path(tmp) / "server.log").start)
         peer = await Peer().start()
         actor = peer.add_actor("sender")
         inbox = f"{server.base}/inbox"
         target = f"{server.base}/users/alice"
         bodies = [_create(actor.id, n, target) for n in range(requests + 1)]
-        signed = [(body, dict(actor.signer.sign("POST", inbox, body))) for body in bodies]
+        signer = actor.signer  # loading a private key is slow: once
+        signed = [(body, dict(signer.sign("POST", inbox, body))) for body in bodies]
         statuses: dict[int, int] = {}
+        errors: list[str] = []
         try:
             connector = aiohttp.TCPConnector(limit=connections)
             async with aiohttp.ClientSession(connector=connector) as session:
@@ -73,7 +75,9 @@ async def run(requests: int, connections: int) -> None:
                 async def send(body: bytes, headers: dict[str, str]) -> None:
                     headers["Content-Type"] = "application/activity+json"
                     async with session.post(inbox, data=body, headers=headers) as response:
-                        await response.read()
+                        answer = await response.read()
+                        if response.status != 202 and len(errors) < 5:
+                            errors.append(answer.decode(errors="replace"))
                         statuses[response.status] = statuses.get(response.status, 0) + 1
 
                 await send(*signed[0])  # warm-up: the key is fetched and cached here
@@ -89,7 +93,11 @@ async def run(requests: int, connections: int) -> None:
         finally:
             server.stop()
             await peer.stop()
+            if set(statuses) != {202}:
+                print((Path(tmp) / "server.log").read_text()[-4000:])
     accepted = statuses.get(202, 0) - 1
+    for answer in errors:
+        print("refused:", answer[:300])
     print(f"requests: {requests}  connections: {connections}  statuses: {statuses}")
     print(
         f"inbox: {accepted / elapsed:,.0f} signed activities/s verified and stored "

@@ -46,6 +46,7 @@ class DeliveryWorker:
         self._outcomes: list[deliveries.Outcome] = []
         self._authors: dict[int, Account] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        self._slots = asyncio.Semaphore(self.concurrency)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Deliver until `stop` is set, then finish what is in flight."""
@@ -61,12 +62,14 @@ class DeliveryWorker:
             await self._flush()
 
     async def _claim_and_send(self) -> bool:
-        free = self.concurrency - len(self._tasks)  # claim only what we can start now
-        if free <= 0:
+        # Keep up to two batches' worth claimed: `concurrency` POSTs run, the rest wait their
+        # turn. Claiming in large batches keeps the queue's transactions few.
+        room = 2 * self.concurrency - len(self._tasks)
+        if room < self.concurrency // 2:
             await asyncio.wait(set(self._tasks), return_when=asyncio.FIRST_COMPLETED)
             return True
         try:
-            batch = await deliveries.claim(self.svc.sessions, limit=free, lease=self.lease)
+            batch = await deliveries.claim(self.svc.sessions, limit=room, lease=self.lease)
         except Exception:
             log.exception("claiming deliveries failed")
             return False
@@ -100,6 +103,11 @@ class DeliveryWorker:
         return author
 
     async def _send(self, item: deliveries.Claimed) -> None:
+        async with self._slots:
+            outcome = await self._attempt(item)
+        self._outcomes.append(outcome)
+
+    async def _attempt(self, item: deliveries.Claimed) -> deliveries.Outcome:
         attempt = item.attempts + 1
         try:
             signer = self.svc.signer(await self._author(item.account_id))
@@ -114,7 +122,7 @@ class DeliveryWorker:
         except Exception as exc:  # a bug must not kill the worker; the row is retried
             log.exception("delivery %s crashed", item.id)
             verdict, status = judge_transient(repr(exc), attempt, None, self.max_attempts), None
-        self._outcomes.append(_outcome(item.id, verdict, status, self.delay_factor))
+        return _outcome(item.id, verdict, status, self.delay_factor)
 
     async def _flush_loop(self, stop: asyncio.Event) -> None:
         while not stop.is_set() or self._tasks:

@@ -113,20 +113,26 @@ async def record(sessions: async_sessionmaker[AsyncSession], outcomes: Sequence[
     if not outcomes:
         return
     now = utcnow()
+    groups: dict[tuple[str, int | None, str | None, datetime | None], list[int]] = {}
+    for outcome in outcomes:  # most outcomes of a batch are alike: one UPDATE per kind
+        key = (outcome.state, outcome.status, outcome.error, outcome.retry_at)
+        groups.setdefault(key, []).append(outcome.id)
     async with sessions.begin() as session:
-        for outcome in outcomes:
+        for (state, status, error, retry_at), ids in groups.items():
             values: dict[str, object] = {
-                "state": outcome.state,
+                "state": state,
                 "attempts": Delivery.attempts + 1,
                 "locked_until": None,
-                "last_status": outcome.status,
-                "last_error": outcome.error,
+                "last_status": status,
+                "last_error": error,
             }
-            if outcome.state == DELIVERED:
+            if state == DELIVERED:
                 values["delivered_at"] = now
-            if outcome.retry_at is not None:
-                values["next_attempt_at"] = outcome.retry_at
-            await session.execute(update(Delivery).where(Delivery.id == outcome.id).values(values))
+            if retry_at is not None:
+                values["next_attempt_at"] = retry_at
+            for start in range(0, len(ids), 500):  # keep each IN list modest
+                chunk = ids[start : start + 500]
+                await session.execute(update(Delivery).where(Delivery.id.in_(chunk)).values(values))
 
 
 async def next_due(session: AsyncSession) -> datetime | None:

@@ -29,8 +29,14 @@ class Received:
     payload: Mapping[str, Any]
 
 
-async def record(session: AsyncSession, *, uri: str, activity_type: str, actor_uri: str,
-                 payload: Mapping[str, Any]) -> bool:
+async def record(
+    session: AsyncSession,
+    *,
+    uri: str,
+    activity_type: str,
+    actor_uri: str,
+    payload: Mapping[str, Any],
+) -> bool:
     """Store a received activity; False when its id was seen before (nothing stored)."""
     [stored] = await record_many(session, [Received(uri, activity_type, actor_uri, payload)])
     return stored
@@ -41,11 +47,20 @@ async def record_many(session: AsyncSession, items: Sequence[Received]) -> list[
     now = utcnow()
     rows: dict[str, dict[str, Any]] = {}
     for item in items:  # the first of two copies in one batch wins
-        rows.setdefault(item.uri, {
-            "id": new_id(), "uri": item.uri, "activity_type": item.activity_type,
-            "actor_uri": item.actor_uri, "payload": dict(item.payload), "state": PENDING,
-            "attempts": 0, "next_attempt_at": now, "received_at": now,
-        })
+        rows.setdefault(
+            item.uri,
+            {
+                "id": new_id(),
+                "uri": item.uri,
+                "activity_type": item.activity_type,
+                "actor_uri": item.actor_uri,
+                "payload": dict(item.payload),
+                "state": PENDING,
+                "attempts": 0,
+                "next_attempt_at": now,
+                "received_at": now,
+            },
+        )
     dialect = session.bind.dialect.name if session.bind else "sqlite"
     insert_fn = pg_insert if dialect == "postgresql" else sqlite_insert
     stmt = (
@@ -69,8 +84,13 @@ async def pending(session: AsyncSession, *, limit: int) -> list[InboxActivity]:
     return list((await session.execute(stmt)).scalars())
 
 
-async def finish(sessions: async_sessionmaker[AsyncSession], activity_id: int, *,
-                 error: str | None = None, retry_in: float | None = None) -> None:
+async def finish(
+    sessions: async_sessionmaker[AsyncSession],
+    activity_id: int,
+    *,
+    error: str | None = None,
+    retry_in: float | None = None,
+) -> None:
     """Mark an activity done, failed for good (error), or due again in `retry_in` seconds."""
     values: dict[str, Any] = {"last_error": error, "attempts": InboxActivity.attempts + 1}
     if error is None:

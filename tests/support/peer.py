@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from aiohttp import web
@@ -39,9 +40,9 @@ class PeerActor:
         """Key id, Mastodon style."""
         return f"{self.id}#main-key"
 
-    @property
+    @cached_property
     def signer(self) -> Signer:
-        """A signer with this actor's key."""
+        """A signer with this actor's key (loaded once: loading a private key is slow)."""
         return Signer(self.key_id, self.private_pem)
 
     def document(self) -> dict[str, Any]:
