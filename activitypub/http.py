@@ -6,6 +6,7 @@ delivery fan-out is the hot path. Nothing else in Impasto opens a connection.
 
 from __future__ import annotations
 
+import asyncio
 import email.utils
 import json
 from collections.abc import Mapping
@@ -191,6 +192,24 @@ class HttpClient:
         method: str,
         url: str,
         *,
+        headers: Mapping[str, str],
+        body: bytes | None,
+        max_bytes: int,
+        signer: RequestSigner | None,
+        follow: bool,
+    ) -> Response:
+        # One deadline for the whole fetch, redirects included: a peer that redirects slowly
+        # must not hold us for (redirects + 1) timeouts.
+        try:
+            async with asyncio.timeout(self.timeout):
+                return await self._follow(method, url, headers, body, max_bytes, signer, follow)
+        except TimeoutError:
+            raise FetchTimeout(f"no answer within {self.timeout} s", url) from None
+
+    async def _follow(
+        self,
+        method: str,
+        url: str,
         headers: Mapping[str, str],
         body: bytes | None,
         max_bytes: int,

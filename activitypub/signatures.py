@@ -203,10 +203,13 @@ def _b64_equals(encoded: str, expected: bytes) -> bool:
 
 
 def _check_digests(parsed: _Parsed, headers: Mapping[str, str], body: bytes) -> None:
+    # Only a digest the signature covers says anything about the body; an unsigned one could
+    # have been added by anyone (bovine's verifier gets this backwards, checking the unsigned
+    # Digest and ignoring a signed Content-Digest).
     for name in ("digest", "content-digest"):
-        if name in headers and not _digest_matches(name, headers[name], body):
-            signed = "signed " if name in parsed.headers else ""
-            raise DigestMismatch(f"the body does not match its {signed}{name} header")
+        signed_and_sent = name in parsed.headers and name in headers  # absent: MissingHeader later
+        if signed_and_sent and not _digest_matches(name, headers[name], body):
+            raise DigestMismatch(f"the body does not match its signed {name} header")
 
 
 def _signing_string(parsed: _Parsed, method: str, target: str, headers: Mapping[str, str]) -> bytes:

@@ -16,6 +16,7 @@ _NOT_PUBLIC = [
     ipaddress.ip_network("64:ff9b:1::/48"),
     ipaddress.ip_network("100.64.0.0/10"),
     ipaddress.ip_network("2002::/16"),  # 6to4: checked through the embedded address below
+    ipaddress.ip_network("fec0::/10"),  # deprecated site-local (RFC 3879), still routed inside
 ]
 
 
@@ -30,7 +31,9 @@ def _embedded_v4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None
         return address.sixtofour
     if address.teredo is not None:
         return address.teredo[1]
-    if address in _NOT_PUBLIC[0]:  # NAT64 well-known prefix: the last 32 bits are IPv4
+    if address in _NOT_PUBLIC[0] or int(address) >> 32 == 0:
+        # NAT64 well-known prefix, or the deprecated IPv4-compatible ::a.b.c.d (RFC 4291
+        # 2.5.5.1): the last 32 bits are an IPv4 address.
         return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
     return None
 

@@ -7,6 +7,8 @@ and serve is a clean file of an allowed format whose metadata we wrote ourselves
 from __future__ import annotations
 
 import io
+import re
+import struct
 import warnings
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
@@ -71,9 +73,25 @@ class ProcessedImage:
     blurhash: str
 
 
+# Characters XML 1.0 cannot carry at all (C0 controls other than tab, newline and return, lone
+# surrogates, U+FFFE/U+FFFF): a prompt pasted from a terminal must not make the packet unreadable.
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# JPEG keeps XMP in one 64 KB APP1 segment and the prompt appears twice: keep it well under that.
+XMP_PROMPT_CHARS = 4_000
+
+
+def _xml_text(value: str, limit: int = 1_000) -> str:
+    value = _NOT_XML.sub("\ufffd", value)
+    if len(value) > limit:
+        value = value[: limit - 1] + "…"
+    return escape(value)
+
+
 def xmp_packet(provenance: Provenance) -> bytes:
     """An XMP packet saying the image is trainedAlgorithmicMedia, with model and prompt."""
     seed = "" if provenance.seed is None else f"<impasto:Seed>{provenance.seed}</impasto:Seed>"
+    model = _xml_text(provenance.model)
+    prompt = _xml_text(provenance.prompt, XMP_PROMPT_CHARS)
     return (
         '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>'
         '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF '
@@ -85,12 +103,12 @@ def xmp_packet(provenance: Provenance) -> bytes:
         'xmlns:impasto="https://impasto.social/ns/1.0/">'
         f"<Iptc4xmpExt:DigitalSourceType>{TRAINED_ALGORITHMIC_MEDIA}"
         "</Iptc4xmpExt:DigitalSourceType>"
-        f"<xmp:CreatorTool>{escape(provenance.software)}</xmp:CreatorTool>"
-        f"<impasto:Model>{escape(provenance.model)}</impasto:Model>"
-        f"<impasto:Backend>{escape(provenance.backend)}</impasto:Backend>"
-        f"<impasto:Prompt>{escape(provenance.prompt)}</impasto:Prompt>{seed}"
+        f"<xmp:CreatorTool>{_xml_text(provenance.software)}</xmp:CreatorTool>"
+        f"<impasto:Model>{model}</impasto:Model>"
+        f"<impasto:Backend>{_xml_text(provenance.backend)}</impasto:Backend>"
+        f"<impasto:Prompt>{prompt}</impasto:Prompt>{seed}"
         '<dc:description><rdf:Alt><rdf:li xml:lang="x-default">'
-        f"AI-generated image ({escape(provenance.model)}): {escape(provenance.prompt)}"
+        f"AI-generated image ({model}): {prompt}"
         "</rdf:li></rdf:Alt></dc:description>"
         '</rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="w"?>'
     ).encode()
@@ -103,12 +121,15 @@ def _decode(data: bytes, max_bytes: int, max_pixels: int) -> Image.Image:
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             image = Image.open(io.BytesIO(data), formats=ALLOWED_FORMATS)
-        except UnidentifiedImageError:
+        except UnidentifiedImageError:  # an OSError too: it must come first
             raise UnsupportedImageFormat(
                 f"not an image in an allowed format ({', '.join(ALLOWED_FORMATS)})"
             ) from None
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise ImageTooManyPixels("the image declares too many pixels") from None
+        except (OSError, SyntaxError, ValueError, EOFError, struct.error) as exc:
+            # Pillow reports a header cut short (truncated WebP, JPEG) while opening.
+            raise CorruptImage(f"the image does not decode: {exc}") from None
         if image.width * image.height > max_pixels:
             raise ImageTooManyPixels(
                 f"{image.width}x{image.height} is over the limit of {max_pixels} pixels"
@@ -163,7 +184,10 @@ def _encode(
             image = image.convert("RGB")
         else:
             options["method"] = 4
-    image.save(out, format=output_format, **options)
+    try:
+        image.save(out, format=output_format, **options)
+    except (OSError, ValueError) as exc:
+        raise MediaError(f"the image could not be encoded as {output_format}: {exc}") from None
     return out.getvalue()
 
 

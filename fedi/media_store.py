@@ -22,7 +22,7 @@ def new_file_name(extension: str) -> str:
 
 def write_file(directory: Path, file_name: str, data: bytes) -> Path:
     """Write bytes to directory/file_name via a temporary file and rename (fsync'd)."""
-    if not FILE_NAME.match(file_name):
+    if not FILE_NAME.fullmatch(file_name):
         raise ValueError("not a generated media file name")
     final = directory / file_name
     temporary = directory / f".{file_name}.tmp"
@@ -36,5 +36,5 @@ def write_file(directory: Path, file_name: str, data: bytes) -> Path:
 
 def content_type(file_name: str) -> str | None:
     """The image content type of a generated file name, or None if it is not one."""
-    match = FILE_NAME.match(file_name)
+    match = FILE_NAME.fullmatch(file_name)
     return CONTENT_TYPES[match.group(1)] if match else None

@@ -71,6 +71,7 @@ class KeyStore:
         self._svc = svc
         self._refreshed: dict[str, float] = {}
         self._memory: dict[str, tuple[float, PublicKey]] = {}
+        self._failed: dict[str, float] = {}
 
     async def lookup(self, key_id: str, refresh: bool) -> PublicKey | None:
         """The key `key_id` from memory or the database, or fetched from its owner's server."""
@@ -78,16 +79,29 @@ class KeyStore:
             key = await self._cached(key_id)
             if key is not None:
                 return key
-        elif not self._may_refresh(key_id):
+        # A key id whose fetch failed is not fetched again for a while, so a flood of requests
+        # naming an unknown or unreachable key makes one fetch, not one each.
+        if self._failed_recently(key_id) or (refresh and not self._may_refresh(key_id)):
             return None
         try:
             key = await self._fetch(key_id)
         except (FetchError, ActorParseError) as exc:
             log.info("key %s could not be fetched: %s", key_id, exc)
-            return None
-        if key is not None:
+            key = None
+        if key is None:
+            if len(self._failed) > 10_000:
+                self._failed.clear()
+            self._failed[key_id] = time.monotonic()
+        else:
+            self._failed.pop(key_id, None)
             self._remember(key)
         return key
+
+    def _failed_recently(self, key_id: str) -> bool:
+        failed_at = self._failed.get(key_id)
+        if failed_at is None or time.monotonic() - failed_at >= REFRESH_INTERVAL:
+            return False
+        return True
 
     async def _cached(self, key_id: str) -> PublicKey | None:
         hit = self._memory.get(key_id)

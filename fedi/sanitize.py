@@ -57,4 +57,6 @@ def clean_html(html: str) -> str:
         allowed_classes={"a": CLASSES, "span": CLASSES},
         url_schemes=SCHEMES,
         link_rel="nofollow noopener noreferrer",
+        # Relative links in remote HTML would point at this instance; Mastodon drops them too.
+        url_relative="deny",
     )

@@ -61,6 +61,20 @@ MOODS = {  # scene words -> (sky hue, sky lightness, land hue, time of day)
     "city": (260, 0.4, 250, "dusk"),
     "autumn": (30, 0.7, 20, "day"),
 }
+# Words that set the light (sky and time of day) rather than the place; they win over place
+# words, so "an ocean at night" is dark.
+TIME_WORDS = {
+    "night",
+    "midnight",
+    "moon",
+    "stars",
+    "sunset",
+    "dusk",
+    "sunrise",
+    "dawn",
+    "storm",
+    "rain",
+}
 WATER_WORDS = {
     "ocean",
     "sea",
@@ -111,12 +125,16 @@ def scene_for(prompt: str, rnd_value: float) -> Scene:
     """Choose the scene and palette from the prompt (rnd_value in [0, 1) varies the rest)."""
     tokens = words(prompt)
     colours = [HUES[w] for w in tokens if w in HUES]
-    mood = next((MOODS[w] for w in tokens if w in MOODS), None)
+    light = next((MOODS[w] for w in tokens if w in TIME_WORDS), None)
+    place = next((MOODS[w] for w in tokens if w in MOODS and w not in TIME_WORDS), None)
+    mood = light or place
     if mood is None:
         seed_word = max(tokens, key=len) if tokens else "impasto"
         hue = _word_hue(seed_word)
         mood = (hue, 0.55 + 0.2 * rnd_value, (hue + 150) % 360, "day")
     sky_hue, sky_light, land_hue, time = mood
+    if light is not None and place is not None:
+        land_hue = place[2]
     if colours:
         land_hue = colours[0]
         if len(colours) > 1:

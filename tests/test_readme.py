@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import os
+import shlex
+import subprocess
+import sys
+import urllib.request
 from pathlib import Path
+from typing import Any
+
+from tests.support.servers import free_port, wait_for
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -31,3 +40,62 @@ def test_ci_runs_the_readme_test_command() -> None:
 def test_readme_run_command_initialises_and_serves() -> None:
     run_command = _shell_blocks((ROOT / "README.md").read_text())[0].strip()
     assert "impasto init" in run_command and run_command.endswith("impasto serve")
+
+
+def _impasto() -> str:
+    script = Path(sys.executable).parent / "impasto"
+    assert script.exists(), "the `impasto` console script is installed next to this Python"
+    return str(script)
+
+
+def _get(url: str, accept: str) -> tuple[str, bytes]:
+    request = urllib.request.Request(url, headers={"Accept": accept})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return response.headers["Content-Type"], response.read()
+
+
+def test_a_newcomer_can_init_serve_create_a_user_and_post(tmp_path: Path) -> None:
+    """The README's first-run path, through the installed console script, in a fresh folder."""
+    impasto, port = _impasto(), free_port()
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env.pop("IMPASTO_CONFIG", None)
+
+    def run(*args: str) -> str:
+        done = subprocess.run(
+            [impasto, *args], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    run("init", "--url", f"http://127.0.0.1:{port}")
+    assert (tmp_path / "config.toml").exists() and (tmp_path / "data" / "impasto.db").exists()
+    with open(tmp_path / "serve.log", "wb") as log:
+        server = subprocess.Popen(
+            [impasto, "serve", "--port", str(port)], cwd=tmp_path, env=env, stdout=log, stderr=log
+        )
+    try:
+        # The README's second-terminal block, command by command.
+        for line in _shell_blocks((ROOT / "README.md").read_text())[2].splitlines():
+            *_, args = line.partition(".venv/bin/impasto ")
+            output = run(*shlex.split(args))
+        post_url = output.strip()
+        assert post_url.startswith(f"http://127.0.0.1:{port}/@alice/")
+
+        def note() -> Any:
+            try:
+                return json.loads(_get(post_url, "application/activity+json")[1])
+            except OSError:
+                return None
+
+        document = wait_for(note)
+        assert document["type"] == "Note"
+        image = document["attachment"][0]
+        assert "lighthouse" in image["name"]
+        content_type, body = _get(image["url"], "image/*")
+        assert content_type == image["mediaType"] == "image/webp"
+        assert body[:4] == b"RIFF" and body[8:12] == b"WEBP"
+        html_type, page = _get(post_url, "text/html")
+        assert html_type.startswith("text/html") and b"lighthouse" in page
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
