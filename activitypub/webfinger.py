@@ -24,7 +24,7 @@ def parse_handle(handle: str) -> tuple[str, str]:
     """(user, host) from `user@host`, `@user@host` or `acct:user@host` (host may have a port)."""
     value = handle.strip().removeprefix("acct:").lstrip("@")
     user, sep, host = value.partition("@")
-    if not sep or not user or not host or "@" in host or "/" in host or " " in value:
+    if not sep or not user or not host or any(c in host for c in "@/?#\\") or " " in value:
         raise WebFingerError(f"{handle!r} is not a user@host handle")
     return user, host.lower()
 

@@ -52,6 +52,9 @@ def test_parse_handle(handle: str, user: str, host: str) -> None:
         "https://example.com/users/alice",
         "al ice@example.com",
         "alice@exa mple.com",
+        "alice@example.com?x=1",
+        "alice@example.com#frag",
+        "alice@example.com\\evil.example",
     ],
 )
 def test_bad_handles_are_refused(handle: str) -> None:
