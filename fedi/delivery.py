@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import logging
 from datetime import timedelta
 
 from activitypub.delivery import Verdict, judge_status, judge_transient
-from activitypub.http import BlockedAddress, FetchError
+from activitypub.http import BlockedAddress, FetchError, parse_retry_after
 from storage import deliveries
 from storage.models import Account
 from storage.timeutil import utcnow
@@ -17,20 +16,6 @@ from .services import Services
 
 log = logging.getLogger(__name__)
 FLUSH_INTERVAL = 0.05
-
-
-def parse_retry_after(value: str | None) -> float | None:
-    """Seconds from a Retry-After header (delta-seconds or HTTP-date)."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, (when - utcnow()).total_seconds())
 
 
 class DeliveryWorker:
@@ -44,7 +29,7 @@ class DeliveryWorker:
         self.max_attempts = fed.delivery_max_attempts
         self.delay_factor = fed.retry_delay_factor
         self._outcomes: list[deliveries.Outcome] = []
-        self._authors: dict[int, Account] = {}
+        self._authors: dict[int, asyncio.Future[Account]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._slots = asyncio.Semaphore(self.concurrency)
 
@@ -94,12 +79,18 @@ class DeliveryWorker:
             waiter.cancel()
 
     async def _author(self, account_id: int) -> Account:
+        # One lookup per author, shared by every delivery of the batch that starts together.
         author = self._authors.get(account_id)
+        if author is None or (author.done() and author.exception() is not None):
+            author = self._authors[account_id] = asyncio.ensure_future(self._load(account_id))
+        return await asyncio.shield(author)
+
+    async def _load(self, account_id: int) -> Account:
+        async with self.svc.sessions() as session:
+            author = await session.get(Account, account_id)
         if author is None:
-            async with self.svc.sessions() as session:
-                author = await session.get(Account, account_id)
-            assert author is not None
-            self._authors[account_id] = author
+            raise LookupError(f"author {account_id} of a queued delivery is gone")
+        self.svc.signer(author)  # load the private key once, before the POSTs fan out
         return author
 
     async def _send(self, item: deliveries.Claimed) -> None:
