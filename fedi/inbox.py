@@ -12,6 +12,7 @@ from activitypub.delivery import backoff
 from activitypub.http import FetchError, HTTPStatusError
 from storage import accounts
 from storage import inbox as inbox_rows
+from storage.models import InboxActivity
 
 from . import follows
 from .remote_posts import on_create
@@ -60,26 +61,43 @@ async def process_pending(svc: Services, *, limit: int = 100) -> int:
     """Handle up to `limit` stored activities; returns how many were taken."""
     async with svc.sessions() as session:
         rows = await inbox_rows.pending(session, limit=limit)
-    for row in rows:
-        error, final = None, True
-        try:
-            activity = parse_activity(row.payload)
-            handler = HANDLERS.get(activity.type)
-            if handler is not None:
-                await handler(svc, activity)
-        except (ActivityError, ActorParseError) as exc:
-            error = f"rejected: {exc}"
-        except HTTPStatusError as exc:
-            error, final = f"fetch failed: {exc}", exc.status < 500 and exc.status != 429
-        except FetchError as exc:
-            error, final = f"fetch failed: {exc}", False
-        if error is not None and not final and row.attempts + 1 >= MAX_ATTEMPTS:
-            final = True
-        if error:
-            log.info("inbox activity %s: %s", row.uri, error)
-        retry_in = None if final else backoff(row.attempts + 1)
-        await inbox_rows.finish(svc.sessions, row.id, error=error, retry_in=retry_in)
+    done: list[int] = []
+    try:
+        for row in rows:
+            if await _handle(svc, row):
+                done.append(row.id)
+    finally:
+        # One statement for the batch; if we crash before it, the handlers (all idempotent)
+        # run again after restart.
+        await inbox_rows.finish_done(svc.sessions, done)
     return len(rows)
+
+
+async def _handle(svc: Services, row: InboxActivity) -> bool:
+    """Run the row's handler; True if it is done, else its error or retry is recorded."""
+    error, final = None, True
+    try:
+        activity = parse_activity(row.payload)
+        handler = HANDLERS.get(activity.type)
+        if handler is not None:
+            await handler(svc, activity)
+    except (ActivityError, ActorParseError) as exc:
+        error = f"rejected: {exc}"
+    except HTTPStatusError as exc:
+        error, final = f"fetch failed: {exc}", exc.status < 500 and exc.status != 429
+    except FetchError as exc:
+        error, final = f"fetch failed: {exc}", False
+    except Exception as exc:  # a bug must not stop the worker or loop on one row
+        log.exception("inbox activity %s crashed", row.uri)
+        error, final = f"crashed: {exc!r}", False
+    if error is None:
+        return True
+    if not final and row.attempts + 1 >= MAX_ATTEMPTS:
+        final = True
+    log.info("inbox activity %s: %s", row.uri, error)
+    retry_in = None if final else backoff(row.attempts + 1)
+    await inbox_rows.finish(svc.sessions, row.id, error=error, retry_in=retry_in)
+    return False
 
 
 async def run(svc: Services, stop: asyncio.Event) -> None:

@@ -84,6 +84,18 @@ async def pending(session: AsyncSession, *, limit: int) -> list[InboxActivity]:
     return list((await session.execute(stmt)).scalars())
 
 
+async def finish_done(sessions: async_sessionmaker[AsyncSession], activity_ids: list[int]) -> None:
+    """Mark many activities done in one statement (a batch the worker handled)."""
+    if not activity_ids:
+        return
+    async with sessions.begin() as session:
+        await session.execute(
+            update(InboxActivity)
+            .where(InboxActivity.id.in_(activity_ids))
+            .values(state=DONE, last_error=None, attempts=InboxActivity.attempts + 1)
+        )
+
+
 async def finish(
     sessions: async_sessionmaker[AsyncSession],
     activity_id: int,
