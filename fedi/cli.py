@@ -12,6 +12,7 @@ from typing import Any
 
 import tomli_w
 
+from generators.base import BackendConfigError
 from storage.migrate import current_revision, upgrade
 
 from . import follows
@@ -178,6 +179,7 @@ async def _serve(args: argparse.Namespace, settings: Settings) -> int:
     svc = Services.create(settings)
     try:
         await _require_schema(svc)
+        svc.generator  # noqa: B018 - an unknown backend or a missing key fails here, at start
     finally:
         await svc.close()
     await serve(settings, host=args.host, port=args.port)
@@ -214,7 +216,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             _write_config_if_absent(path, args.url)
         settings = load_settings(path)
         return asyncio.run(COMMANDS[args.command](args, settings))
-    except (ConfigError, AccountError, PostError, FollowError) as exc:
+    except (ConfigError, AccountError, PostError, FollowError, BackendConfigError) as exc:
         print(f"impasto: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

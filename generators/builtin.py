@@ -175,8 +175,8 @@ class BuiltinGenerator:
 
     name = "builtin"
 
-    def __init__(self, **_options: object) -> None:
-        pass
+    def __init__(self) -> None:
+        """The built-in painter takes no options."""
 
     async def generate(self, request: GenerationRequest) -> GeneratedImage:
         """Paint one image (in a worker thread: this is CPU work)."""

@@ -159,8 +159,8 @@ async def test_a_picture_has_structure_not_one_flat_colour() -> None:
     assert sum(abs(t - b) for t, b in zip(top, bottom, strict=True)) > 30  # sky is not land
 
 
-async def test_options_from_config_are_accepted() -> None:
-    generator = BuiltinGenerator(unused_option="x")
+async def test_small_sizes_are_painted() -> None:
+    generator = BuiltinGenerator()
 
     image = await generator.generate(GenerationRequest(prompt=OCEAN, seed=5, width=64, height=64))
     assert picture(image).size == (64, 64)

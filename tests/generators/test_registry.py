@@ -76,8 +76,10 @@ def test_builtin_is_available_and_loads() -> None:
     assert generator.name == "builtin"
 
 
-def test_builtin_accepts_options_from_config() -> None:
-    assert isinstance(load_generator("builtin", {"anything": 1}), BuiltinGenerator)
+def test_builtin_takes_no_options_and_says_so() -> None:
+    # A typo'd option for the offline painter is a mistake worth hearing about at start.
+    with pytest.raises(BackendConfigError, match=r"\[generator.options\].*'builtin'"):
+        load_generator("builtin", {"anything": 1})
 
 
 async def test_loaded_builtin_paints() -> None:

@@ -1,0 +1,267 @@
+"""Downloading a model's output: no credentials, byte caps, deadlines, redirects, image check.
+
+`OutputHost` is also the output CDN for the Replicate and OpenAI tests: a loopback server on its
+own address (127.0.0.2) that records every request, so a test can show no token reached it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import io
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+
+import httpx
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+from PIL import Image
+
+from generators.base import GenerationError
+from generators.download import download_image, parse_retry_after, sniff_image
+from generators.errors import DownloadTimeout, NotAnImage, OutputRejected, OutputTooLarge
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def image_bytes(fmt: str = "PNG", size: tuple[int, int] = (8, 8)) -> bytes:
+    """A small real image."""
+    out = io.BytesIO()
+    Image.new("RGB", size, (200, 120, 40)).save(out, format=fmt)
+    return out.getvalue()
+
+
+PNG = image_bytes()
+
+
+@dataclass(frozen=True)
+class Seen:
+    """One request as a fake server received it."""
+
+    method: str
+    path: str
+    headers: dict[str, str]
+
+
+class OutputHost:
+    """A loopback image host on 127.0.0.2 recording every request; routes are per test."""
+
+    def __init__(self) -> None:
+        self.requests: list[Seen] = []
+        self.routes: dict[str, Handler] = {}
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", self._dispatch)
+        self.server = TestServer(app, host="127.0.0.2")
+
+    def url(self, path: str) -> str:
+        """The absolute URL of a path on this host."""
+        return str(self.server.make_url(path))
+
+    def serve(self, path: str, body: bytes, content_type: str = "image/png", **headers: str) -> str:
+        """Serve fixed bytes at `path`; returns its URL."""
+
+        async def handler(_request: web.Request) -> web.StreamResponse:
+            return web.Response(body=body, headers={"Content-Type": content_type, **headers})
+
+        self.routes[path] = handler
+        return self.url(path)
+
+    def redirect(self, path: str, location: str) -> str:
+        """Redirect `path` to `location`; returns its URL."""
+
+        async def handler(_request: web.Request) -> web.StreamResponse:
+            raise web.HTTPFound(location)
+
+        self.routes[path] = handler
+        return self.url(path)
+
+    def secrets_seen(self, *secrets: str) -> list[str]:
+        """Header lines that carried any of the secrets, or a credential header at all."""
+        return [
+            f"{name}: {value}"
+            for seen in self.requests
+            for name, value in seen.headers.items()
+            if name.lower() in {"authorization", "cookie", "proxy-authorization"}
+            or any(secret in value for secret in secrets)
+        ]
+
+    async def _dispatch(self, request: web.Request) -> web.StreamResponse:
+        self.requests.append(Seen(request.method, request.path, dict(request.headers)))
+        handler = self.routes.get(request.path)
+        if handler is None:
+            raise web.HTTPNotFound()
+        return await handler(request)
+
+    @classmethod
+    @asynccontextmanager
+    async def running(cls) -> AsyncIterator[OutputHost]:
+        """Start a host for the duration of a test."""
+        host = cls()
+        await host.server.start_server()
+        try:
+            yield host
+        finally:
+            await host.server.close()
+
+
+@pytest.fixture
+async def output_host() -> AsyncIterator[OutputHost]:
+    async with OutputHost.running() as host:
+        yield host
+
+
+async def test_downloads_an_image_without_credentials(output_host: OutputHost) -> None:
+    url = output_host.serve("/out.png", PNG)
+    got = await download_image(url)
+    assert (got.data, got.media_type, got.url) == (PNG, "image/png", url)
+    assert output_host.secrets_seen() == []
+    assert output_host.requests[0].headers["Accept"] == "image/*"
+
+
+async def test_unlabelled_bytes_are_sniffed(output_host: OutputHost) -> None:
+    webp = image_bytes("WEBP")
+    got = await download_image(output_host.serve("/x", webp, "application/octet-stream"))
+    assert got.media_type == "image/webp"
+
+
+async def test_magic_bytes_win_over_a_wrong_image_label(output_host: OutputHost) -> None:
+    jpeg = image_bytes("JPEG")
+    got = await download_image(output_host.serve("/x", jpeg, "image/png"))
+    assert got.media_type == "image/jpeg"
+
+
+async def test_refuses_early_on_content_length(output_host: OutputHost) -> None:
+    url = output_host.serve("/big.png", PNG + b"\0" * 5000)
+    with pytest.raises(OutputTooLarge, match=r"the model's output is larger than 0\.001 MB"):
+        await download_image(url, max_bytes=1000)
+
+
+async def test_cap_holds_while_streaming_without_content_length(output_host: OutputHost) -> None:
+    async def endless(request: web.Request) -> web.StreamResponse:
+        response = web.StreamResponse(headers={"Content-Type": "image/png"})
+        response.enable_chunked_encoding()
+        await response.prepare(request)
+        await response.write(PNG)
+        for _ in range(1000):  # 64 MB if nobody stops reading
+            await response.write(b"\0" * 65536)
+        return response
+
+    output_host.routes["/endless"] = endless
+    with pytest.raises(OutputTooLarge, match="larger than 1 MB"):
+        await download_image(output_host.url("/endless"), max_bytes=1_000_000)
+
+
+async def test_cap_applies_to_decompressed_bytes() -> None:
+    bomb = gzip.compress(PNG + b"\0" * 5_000_000)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        headers = {"Content-Type": "image/png", "Content-Encoding": "gzip"}
+        return httpx.Response(200, content=bomb, headers=headers)
+
+    with pytest.raises(OutputTooLarge):
+        await download_image(
+            "https://cdn.test/bomb.png", max_bytes=1_000_000, transport=httpx.MockTransport(handler)
+        )
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (b"<html>nope</html>", "text/html"),
+        (b'{"error": "x"}', "application/json"),
+        (b"just bytes, no magic", "application/octet-stream"),
+        (b"<svg xmlns='http://www.w3.org/2000/svg'/>", "image/svg+xml"),
+    ],
+)
+async def test_refuses_what_is_not_an_image(
+    output_host: OutputHost, body: bytes, content_type: str
+) -> None:
+    with pytest.raises(NotAnImage, match="not an image"):
+        await download_image(output_host.serve("/x", body, content_type))
+
+
+async def test_deadline(output_host: OutputHost) -> None:
+    async def slow(request: web.Request) -> web.StreamResponse:
+        response = web.StreamResponse(headers={"Content-Type": "image/png"})
+        await response.prepare(request)
+        await response.write(PNG[:10])
+        await asyncio.sleep(5)
+        return response
+
+    output_host.routes["/slow"] = slow
+    with pytest.raises(DownloadTimeout, match="timed out downloading"):
+        await download_image(output_host.url("/slow"), deadline=0.3)
+
+
+async def test_follows_up_to_three_redirects(output_host: OutputHost) -> None:
+    output_host.serve("/final.png", PNG)
+    output_host.redirect("/r3", "/final.png")
+    output_host.redirect("/r2", output_host.url("/r3"))
+    url = output_host.redirect("/r1", "/r2")
+    got = await download_image(url)
+    assert got.data == PNG
+    assert got.url == output_host.url("/final.png")
+    assert output_host.secrets_seen() == []
+
+
+async def test_refuses_a_fourth_redirect(output_host: OutputHost) -> None:
+    output_host.serve("/final.png", PNG)
+    for hop in range(1, 5):
+        output_host.redirect(f"/r{hop}", f"/r{hop + 1}" if hop < 4 else "/final.png")
+    with pytest.raises(OutputRejected, match="redirected more than 3 times"):
+        await download_image(output_host.url("/r1"))
+    assert "/final.png" not in [seen.path for seen in output_host.requests]
+
+
+async def test_refuses_a_redirect_off_http(output_host: OutputHost) -> None:
+    url = output_host.redirect("/r", "file:///etc/passwd")
+    with pytest.raises(OutputRejected, match=r"not an http\(s\) URL"):
+        await download_image(url)
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("file:///etc/passwd", r"not an http\(s\) URL"),
+        ("data:image/png;base64,AAAA", r"not an http\(s\) URL"),
+        ("https://user:secret@cdn.test/x.png", "carries credentials"),
+    ],
+)
+async def test_refuses_urls_before_connecting(url: str, reason: str) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise AssertionError(f"no request should be made, got {request.url}")
+
+    with pytest.raises(OutputRejected, match=reason):
+        await download_image(url, transport=httpx.MockTransport(handler))
+
+
+async def test_http_error_status(output_host: OutputHost) -> None:
+    with pytest.raises(OutputRejected, match=r"HTTP 404"):
+        await download_image(output_host.url("/missing.png"))
+
+
+async def test_unreachable_host_is_a_generation_error() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("refused", request=request)
+
+    with pytest.raises(GenerationError, match="could not be downloaded"):
+        await download_image("https://cdn.test/x.png", transport=httpx.MockTransport(handler))
+
+
+def test_sniff_image() -> None:
+    assert sniff_image(PNG) == "image/png"
+    assert sniff_image(image_bytes("GIF")) == "image/gif"
+    assert sniff_image(b"<html>") is None
+
+
+def test_parse_retry_after() -> None:
+    assert parse_retry_after("17") == 17.0
+    assert parse_retry_after(None) is None
+    assert parse_retry_after("soon") is None
+    later = format_datetime(datetime.now(UTC) + timedelta(seconds=90), usegmt=True)
+    parsed = parse_retry_after(later)
+    assert parsed is not None and 85 <= parsed <= 90
