@@ -63,6 +63,7 @@ async def run(posts: int, followers: int, inboxes: int) -> None:
                 "instance": {"url": "http://127.0.0.1:9"},
                 "database": {"url": f"sqlite+aiosqlite:///{tmp}/bench.db"},
                 "media": {"dir": f"{tmp}/media"},
+                "generator": {"per_user_hourly_limit": 0, "per_user_daily_quota": 0},
             }
         )
         svc = Services.create(settings)

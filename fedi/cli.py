@@ -125,12 +125,18 @@ async def _user_create(args: argparse.Namespace, settings: Settings) -> int:
     return await _with_services(settings, run)
 
 
+def _print_progress(state: str, detail: str) -> None:
+    """Progress of `impasto post` on stderr, so stdout carries only the post's URL."""
+    print(f"{state}{': ' + detail if detail else ''}…", file=sys.stderr, flush=True)
+
+
 async def _post(args: argparse.Namespace, settings: Settings) -> int:
     async def run(svc: Services) -> int:
         await _require_schema(svc)
-        print("generating…", file=sys.stderr)
         post = await make_post(
-            svc, Draft(args.name, args.prompt, args.alt, args.caption, args.sensitive, args.seed)
+            svc,
+            Draft(args.name, args.prompt, args.alt, args.caption, args.sensitive, args.seed),
+            _print_progress,
         )
         print(post.url)
         return 0

@@ -6,15 +6,20 @@ import asyncio
 from dataclasses import dataclass
 
 from generators.base import GenerationError, GenerationRequest
-from storage import accounts, follows
+from storage import accounts, follows, generations
 from storage.ids import new_id
 from storage.models import MediaAttachment, Post
 
+from . import generation
+from .generation import LimitReached, Progress
 from .media import MediaError, Provenance, process_image
 from .media_store import new_file_name, write_file
 from .notes import content_html, create, default_alt_text
 from .outbox import queue
 from .services import INSTANCE_ACTOR, Services
+
+# Long enough for any model's prompt; the provenance XMP keeps a shortened copy past 4,000.
+MAX_PROMPT_CHARS = 10_000
 
 
 class PostError(Exception):
@@ -33,18 +38,21 @@ class Draft:
     seed: int | None = None
 
 
-async def make_post(svc: Services, draft: Draft) -> Post:
+async def make_post(svc: Services, draft: Draft, progress: Progress | None = None) -> Post:
     """Generate the image, store post and media, and queue a delivery per follower inbox."""
     if not draft.prompt.strip():
         raise PostError("the prompt is empty")
+    if len(draft.prompt) > MAX_PROMPT_CHARS:
+        raise PostError(f"the prompt is longer than {MAX_PROMPT_CHARS} characters")
     async with svc.sessions() as session:
         author = await accounts.local_account(session, draft.username)
     if author is None or author.username == INSTANCE_ACTOR:
         raise PostError(f"no local user {draft.username!r}")
+    request = GenerationRequest(prompt=draft.prompt, seed=draft.seed)
     try:
-        image = await svc.generator.generate(
-            GenerationRequest(prompt=draft.prompt, seed=draft.seed)
-        )
+        generation_id, image = await generation.generate(svc, author.id, request, progress)
+    except LimitReached as exc:
+        raise PostError(str(exc)) from exc
     except GenerationError as exc:
         raise PostError(f"the image model failed: {exc.reason}") from exc
     meta = image.metadata
@@ -62,7 +70,9 @@ async def make_post(svc: Services, draft: Draft) -> Post:
             output_format=media_cfg.format,
         )
     except MediaError as exc:
-        raise PostError(f"the image model returned an unusable image: {exc.reason}") from exc
+        reason = f"the image model returned an unusable image: {exc.reason}"
+        await generation.fail(svc, generation_id, reason)
+        raise PostError(reason) from exc
     file_name = new_file_name(processed.extension)
     await asyncio.to_thread(write_file, svc.media_dir, file_name, processed.data)
 
@@ -101,5 +111,6 @@ async def make_post(svc: Services, draft: Draft) -> Post:
         activity = create(svc, author, post, [media])
         inboxes = await follows.follower_inboxes(session, author.id)
         await queue(session, author, activity, inboxes)
+        await generations.set_state(session, generation_id, generations.DONE, post_id=post.id)
     svc.delivery_wakeup.set()
     return post

@@ -95,6 +95,17 @@ class GeneratorSettings(_Section):
     backend: str = "builtin"
     # Extra keyword options passed to the backend.
     options: dict[str, Any] = Field(default_factory=dict)
+    # Generations one user may start per hour; 0 means no limit.
+    per_user_hourly_limit: int = Field(default=30, ge=0)
+    # Generations one user may start per 24 hours (a hosted model costs money per image);
+    # 0 means no quota.
+    per_user_daily_quota: int = Field(default=200, ge=0)
+    # Generations running at once on this instance, across all users and processes; the
+    # rest wait their turn ("queued").
+    max_concurrent: int = Field(default=2, ge=1)
+    # Seconds after which a generation still marked running is presumed dead (its process
+    # crashed) and no longer holds a slot.
+    stale_after: float = Field(default=900.0, gt=0)
 
 
 class FederationSettings(_Section):

@@ -218,3 +218,30 @@ class Delivery(Base):
     last_status: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = _ts()
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Generation(Base):
+    """One request to an image model: its progress, why it failed, and the post it became.
+
+    Rows are also the ledger for rate limits and daily quotas (a hosted model costs money per
+    image) and for the global limit on generations running at once.
+    """
+
+    __tablename__ = "generations"
+    __table_args__ = (
+        Index("ix_generations_account_created", "account_id", "created_at"),
+        Index("ix_generations_state", "state", "started_at"),
+    )
+
+    id: Mapped[int] = _id()
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    prompt: Mapped[str] = mapped_column(Text)
+    backend: Mapped[str] = mapped_column(String(64))
+    model: Mapped[str | None] = mapped_column(String(255))
+    # queued -> generating -> processing -> done | failed
+    state: Mapped[str] = mapped_column(String(16), default="queued")
+    reason: Mapped[str | None] = mapped_column(Text)
+    post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = _ts()
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
