@@ -14,6 +14,7 @@ from .routes import inbox as inbox_routes
 from .routes import objects, web, wellknown
 from .services import Services
 from .settings import Settings
+from .web_helpers import error
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +49,10 @@ def create_app(settings: Settings, *, workers: bool = True) -> Quart:
         if tasks:
             await asyncio.wait(tasks, timeout=10)
         await app.config["IMPASTO_SERVICES"].close()
+
+    @app.errorhandler(413)
+    async def body_too_large(_: Exception) -> Response:
+        return error(413, f"body larger than {settings.federation.max_inbox_bytes} bytes")
 
     @app.after_request
     async def security_headers(response: Response) -> Response:

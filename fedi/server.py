@@ -9,6 +9,7 @@ from hypercorn.asyncio import serve as hypercorn_serve
 from hypercorn.config import Config
 
 from .app import create_app
+from .inbox_asgi import InboxFront
 from .settings import Settings
 
 
@@ -23,4 +24,5 @@ async def serve(settings: Settings, *, host: str | None = None, port: int | None
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     app = create_app(settings)
-    await hypercorn_serve(app, config, shutdown_trigger=stop.wait)
+    front = InboxFront(app, lambda: app.config["IMPASTO_SERVICES"])
+    await hypercorn_serve(front, config, shutdown_trigger=stop.wait)

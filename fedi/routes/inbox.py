@@ -1,24 +1,18 @@
-"""The inboxes: verify the signature, check the envelope, store once, answer 202."""
+"""The inboxes as Quart routes. Under `impasto serve` the ASGI front (`fedi.inbox_asgi`)
+answers these POSTs before Quart sees them; the routes serve the test client and any other
+ASGI server the app is mounted in. Both call `fedi.receive`."""
 
 from __future__ import annotations
 
-import logging
-from datetime import timedelta
-
 from quart import Blueprint, Response, request
 
-from activitypub.activities import ActivityError, parse_activity
-from activitypub.http import BadDocument, parse_json
-from activitypub.signatures import SignatureError, verify_request
-from activitypub.urls import ids_equal
 from storage import accounts
-from storage import inbox as inbox_rows
 
+from ..receive import receive, too_large
 from ..services import INSTANCE_ACTOR
 from ..web_helpers import error, services
 
 bp = Blueprint("inbox", __name__)
-log = logging.getLogger(__name__)
 
 
 def _target() -> str:
@@ -29,42 +23,21 @@ def _target() -> str:
 
 async def _receive() -> Response:
     svc = services()
-    fed = svc.settings.federation
-    declared = request.content_length
-    if declared is not None and declared > fed.max_inbox_bytes:
-        return error(413, f"body larger than {fed.max_inbox_bytes} bytes")
-    body = await request.get_data(cache=False, as_text=False, parse_form_data=False)
-    assert isinstance(body, bytes)
-    if len(body) > fed.max_inbox_bytes:
-        return error(413, f"body larger than {fed.max_inbox_bytes} bytes")
-    try:
-        verified = await verify_request(
-            method=request.method,
-            target=_target(),
-            headers=dict(request.headers),
-            body=body,
-            expected_host=svc.settings.instance.host,
-            lookup_key=svc.keys.lookup,
-            max_skew=timedelta(seconds=fed.signature_max_skew),
+    refused = too_large(svc, request.content_length)
+    if refused is None:
+        body = await request.get_data(cache=False, as_text=False, parse_form_data=False)
+        assert isinstance(body, bytes)
+        refused = too_large(svc, len(body))
+    if refused is None:
+        headers = dict(request.headers)
+        answer = await receive(
+            svc, method=request.method, target=_target(), headers=headers, body=body
         )
-    except SignatureError as exc:
-        return error(401, f"unauthorized: {exc.reason}")
-    try:
-        payload = parse_json(body)
-        activity = parse_activity(payload)
-    except BadDocument as exc:
-        return error(400, f"malformed JSON: {exc.reason}")
-    except ActivityError as exc:
-        return error(400, exc.reason)
-    if not ids_equal(verified.owner, activity.actor):
-        return error(
-            401, f"signed by {verified.owner}, but the activity's actor is {activity.actor}"
-        )
-    await svc.inbox_writer.store(
-        inbox_rows.Received(activity.id, activity.type, activity.actor, payload)
-    )
-    svc.inbox_wakeup.set()
-    return Response("", status=202)
+    else:
+        answer = refused
+    if answer.reason is not None:
+        return error(answer.status, answer.reason)
+    return Response("", status=answer.status)
 
 
 @bp.post("/inbox")

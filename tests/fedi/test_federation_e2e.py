@@ -83,7 +83,7 @@ def test_follow_by_handle_post_and_undo(tmp_path: Path, databases: DatabaseFacto
             )
             return int((await session.execute(stmt)).scalar_one())
 
-        assert query(b_config, creates) == 1
+        wait_for(lambda: query(b_config, creates) == 1, timeout=10)
 
         async def delivered(session: AsyncSession) -> list[str]:
             return list((await session.execute(select(Delivery.state))).scalars())

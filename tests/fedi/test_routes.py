@@ -181,3 +181,25 @@ async def test_collections_are_paged(client: tuple[Client, Services]) -> None:
         assert page["type"] == "OrderedCollectionPage" and page["orderedItems"] == []
     featured = await _json(http, "/users/alice/collections/featured")
     assert featured["type"] == "OrderedCollection" and featured["orderedItems"] == []
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "status", "reason"),
+    [
+        ("/inbox", b'{"type": "Follow"}', 401, "unauthorized"),
+        ("/users/alice/inbox", b'{"type": "Follow"}', 401, "unauthorized"),
+        ("/users/nobody/inbox", b"{}", 404, "no such account"),
+        ("/inbox", b"x" * 1_000_001, 413, "body larger than 1000000 bytes"),
+    ],
+    ids=["shared-unsigned", "personal-unsigned", "unknown-account", "too-large"],
+)
+async def test_inbox_routes_refuse_with_a_reason(
+    client: tuple[Client, Services], path: str, body: bytes, status: int, reason: str
+) -> None:
+    # The same checks as the ASGI front that `impasto serve` puts before Quart (fedi.receive).
+    test_client, _ = client
+    response = await test_client.post(
+        path, data=body, headers={"Content-Type": "application/activity+json"}
+    )
+    assert response.status_code == status
+    assert reason in (await response.get_json())["error"]

@@ -1,0 +1,69 @@
+"""Receiving one inbox POST: verify the signature, check the envelope, store once.
+
+Framework-free, so the ASGI front (`fedi.inbox_asgi`) and the Quart routes share it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+
+from activitypub.activities import ActivityError, parse_activity
+from activitypub.http import BadDocument, parse_json
+from activitypub.signatures import SignatureError, verify_request
+from activitypub.urls import ids_equal
+from storage import inbox as inbox_rows
+
+from .services import Services
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What to tell the sender: 202, or a 4xx with the reason."""
+
+    status: int
+    reason: str | None = None
+
+
+def too_large(svc: Services, size: int | None) -> Answer | None:
+    """413 when a (declared or read) body size is over the inbox limit."""
+    limit = svc.settings.federation.max_inbox_bytes
+    if size is not None and size > limit:
+        return Answer(413, f"body larger than {limit} bytes")
+    return None
+
+
+async def receive(
+    svc: Services, *, method: str, target: str, headers: Mapping[str, str], body: bytes
+) -> Answer:
+    """Verify and store one activity; `headers` has lower-case names, `target` path and query."""
+    fed = svc.settings.federation
+    try:
+        verified = await verify_request(
+            method=method,
+            target=target,
+            headers=headers,
+            body=body,
+            expected_host=svc.settings.instance.host,
+            lookup_key=svc.keys.lookup,
+            max_skew=timedelta(seconds=fed.signature_max_skew),
+        )
+    except SignatureError as exc:
+        return Answer(401, f"unauthorized: {exc.reason}")
+    try:
+        payload = parse_json(body)
+        activity = parse_activity(payload)
+    except BadDocument as exc:
+        return Answer(400, f"malformed JSON: {exc.reason}")
+    except ActivityError as exc:
+        return Answer(400, exc.reason)
+    if not ids_equal(verified.owner, activity.actor):
+        return Answer(
+            401, f"signed by {verified.owner}, but the activity's actor is {activity.actor}"
+        )
+    await svc.inbox_writer.store(
+        inbox_rows.Received(activity.id, activity.type, activity.actor, payload)
+    )
+    svc.inbox_wakeup.set()
+    return Answer(202)
