@@ -83,7 +83,7 @@ async def _paint_avatar(svc: Services, username: str) -> str:
 
 async def ensure_instance_actor(svc: Services) -> Account:
     """The Application actor that signs the server's own fetches; created on first use."""
-    async with svc.sessions() as session:
+    async with svc.reads() as session:
         existing = await accounts.local_account(session, INSTANCE_ACTOR)
     if existing is not None:
         return existing

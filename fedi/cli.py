@@ -151,7 +151,7 @@ async def _requests(args: argparse.Namespace, settings: Settings) -> int:
             from storage import accounts
             from storage import follows as follow_rows
 
-            async with svc.sessions() as session:
+            async with svc.reads() as session:
                 account = await accounts.local_account(session, args.name)
                 if account is None:
                     raise FollowError(f"no local user {args.name!r}")

@@ -86,7 +86,7 @@ class DeliveryWorker:
         return await asyncio.shield(author)
 
     async def _load(self, account_id: int) -> Account:
-        async with self.svc.sessions() as session:
+        async with self.svc.reads() as session:
             author = await session.get(Account, account_id)
         if author is None:
             raise LookupError(f"author {account_id} of a queued delivery is gone")

@@ -23,7 +23,7 @@ MAX_ATTEMPTS = 5
 
 
 async def _follow(svc: Services, activity: Activity) -> None:
-    async with svc.sessions() as session:
+    async with svc.reads() as session:
         target = await accounts.by_uri(session, activity.object_id or "")
     if target is None or not target.is_local or target.username == INSTANCE_ACTOR:
         return
@@ -59,7 +59,7 @@ HANDLERS: dict[str, Callable[[Services, Activity], Awaitable[None]]] = {
 
 async def process_pending(svc: Services, *, limit: int = 100) -> int:
     """Handle up to `limit` stored activities; returns how many were taken."""
-    async with svc.sessions() as session:
+    async with svc.reads() as session:
         rows = await inbox_rows.pending(session, limit=limit)
     done: list[int] = []
     try:

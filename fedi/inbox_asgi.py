@@ -96,7 +96,7 @@ async def _read_body(receive_: ASGIReceiveCallable, limit: int) -> bytes | None:
 async def _is_local_user(svc: Services, username: str) -> bool:
     if username == INSTANCE_ACTOR:
         return False
-    async with svc.sessions() as session:
+    async with svc.reads() as session:
         return await accounts.local_account(session, username) is not None
 
 

@@ -59,7 +59,7 @@ async def fetch_actor(svc: Services, uri: str) -> Account:
 
 async def get_actor(svc: Services, uri: str) -> Account:
     """The cached actor, fetched first if unknown."""
-    async with svc.sessions() as session:
+    async with svc.reads() as session:
         account = await accounts.by_uri(session, uri)
     return account if account is not None else await fetch_actor(svc, uri)
 
@@ -107,7 +107,7 @@ class KeyStore:
         hit = self._memory.get(key_id)
         if hit is not None and time.monotonic() - hit[0] < MEMORY_TTL:
             return hit[1]
-        async with self._svc.sessions() as session:
+        async with self._svc.reads() as session:
             account = await accounts.by_key_id(session, key_id)
         if account is None:
             return None

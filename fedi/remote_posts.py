@@ -43,7 +43,7 @@ async def _is_relevant(svc: Services, note: RemoteNote, author: Account) -> bool
         return True
     if any(same_origin(href, base) for href in note.mentions):
         return True
-    async with svc.sessions() as session:
+    async with svc.reads() as session:
         followed = (
             select(Follow.id)
             .join(Account, Account.id == Follow.follower_id)

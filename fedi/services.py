@@ -14,7 +14,7 @@ from activitypub.signatures import Signer
 from generators.base import Generator
 from generators.registry import load_generator
 from storage import accounts
-from storage.db import create_engine, session_factory
+from storage.db import create_engine, create_read_engine, session_factory
 from storage.models import Account
 
 from .inbox_writer import InboxWriter
@@ -35,6 +35,9 @@ class Services:
     settings: Settings
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
+    # Read-only sessions: on SQLite they neither take nor wait for the single write lock.
+    reads: async_sessionmaker[AsyncSession]
+    read_engine: AsyncEngine
     urls: Urls
     delivery_wakeup: asyncio.Event = field(default_factory=asyncio.Event)
     inbox_wakeup: asyncio.Event = field(default_factory=asyncio.Event)
@@ -47,8 +50,17 @@ class Services:
     @classmethod
     def create(cls, settings: Settings) -> Services:
         """Open the database engine; other resources are made on first use."""
-        engine = create_engine(settings.database.url, pool_size=settings.database.pool_size)
-        return cls(settings, engine, session_factory(engine), Urls(settings.instance.url))
+        url = settings.database.url
+        engine = create_engine(url, pool_size=settings.database.pool_size)
+        read_engine = create_read_engine(url, engine)
+        return cls(
+            settings,
+            engine,
+            session_factory(engine),
+            session_factory(read_engine),
+            read_engine,
+            Urls(settings.instance.url),
+        )
 
     @property
     def http(self) -> HttpClient:
@@ -105,7 +117,7 @@ class Services:
 
     async def instance_signer(self) -> Signer:
         """The signer of the instance actor, used for fetches made on the server's behalf."""
-        async with self.sessions() as session:
+        async with self.reads() as session:
             account = await accounts.local_account(session, INSTANCE_ACTOR)
         if account is None:
             raise RuntimeError("the instance actor is missing; run `impasto init`")
@@ -116,3 +128,5 @@ class Services:
         if self._http is not None:
             await self._http.close()
         await self.engine.dispose()
+        if self.read_engine is not self.engine:
+            await self.read_engine.dispose()

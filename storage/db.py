@@ -36,6 +36,18 @@ def _sqlite_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def _sqlite_read_pragmas(dbapi_connection: Any, record: Any) -> None:
+    _sqlite_pragmas(dbapi_connection, record)
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA query_only=ON")  # a write through the read engine is a bug: fail
+    cursor.close()
+
+
+def _sqlite_begin_read(connection: Any) -> None:
+    # A deferred BEGIN: in WAL mode a reader takes a snapshot and never waits for the writer.
+    connection.exec_driver_sql("BEGIN")
+
+
 def is_sqlite(url: str) -> bool:
     """True when the database URL names SQLite."""
     return make_url(url).get_backend_name() == "sqlite"
@@ -54,6 +66,18 @@ def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
     return create_async_engine(
         parsed, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
     )
+
+
+def create_read_engine(url: str, write_engine: AsyncEngine) -> AsyncEngine:
+    """An engine for read-only sessions: on SQLite its own connections, which neither take
+    nor wait for the write lock; elsewhere the write engine itself."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return write_engine
+    engine = create_async_engine(parsed, connect_args={"timeout": 10})
+    event.listen(engine.sync_engine, "connect", _sqlite_read_pragmas)
+    event.listen(engine.sync_engine, "begin", _sqlite_begin_read)
+    return engine
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

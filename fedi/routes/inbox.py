@@ -49,7 +49,7 @@ async def shared_inbox() -> Response:
 @bp.post("/users/<username>/inbox")
 async def personal_inbox(username: str) -> Response:
     """A local account's inbox."""
-    async with services().sessions() as session:
+    async with services().reads() as session:
         account = await accounts.local_account(session, username)
     if account is None or username == INSTANCE_ACTOR:
         return error(404, "no such account")

@@ -23,7 +23,7 @@ PAGE_SIZE = 20
 async def _account(username: str) -> Account | None:
     if username == INSTANCE_ACTOR:
         return None
-    async with services().sessions() as session:
+    async with services().reads() as session:
         return await accounts.local_account(session, username)
 
 
@@ -53,7 +53,7 @@ async def actor(username: str) -> Response | WerkzeugResponse:
 async def instance_actor() -> Response:
     """The instance actor (an Application) that signs our server-to-server fetches."""
     svc = services()
-    async with svc.sessions() as session:
+    async with svc.reads() as session:
         account = await accounts.local_account(session, INSTANCE_ACTOR)
     if account is None:
         return error(404, "no instance actor")
@@ -68,7 +68,7 @@ async def outbox(username: str) -> Response:
         return error(404, "no such account")
     svc = services()
     collection = f"{account.uri}/outbox"
-    async with svc.sessions() as session:
+    async with svc.reads() as session:
         total = await posts.count_public(session, account.id)
         if "page" not in request.args:
             return activity_json(
@@ -93,7 +93,7 @@ async def _relations(username: str, *, followers: bool) -> Response:
         return error(404, "no such account")
     name = "followers" if followers else "following"
     collection = f"{account.uri}/{name}"
-    async with services().sessions() as session:
+    async with services().reads() as session:
         total = await follows.count(session, account.id, followers=followers)
         if "page" not in request.args:
             return activity_json(
@@ -139,7 +139,7 @@ async def featured(username: str) -> Response:
 async def status(username: str, post_id: int) -> Response | WerkzeugResponse:
     """A post's Note (AS2) or its page (HTML)."""
     svc = services()
-    async with svc.sessions() as session:
+    async with svc.reads() as session:
         account = await _account(username)
         post = await posts.by_id(session, post_id)
         if account is None or post is None or post.account_id != account.id or post.deleted_at:
@@ -154,7 +154,7 @@ async def status(username: str, post_id: int) -> Response | WerkzeugResponse:
 async def status_activity(username: str, post_id: int) -> Response | WerkzeugResponse:
     """The Create that published a post."""
     svc = services()
-    async with svc.sessions() as session:
+    async with svc.reads() as session:
         account = await _account(username)
         post = await posts.by_id(session, post_id)
         if account is None or post is None or post.account_id != account.id or post.deleted_at:
@@ -169,7 +169,7 @@ async def status_activity(username: str, post_id: int) -> Response | WerkzeugRes
 async def other_activity(username: str, kind: str, activity_id: int) -> Response:
     """Follow, Accept, Undo … as we sent them."""
     svc = services()
-    async with svc.sessions() as session:
+    async with svc.reads() as session:
         stored = await deliveries.activity_by_uri(
             session, svc.urls.activity(username, kind, activity_id)
         )

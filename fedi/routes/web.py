@@ -25,7 +25,7 @@ async def home() -> str:
 async def profile(username: str) -> str | Response | WerkzeugResponse:
     """A profile page: the account's pictures as a grid (AS2 clients get the actor)."""
     svc = services()
-    async with svc.sessions() as session:
+    async with svc.reads() as session:
         account = await accounts.local_account(session, username)
         if account is None or account.username == INSTANCE_ACTOR:
             abort(404)
@@ -50,7 +50,7 @@ async def profile(username: str) -> str | Response | WerkzeugResponse:
 async def post_page(username: str, post_id: int) -> str | Response | WerkzeugResponse:
     """A post's page: the picture, its alt text, caption, prompt and provenance."""
     svc = services()
-    async with svc.sessions() as session:
+    async with svc.reads() as session:
         account = await accounts.local_account(session, username)
         post = await posts.by_id(session, post_id)
         if account is None or post is None or post.account_id != account.id or post.deleted_at:

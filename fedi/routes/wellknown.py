@@ -26,7 +26,7 @@ async def webfinger() -> Response:
         resource = discovery.parse_resource(request.args.get("resource", ""))
     except discovery.ResourceError as exc:
         return _cors(error(400, str(exc)))
-    async with svc.sessions() as session:
+    async with svc.reads() as session:
         if resource.username is not None:
             account = None
             if resource.host == svc.settings.instance.host.lower():
@@ -62,7 +62,7 @@ async def nodeinfo(version: str) -> Response:
     if version not in discovery.NODEINFO_SCHEMAS:
         return error(404, "unknown NodeInfo version")
     svc = services()
-    async with svc.sessions() as session:
+    async with svc.reads() as session:
         users = await accounts.count_local(session) - 1  # minus the instance actor
         local_posts = await posts.count_local(session)
     usage = discovery.Usage(
