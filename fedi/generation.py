@@ -41,7 +41,7 @@ async def _check_limits(svc: Services, account_id: int) -> None:
         (cfg.per_user_hourly_limit, timedelta(hours=1), "in the last hour"),
         (cfg.per_user_daily_quota, timedelta(days=1), "in the last 24 hours"),
     ]
-    async with svc.sessions() as session:
+    async with svc.reads() as session:
         for limit, window, words in limits:
             if limit == 0:
                 continue
@@ -93,7 +93,12 @@ async def generate(
     progress(generations.QUEUED, "")
     try:
         await _wait_for_slot(svc, generation_id, progress)
-        model = getattr(generator, "model", None)
+        model = getattr(generator, "model", None)  # a third-party backend may not say
+        if model:
+            async with svc.sessions.begin() as session:
+                await generations.set_state(
+                    session, generation_id, generations.GENERATING, model=model
+                )
         progress(generations.GENERATING, f"{generator.name}" + (f" ({model})" if model else ""))
         image = await generator.generate(request)
     except GenerationError as exc:

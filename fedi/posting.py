@@ -44,7 +44,7 @@ async def make_post(svc: Services, draft: Draft, progress: Progress | None = Non
         raise PostError("the prompt is empty")
     if len(draft.prompt) > MAX_PROMPT_CHARS:
         raise PostError(f"the prompt is longer than {MAX_PROMPT_CHARS} characters")
-    async with svc.sessions() as session:
+    async with svc.reads() as session:
         author = await accounts.local_account(session, draft.username)
     if author is None or author.username == INSTANCE_ACTOR:
         raise PostError(f"no local user {draft.username!r}")
@@ -54,7 +54,7 @@ async def make_post(svc: Services, draft: Draft, progress: Progress | None = Non
     except LimitReached as exc:
         raise PostError(str(exc)) from exc
     except GenerationError as exc:
-        raise PostError(f"the image model failed: {exc.reason}") from exc
+        raise PostError(exc.reason) from exc  # backends word their reasons for people
     meta = image.metadata
     provenance = Provenance(
         model=meta.model, backend=meta.backend, prompt=draft.prompt, seed=meta.seed

@@ -54,7 +54,8 @@ class BackendConfigError(GenerationError):
 class Generator(Protocol):
     """An image model."""
 
-    name: str
+    name: str  # the backend, as named in `[generator] backend`
+    model: str  # the model it runs, for progress and provenance
 
     async def generate(self, request: GenerationRequest) -> GeneratedImage:
         """Paint one image for the request."""

@@ -174,6 +174,7 @@ class BuiltinGenerator:
     """The offline painter behind the `Generator` interface."""
 
     name = "builtin"
+    model = MODEL
 
     def __init__(self) -> None:
         """The built-in painter takes no options."""

@@ -96,7 +96,7 @@ class OpenAIGenerator:
         self._endpoint = base_url.rstrip("/") + "/images/generations"
         host = httpx.URL(base_url).host
         self._service = "OpenAI" if host == "api.openai.com" else f"the image API at {host}"
-        self._model = model
+        self.model = model
         self._size = size
         self._quality = quality
         self._response_format = response_format
@@ -110,7 +110,7 @@ class OpenAIGenerator:
     def body(self, request: GenerationRequest) -> dict[str, Any]:
         """The JSON we POST; `[generator.options] params` wins over derived values."""
         body: dict[str, Any] = {
-            "model": self._model,
+            "model": self.model,
             "prompt": request.prompt,
             "n": 1,
             "size": self._size or f"{request.width}x{request.height}",
@@ -120,7 +120,7 @@ class OpenAIGenerator:
         # gpt-image-* always answer in b64_json and reject the parameter; DALL·E and most
         # compatible servers default to URLs, so ask them for b64_json unless told otherwise.
         response_format = self._response_format
-        if response_format is None and not self._model.startswith("gpt-image"):
+        if response_format is None and not self.model.startswith("gpt-image"):
             response_format = "b64_json"
         if response_format:
             body["response_format"] = response_format
@@ -133,7 +133,7 @@ class OpenAIGenerator:
         data, media_type = await self._image(answer)
         metadata = GenerationMetadata(
             backend=self.name,
-            model=self._model,
+            model=self.model,
             version=None,
             seed=None,  # the OpenAI images API neither takes nor reports a seed
             elapsed_s=time.perf_counter() - start,

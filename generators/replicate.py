@@ -127,7 +127,7 @@ class ReplicateGenerator:
                 f"[generator.options] model = {model!r} must be 'owner/name' or "
                 "'owner/name:version'"
             ) from None
-        self._model = model
+        self.model = model
         self._token = api_token or os.environ.get(TOKEN_ENV)
         if not self._token:
             raise BackendConfigError(
@@ -255,8 +255,7 @@ class ReplicateGenerator:
             return rate_limited("Replicate", retry_after)
         if status == 404:
             return BackendConfigError(
-                f"Replicate has no model {self._model!r} (HTTP 404); "
-                "check [generator.options] model"
+                f"Replicate has no model {self.model!r} (HTTP 404); check [generator.options] model"
             )
         if status == 422:
             return ModelFailed(f"the model refused its input: {detail or 'invalid input'}")

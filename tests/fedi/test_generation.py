@@ -27,6 +27,7 @@ class GatedGenerator:
     """The built-in painter, held at a gate so tests can see who is running when."""
 
     name = "gated"
+    model = "gated-painter"
 
     def __init__(self) -> None:
         self.gate = asyncio.Event()
@@ -51,6 +52,7 @@ class RefusingGenerator:
     """A hosted model whose safety filter says no."""
 
     name = "refusing"
+    model = "cautious-1"
 
     async def generate(self, request: GenerationRequest) -> GeneratedImage:
         raise GenerationError("the model's safety filter refused the prompt")

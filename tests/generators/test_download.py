@@ -1,111 +1,26 @@
 """Downloading a model's output: no credentials, byte caps, deadlines, redirects, image check.
 
-`OutputHost` is also the output CDN for the Replicate and OpenAI tests: a loopback server on its
-own address (127.0.0.2) that records every request, so a test can show no token reached it.
+`OutputHost` (tests/support/model_hosts.py) is the output CDN here and in the Replicate and OpenAI
+tests: a loopback server on its own address (127.0.0.2) that records every request, so a test can
+show no token reached it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import gzip
-import io
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import httpx
 import pytest
 from aiohttp import web
-from aiohttp.test_utils import TestServer
-from PIL import Image
 
 from generators.base import GenerationError
 from generators.download import download_image, parse_retry_after, sniff_image
 from generators.errors import DownloadTimeout, NotAnImage, OutputRejected, OutputTooLarge
-
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-
-
-def image_bytes(fmt: str = "PNG", size: tuple[int, int] = (8, 8)) -> bytes:
-    """A small real image."""
-    out = io.BytesIO()
-    Image.new("RGB", size, (200, 120, 40)).save(out, format=fmt)
-    return out.getvalue()
-
-
-PNG = image_bytes()
-
-
-@dataclass(frozen=True)
-class Seen:
-    """One request as a fake server received it."""
-
-    method: str
-    path: str
-    headers: dict[str, str]
-
-
-class OutputHost:
-    """A loopback image host on 127.0.0.2 recording every request; routes are per test."""
-
-    def __init__(self) -> None:
-        self.requests: list[Seen] = []
-        self.routes: dict[str, Handler] = {}
-        app = web.Application()
-        app.router.add_route("*", "/{tail:.*}", self._dispatch)
-        self.server = TestServer(app, host="127.0.0.2")
-
-    def url(self, path: str) -> str:
-        """The absolute URL of a path on this host."""
-        return str(self.server.make_url(path))
-
-    def serve(self, path: str, body: bytes, content_type: str = "image/png", **headers: str) -> str:
-        """Serve fixed bytes at `path`; returns its URL."""
-
-        async def handler(_request: web.Request) -> web.StreamResponse:
-            return web.Response(body=body, headers={"Content-Type": content_type, **headers})
-
-        self.routes[path] = handler
-        return self.url(path)
-
-    def redirect(self, path: str, location: str) -> str:
-        """Redirect `path` to `location`; returns its URL."""
-
-        async def handler(_request: web.Request) -> web.StreamResponse:
-            raise web.HTTPFound(location)
-
-        self.routes[path] = handler
-        return self.url(path)
-
-    def secrets_seen(self, *secrets: str) -> list[str]:
-        """Header lines that carried any of the secrets, or a credential header at all."""
-        return [
-            f"{name}: {value}"
-            for seen in self.requests
-            for name, value in seen.headers.items()
-            if name.lower() in {"authorization", "cookie", "proxy-authorization"}
-            or any(secret in value for secret in secrets)
-        ]
-
-    async def _dispatch(self, request: web.Request) -> web.StreamResponse:
-        self.requests.append(Seen(request.method, request.path, dict(request.headers)))
-        handler = self.routes.get(request.path)
-        if handler is None:
-            raise web.HTTPNotFound()
-        return await handler(request)
-
-    @classmethod
-    @asynccontextmanager
-    async def running(cls) -> AsyncIterator[OutputHost]:
-        """Start a host for the duration of a test."""
-        host = cls()
-        await host.server.start_server()
-        try:
-            yield host
-        finally:
-            await host.server.close()
+from tests.support.model_hosts import PNG, OutputHost, image_bytes
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from generators.errors import (
 )
 from generators.openai import OpenAIGenerator
 from generators.registry import load_generator
-from tests.generators.test_download import PNG, OutputHost, Seen, image_bytes
+from tests.support.model_hosts import PNG, OutputHost, Seen, image_bytes
 
 KEY = "sk-test-key-do-not-leak"
 

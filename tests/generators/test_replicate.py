@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 from aiohttp import web
-from aiohttp.test_utils import TestServer
 
 from generators.base import BackendConfigError, GenerationRequest
 from generators.errors import (
@@ -24,7 +22,7 @@ from generators.errors import (
 )
 from generators.registry import load_generator
 from generators.replicate import ReplicateGenerator, aspect_ratio
-from tests.generators.test_download import PNG, OutputHost, Seen
+from tests.support.model_hosts import PNG, FakeReplicate, OutputHost
 
 TOKEN = "r8_test_token_do_not_leak"
 
@@ -37,83 +35,10 @@ def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name.lower(), raising=False)
 
 
-class FakeReplicate:
-    """The parts of api.replicate.com the backend uses; each test scripts the lifecycle."""
-
-    def __init__(self) -> None:
-        self.requests: list[Seen] = []
-        self.bodies: list[Any] = []
-        self.statuses = ["starting", "processing", "succeeded"]  # one per create/poll
-        self.output: Any = None
-        self.error: str | None = None
-        self.logs = ""
-        self.create_reply: web.Response | None = None
-        self.create_delay = 0.0
-        self.poll_reply: web.Response | None = None
-        self.cancels: list[str] = []
-        self._polls = 0
-        app = web.Application()
-        app.router.add_post("/v1/models/{owner}/{name}/predictions", self._create)
-        app.router.add_post("/v1/predictions", self._create)
-        app.router.add_get("/v1/predictions/{id}", self._get)
-        app.router.add_post("/v1/predictions/{id}/cancel", self._cancel)
-        self.server = TestServer(app, host="127.0.0.1")
-
-    @property
-    def base_url(self) -> str:
-        """Where the backend should send its API calls."""
-        return str(self.server.make_url("")).rstrip("/")
-
-    def _prediction(self, status: str) -> dict[str, Any]:
-        return {
-            "id": "pred-123",
-            "model": "black-forest-labs/flux-schnell",
-            "version": "dp-4d0bcc010b3049749a251855f12800be",
-            "status": status,
-            "input": self.bodies[0].get("input") if self.bodies else {},
-            "output": self.output if status == "succeeded" else None,
-            "error": self.error if status == "failed" else None,
-            "logs": self.logs,
-            "metrics": {},
-            "created_at": "2025-01-01T00:00:00Z",
-            "urls": {"get": f"{self.base_url}/v1/predictions/pred-123"},
-        }
-
-    def _record(self, request: web.Request) -> None:
-        self.requests.append(Seen(request.method, request.path, dict(request.headers)))
-
-    async def _create(self, request: web.Request) -> web.Response:
-        self._record(request)
-        self.bodies.append(await request.json())
-        await asyncio.sleep(self.create_delay)
-        if self.create_reply is not None:
-            return self.create_reply
-        return web.json_response(self._prediction(self.statuses[0]), status=201)
-
-    async def _get(self, request: web.Request) -> web.Response:
-        self._record(request)
-        self._polls += 1
-        if self.poll_reply is not None:
-            return self.poll_reply
-        status = self.statuses[min(self._polls, len(self.statuses) - 1)]
-        if self.cancels:
-            status = "canceled"
-        return web.json_response(self._prediction(status))
-
-    async def _cancel(self, request: web.Request) -> web.Response:
-        self._record(request)
-        self.cancels.append(request.match_info["id"])
-        return web.json_response(self._prediction("canceled"))
-
-
 @pytest.fixture
 async def api() -> AsyncIterator[FakeReplicate]:
-    fake = FakeReplicate()
-    await fake.server.start_server()
-    try:
+    async with FakeReplicate.running() as fake:
         yield fake
-    finally:
-        await fake.server.close()
 
 
 @pytest.fixture
