@@ -61,6 +61,8 @@ async def process_pending(svc: Services, *, limit: int = 100) -> int:
     """Handle up to `limit` stored activities; returns how many were taken."""
     async with svc.reads() as session:
         rows = await inbox_rows.pending(session, limit=limit)
+    # In arrival order (a Follow before its Undo). Running different actors' activities side
+    # by side was tried: on SQLite it took throughput from the inbox without adding much here.
     done: list[int] = []
     try:
         for row in rows:

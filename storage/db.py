@@ -59,7 +59,13 @@ def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(parsed, connect_args={"timeout": 10})
+        # One write connection per process: SQLite has one writer anyway, and waiting for the
+        # pool is an asyncio wait, while waiting in SQLite's busy handler is a sleep that
+        # backs off to 100 ms. (Other processes, like the CLI beside `serve`, still meet the
+        # busy timeout.) No write transaction may open another: it would wait for itself.
+        engine = create_async_engine(
+            parsed, connect_args={"timeout": 10}, pool_size=1, max_overflow=0
+        )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
         return engine

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -63,13 +63,13 @@ async def record_many(session: AsyncSession, items: Sequence[Received]) -> list[
         )
     dialect = session.bind.dialect.name if session.bind else "sqlite"
     insert_fn = pg_insert if dialect == "postgresql" else sqlite_insert
-    stmt = (
-        insert_fn(InboxActivity)
-        .values(list(rows.values()))
-        .on_conflict_do_nothing(index_elements=["uri"])
-        .returning(InboxActivity.id)
-    )
-    inserted = set((await session.execute(stmt)).scalars())
+    # One cached statement run with a list of parameter sets ("insertmanyvalues" batches
+    # them into multi-row INSERTs); building a fresh VALUES clause per batch cost more than
+    # the insert itself.
+    table = cast(Table, InboxActivity.__table__)
+    stmt = insert_fn(table).on_conflict_do_nothing(index_elements=["uri"]).returning(table.c.id)
+    connection = await session.connection()
+    inserted = set((await connection.execute(stmt, list(rows.values()))).scalars())
     return [rows[item.uri]["id"] in inserted for item in items]
 
 
