@@ -11,7 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from activitypub.http import HttpClient
 from activitypub.signatures import Signer
-from generators.base import Generator
+from activitypub.ssrf import is_allowed
+from generators.base import BackendContext, Generator
 from generators.registry import load_generator
 from storage import accounts
 from storage.db import create_engine, create_read_engine, session_factory
@@ -95,7 +96,11 @@ class Services:
         """The configured image model."""
         if self._generator is None:
             gen = self.settings.generator
-            self._generator = load_generator(gen.backend, gen.options)
+            allow_private = self.settings.federation.allow_private_addresses
+            context = BackendContext(
+                address_allowed=lambda ip: is_allowed(ip, allow_private=allow_private)
+            )
+            self._generator = load_generator(gen.backend, gen.options, context)
         return self._generator
 
     @property

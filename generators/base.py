@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -37,6 +38,15 @@ class GeneratedImage:
     data: bytes
     media_type: str
     metadata: GenerationMetadata
+
+
+@dataclass(frozen=True)
+class BackendContext:
+    """What the server lends a backend that asks for it (a `context` keyword argument)."""
+
+    # Whether the backend may connect to an IP address (the server's SSRF rule, honouring
+    # `[federation] allow_private_addresses`).
+    address_allowed: Callable[[str], bool]
 
 
 class GenerationError(Exception):

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 import httpx
 
 from .errors import DownloadTimeout, NotAnImage, OutputRejected, OutputTooLarge, RateLimited
+from .guard import AddressCheck, AddressNotAllowed, global_only, guarded_transport
 
 DEFAULT_MAX_BYTES = 20_000_000
 DEFAULT_DOWNLOAD_TIMEOUT = 60.0
@@ -153,14 +154,16 @@ async def download_image(
     max_bytes: int = DEFAULT_MAX_BYTES,
     deadline: float = DEFAULT_DOWNLOAD_TIMEOUT,
     transport: httpx.AsyncBaseTransport | None = None,
+    address_allowed: AddressCheck = global_only,
 ) -> Downloaded:
-    """Fetch a model's output image: http(s), no credentials, capped, within `deadline` s."""
+    """Fetch a model's output image: http(s), no credentials, capped, within `deadline` s,
+    connecting only to addresses `address_allowed` accepts (unless a transport is given)."""
     try:
         parsed = httpx.URL(url)
     except httpx.InvalidURL:
         raise OutputRejected("the model's output is not a valid URL") from None
     client = httpx.AsyncClient(
-        transport=transport,
+        transport=transport or guarded_transport(address_allowed),
         headers={"User-Agent": USER_AGENT, "Accept": "image/*"},
         follow_redirects=False,  # we follow them ourselves, checking every hop
         trust_env=False,  # no .netrc credentials, no proxy from the environment
@@ -173,6 +176,10 @@ async def download_image(
         raise DownloadTimeout(
             f"timed out downloading the model's output (limit {deadline:g} s)"
         ) from None
+    except httpx.ConnectError as exc:
+        if isinstance(exc.__context__, AddressNotAllowed):
+            raise OutputRejected(f"refusing to download the model's output: {exc}") from None
+        raise OutputRejected("the model's output could not be downloaded (ConnectError)") from None
     except httpx.HTTPError as exc:
         raise OutputRejected(
             f"the model's output could not be downloaded ({type(exc).__name__})"

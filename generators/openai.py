@@ -19,7 +19,13 @@ from typing import Any
 
 import httpx
 
-from .base import BackendConfigError, GeneratedImage, GenerationMetadata, GenerationRequest
+from .base import (
+    BackendConfigError,
+    BackendContext,
+    GeneratedImage,
+    GenerationMetadata,
+    GenerationRequest,
+)
 from .download import (
     DEFAULT_DOWNLOAD_TIMEOUT,
     DEFAULT_MAX_BYTES,
@@ -37,6 +43,7 @@ from .errors import (
     NotAnImage,
     SafetyRefusal,
 )
+from .guard import global_only
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 DEFAULT_MODEL = "gpt-image-1"
@@ -80,6 +87,7 @@ class OpenAIGenerator:
         download_timeout: float = DEFAULT_DOWNLOAD_TIMEOUT,
         transport: httpx.AsyncBaseTransport | None = None,
         output_transport: httpx.AsyncBaseTransport | None = None,
+        context: BackendContext | None = None,
     ) -> None:
         self._key = api_key or os.environ.get(KEY_ENV)
         if not self._key:
@@ -106,6 +114,7 @@ class OpenAIGenerator:
         self._download_timeout = _positive("download_timeout", download_timeout)
         self._transport = transport
         self._output_transport = output_transport
+        self._address_allowed = context.address_allowed if context else global_only
 
     def body(self, request: GenerationRequest) -> dict[str, Any]:
         """The JSON we POST; `[generator.options] params` wins over derived values."""
@@ -210,6 +219,7 @@ class OpenAIGenerator:
                 max_bytes=self._max_bytes,
                 deadline=self._download_timeout,
                 transport=self._output_transport,
+                address_allowed=self._address_allowed,
             )
             return image.data, image.media_type
         raise HostedModelError(f"{self._service} answered without an image")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Mapping
 from importlib.metadata import entry_points
 from typing import Any, cast
 
-from .base import BackendConfigError, Generator
+from .base import BackendConfigError, BackendContext, Generator
 
 GROUP = "impasto.generators"
 
@@ -16,8 +17,11 @@ def available_backends() -> list[str]:
     return sorted({entry.name for entry in entry_points(group=GROUP)})
 
 
-def load_generator(backend: str, options: Mapping[str, Any] | None = None) -> Generator:
-    """Instantiate the backend named in `[generator] backend` with its options."""
+def load_generator(
+    backend: str, options: Mapping[str, Any] | None = None, context: BackendContext | None = None
+) -> Generator:
+    """Instantiate the backend named in `[generator] backend` with its options (and the
+    server's context, for backends whose factory takes a `context` keyword)."""
     matches = [entry for entry in entry_points(group=GROUP) if entry.name == backend]
     if not matches:
         names = ", ".join(available_backends()) or "none"
@@ -25,7 +29,12 @@ def load_generator(backend: str, options: Mapping[str, Any] | None = None) -> Ge
             f"[generator] backend = {backend!r} is not installed (available: {names})"
         )
     factory = matches[0].load()
+    kwargs = dict(options or {})
+    if "context" in kwargs:
+        raise BackendConfigError("[generator.options] may not set 'context'")
+    if context is not None and "context" in inspect.signature(factory).parameters:
+        kwargs["context"] = context
     try:
-        return cast(Generator, factory(**dict(options or {})))
+        return cast(Generator, factory(**kwargs))
     except TypeError as exc:
         raise BackendConfigError(f"[generator.options] do not fit {backend!r}: {exc}") from None

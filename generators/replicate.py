@@ -24,6 +24,7 @@ from replicate.prediction import Prediction
 
 from .base import (
     BackendConfigError,
+    BackendContext,
     GeneratedImage,
     GenerationError,
     GenerationMetadata,
@@ -43,6 +44,7 @@ from .errors import (
     ModelFailed,
     SafetyRefusal,
 )
+from .guard import global_only
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +121,7 @@ class ReplicateGenerator:
         download_timeout: float = DEFAULT_DOWNLOAD_TIMEOUT,
         transport: httpx.AsyncBaseTransport | None = None,
         output_transport: httpx.AsyncBaseTransport | None = None,
+        context: BackendContext | None = None,
     ) -> None:
         try:
             self._ref = ModelVersionIdentifier.parse(model)
@@ -146,6 +149,7 @@ class ReplicateGenerator:
         self._download_timeout = _positive("download_timeout", download_timeout)
         self._transport = transport
         self._output_transport = output_transport
+        self._address_allowed = context.address_allowed if context else global_only
 
     def inputs(self, request: GenerationRequest) -> dict[str, Any]:
         """The model input for a request; `[generator.options] input` wins over derived values."""
@@ -182,6 +186,7 @@ class ReplicateGenerator:
             max_bytes=self._max_bytes,
             deadline=self._download_timeout,
             transport=self._output_transport,
+            address_allowed=self._address_allowed,
         )
         metadata = GenerationMetadata(
             backend=self.name,

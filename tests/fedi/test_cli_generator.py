@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from fedi.services import Services
+from fedi.settings import load_settings
 from tests.support.servers import run_cli, write_config
 
 
@@ -44,3 +47,22 @@ def test_serve_fails_at_start_naming_the_setting(
     )
     assert done.returncode == 2
     assert named in done.stderr
+
+
+@pytest.mark.parametrize("allow_private", [False, True])
+def test_the_backend_downloads_under_the_servers_address_rule(
+    tmp_path: Path, allow_private: bool
+) -> None:
+    config = write_config(
+        tmp_path / "config.toml",
+        port=9,
+        database_url=f"sqlite+aiosqlite:///{tmp_path}/db.sqlite",
+        generator={"backend": "replicate", "options": {"api_token": "t"}},
+        federation={"allow_private_addresses": allow_private},
+    )
+    svc = Services.create(load_settings(config))
+    allowed = svc.generator._address_allowed  # type: ignore[attr-defined]
+    assert allowed("8.8.8.8")
+    assert allowed("127.0.0.1") is allow_private
+    assert allowed("169.254.169.254") is allow_private
+    asyncio.run(svc.close())

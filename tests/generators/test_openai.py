@@ -24,7 +24,7 @@ from generators.errors import (
 )
 from generators.openai import OpenAIGenerator
 from generators.registry import load_generator
-from tests.support.model_hosts import PNG, OutputHost, Seen, image_bytes
+from tests.support.model_hosts import LOOPBACK, PNG, OutputHost, Seen, image_bytes
 
 KEY = "sk-test-key-do-not-leak"
 
@@ -89,7 +89,9 @@ async def output_host() -> AsyncIterator[OutputHost]:
 
 def backend(api: FakeImagesAPI, **options: Any) -> OpenAIGenerator:
     """A generator pointed at the fake."""
-    return OpenAIGenerator(**{"api_key": KEY, "base_url": api.base_url, **options})
+    return OpenAIGenerator(
+        **{"api_key": KEY, "base_url": api.base_url, "context": LOOPBACK, **options}
+    )
 
 
 def b64(data: bytes) -> str:

@@ -12,7 +12,12 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from generators.base import BackendConfigError, GenerationError, GenerationRequest
+from generators.base import (
+    BackendConfigError,
+    BackendContext,
+    GenerationError,
+    GenerationRequest,
+)
 from generators.builtin import BuiltinGenerator
 from generators.registry import GROUP, available_backends, load_generator
 
@@ -155,3 +160,13 @@ def test_unknown_backend_lists_third_party_backends(fake_distribution: Path) -> 
         load_generator("fak")
 
     assert "builtin" in caught.value.reason and "fake" in caught.value.reason
+
+
+def test_the_servers_context_reaches_backends_that_take_it() -> None:
+    context = BackendContext(address_allowed=lambda ip: ip == "192.0.2.1")
+    generator = load_generator("replicate", {"api_token": "t"}, context)
+    assert generator._address_allowed("192.0.2.1") and not generator._address_allowed("8.8.8.8")  # type: ignore[attr-defined]
+    # A backend without a `context` parameter is made without one (the built-in painter).
+    assert isinstance(load_generator("builtin", None, context), BuiltinGenerator)
+    with pytest.raises(BackendConfigError, match="may not set 'context'"):
+        load_generator("replicate", {"api_token": "t", "context": "x"})

@@ -22,7 +22,7 @@ from generators.errors import (
 )
 from generators.registry import load_generator
 from generators.replicate import ReplicateGenerator, aspect_ratio
-from tests.support.model_hosts import PNG, FakeReplicate, OutputHost
+from tests.support.model_hosts import LOOPBACK, PNG, FakeReplicate, OutputHost
 
 TOKEN = "r8_test_token_do_not_leak"
 
@@ -49,7 +49,13 @@ async def output_host() -> AsyncIterator[OutputHost]:
 
 def backend(api: FakeReplicate, **options: Any) -> ReplicateGenerator:
     """A generator pointed at the fake, polling fast."""
-    options = {"api_token": TOKEN, "base_url": api.base_url, "poll_interval": 0.01, **options}
+    options = {
+        "api_token": TOKEN,
+        "base_url": api.base_url,
+        "poll_interval": 0.01,
+        "context": LOOPBACK,
+        **options,
+    }
     return ReplicateGenerator(**options)
 
 

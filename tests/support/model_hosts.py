@@ -23,8 +23,18 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 from PIL import Image
 
+from generators.base import BackendContext
+
 T = TypeVar("T")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def loopback_only(ip: str) -> bool:
+    """The address rule the tests lend the backends: the fakes live on 127.0.0.0/8."""
+    return ip.startswith("127.")
+
+
+LOOPBACK = BackendContext(address_allowed=loopback_only)
 
 
 def image_bytes(fmt: str = "PNG", size: tuple[int, int] = (8, 8)) -> bytes:
