@@ -6,12 +6,13 @@ import asyncio
 import logging
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from activitypub.activities import Activity, ActivityError, RemoteNote, parse_note
+from activitypub.actors import ActorParseError
 from activitypub.http import FetchError
 from activitypub.urls import ids_equal, same_origin
-from storage import posts
 from storage.models import Account, Follow, MediaAttachment, Post
 
 from .media import MediaError, process_image
@@ -36,68 +37,138 @@ async def _object_of(svc: Services, activity: Activity) -> dict[str, Any]:
     return await svc.http.get_json(activity.object_id, signer=await svc.instance_signer())
 
 
-async def _is_relevant(svc: Services, note: RemoteNote, author: Account) -> bool:
-    """Mastodon's rule: keep posts from followed accounts, replies to us and mentions of us."""
+def _addresses_us(svc: Services, note: RemoteNote) -> bool:
     base = svc.urls.base
     if note.in_reply_to and same_origin(note.in_reply_to, base):
         return True
-    if any(same_origin(href, base) for href in note.mentions):
-        return True
-    async with svc.reads() as session:
-        followed = (
-            select(Follow.id)
-            .join(Account, Account.id == Follow.follower_id)
-            .where(
-                Follow.target_id == author.id, Follow.state == "accepted", Account.domain.is_(None)
-            )
+    return any(same_origin(href, base) for href in note.mentions)
+
+
+async def _followed(session: AsyncSession, author_ids: set[int]) -> set[int]:
+    """Which of these remote accounts someone here follows."""
+    stmt = (
+        select(Follow.target_id)
+        .join(Account, Account.id == Follow.follower_id)
+        .where(
+            Follow.target_id.in_(author_ids),
+            Follow.state == "accepted",
+            Account.domain.is_(None),
         )
-        return bool((await session.execute(select(exists(followed)))).scalar())
+    )
+    return set((await session.execute(stmt)).scalars())
 
 
-async def on_create(svc: Services, activity: Activity) -> Post | None:
-    """Store a remote note (idempotent), then cache its images."""
+async def _authors(svc: Services, uris: set[str]) -> dict[str, Account | Exception]:
+    """The notes' authors: cached ones in one query, the others fetched one by one."""
+    async with svc.reads() as session:
+        rows = await session.execute(select(Account).where(Account.uri.in_(uris)))
+        found: dict[str, Account | Exception] = {row.uri: row for row in rows.scalars()}
+    for uri in uris - found.keys():
+        try:
+            found[uri] = await get_actor(svc, uri)
+        except (FetchError, ActorParseError) as exc:
+            found[uri] = exc
+    return found
+
+
+async def _note_of(svc: Services, activity: Activity) -> RemoteNote:
     note = parse_note(await _object_of(svc, activity))
     if not ids_equal(note.attributed_to, activity.actor):
         raise ActivityError("the Create's actor is not the object's author")
-    author = await get_actor(svc, note.attributed_to)
-    if not await _is_relevant(svc, note, author):
-        return None
-    async with svc.sessions.begin() as session:
-        if await posts.by_uri(session, note.id) is not None:
-            return None
-        post = Post(
-            uri=note.id,
-            url=note.url,
+    return note
+
+
+def _new_post(note: RemoteNote, author: Account) -> tuple[Post, list[MediaAttachment]]:
+    post = Post(
+        uri=note.id,
+        url=note.url,
+        account_id=author.id,
+        local=False,
+        visibility="public" if _is_public(note) else "unlisted",
+        content_html=clean_html(note.content_html),
+        spoiler_text=note.summary or "",
+        sensitive=note.sensitive,
+        in_reply_to_uri=note.in_reply_to,
+    )
+    if note.published is not None:
+        post.published_at = note.published
+    media = [
+        MediaAttachment(
             account_id=author.id,
-            local=False,
-            visibility="public" if _is_public(note) else "unlisted",
-            content_html=clean_html(note.content_html),
-            spoiler_text=note.summary or "",
-            sensitive=note.sensitive,
-            in_reply_to_uri=note.in_reply_to,
+            position=index,
+            remote_url=image.url,
+            media_type=image.media_type,
+            width=image.width,
+            height=image.height,
+            blurhash=image.blurhash,
+            description=image.description[:1500],
         )
-        if note.published is not None:
-            post.published_at = note.published
-        session.add(post)
-        await session.flush()
-        media = [
-            MediaAttachment(
-                post_id=post.id,
-                account_id=author.id,
-                position=index,
-                remote_url=image.url,
-                media_type=image.media_type,
-                width=image.width,
-                height=image.height,
-                blurhash=image.blurhash,
-                description=image.description[:1500],
-            )
-            for index, image in enumerate(note.images)
-        ]
-        session.add_all(media)
-    for item in media:
+        for index, image in enumerate(note.images)
+    ]
+    return post, media
+
+
+def _author(authors: dict[str, Account | Exception], note: RemoteNote) -> Account:
+    author = authors[note.attributed_to]
+    assert isinstance(author, Account)
+    return author
+
+
+async def on_creates(svc: Services, activities: list[Activity]) -> list[Exception | None]:
+    """Store a batch of remote notes (idempotent), then cache their images.
+
+    Mastodon's rule decides what is kept: posts from accounts someone here follows, replies
+    to us and mentions of us. One read for the authors, one for the follows and one write
+    for the posts serve the whole batch. Returns, per activity, None or why it failed.
+    """
+    outcomes: list[Exception | None] = [None] * len(activities)
+    notes: dict[int, RemoteNote] = {}
+    for index, activity in enumerate(activities):
+        try:
+            notes[index] = await _note_of(svc, activity)
+        except (ActivityError, FetchError, ActorParseError) as exc:
+            outcomes[index] = exc
+    authors = await _authors(svc, {note.attributed_to for note in notes.values()})
+    for index, note in list(notes.items()):
+        author = authors[note.attributed_to]
+        if isinstance(author, Exception):
+            outcomes[index] = author
+            del notes[index]
+    async with svc.reads() as session:
+        followed = await _followed(session, {_author(authors, n).id for n in notes.values()})
+    wanted = [
+        note
+        for note in notes.values()
+        if _author(authors, note).id in followed or _addresses_us(svc, note)
+    ]
+    for item in await _store(svc, wanted, authors):
         await _cache_image(svc, item)
-    return post
+    return outcomes
+
+
+async def _store(
+    svc: Services, notes: list[RemoteNote], authors: dict[str, Account | Exception]
+) -> list[MediaAttachment]:
+    """Insert the posts not stored yet, in one transaction; returns their media."""
+    if not notes:
+        return []
+    stored: list[MediaAttachment] = []
+    async with svc.sessions.begin() as session:
+        uris = [note.id for note in notes]
+        stored_before = await session.execute(select(Post.uri).where(Post.uri.in_(uris)))
+        existing = set(stored_before.scalars())
+        for note in notes:
+            if note.id in existing:
+                continue
+            existing.add(note.id)  # the same note twice in one batch
+            post, media = _new_post(note, _author(authors, note))
+            session.add(post)
+            await session.flush()
+            for item in media:
+                item.post_id = post.id
+            session.add_all(media)
+            stored.extend(media)
+    return stored
 
 
 def _is_public(note: RemoteNote) -> bool:

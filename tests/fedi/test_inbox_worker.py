@@ -1,4 +1,5 @@
-"""The inbox worker: handled rows are marked done, a crashing handler is retried later."""
+"""The inbox worker: handled rows are marked done, a crashing handler is retried later, and a
+run of Creates is stored together with each judged on its own."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ from sqlalchemy import select
 
 from activitypub.activities import Activity
 from fedi import inbox
+from fedi.accounts import create_user
 from fedi.services import Services
 from storage import inbox as inbox_rows
-from storage.models import InboxActivity
+from storage.models import Account, InboxActivity, Post
 from storage.timeutil import utcnow
 
 ACTOR = "https://remote.example/users/mallory"
@@ -54,3 +56,60 @@ async def test_a_crashing_handler_is_retried_later_and_the_rest_are_done(
     # Nothing else is due now: the crashed row waits for its retry time.
     assert await inbox.process_pending(svc) == 0
     assert len(calls) == 3
+
+
+def _create(actor: str, n: int, *, mention: str | None, author: str | None = None) -> dict:
+    note = {
+        "id": f"{actor}/notes/{n}",
+        "type": "Note",
+        "attributedTo": author or actor,
+        "content": f"<p>note {n}</p><script>alert(1)</script>",
+        "to": ["https://www.w3.org/ns/activitystreams#Public"],
+        "tag": [{"type": "Mention", "href": mention}] if mention else [],
+    }
+    return {"id": f"{actor}/notes/{n}/activity", "type": "Create", "actor": actor, "object": note}
+
+
+async def test_a_run_of_creates_is_stored_together_each_judged_on_its_own(
+    svc: Services,
+) -> None:
+    alice = await create_user(svc, "alice")
+    senders = [f"https://remote.example/users/s{i}" for i in range(3)]
+    async with svc.sessions.begin() as session:
+        for uri in senders:
+            session.add(
+                Account(
+                    uri=uri,
+                    username=uri.rsplit("/", 1)[1],
+                    domain="remote.example",
+                    inbox_url=f"{uri}/inbox",
+                    public_key_id=f"{uri}#main-key",
+                    public_key_pem="-",
+                )
+            )
+    payloads = [
+        _create(senders[0], 1, mention=alice.uri),  # mentions alice: kept
+        _create(senders[1], 2, mention=None),  # nobody here follows s1: dropped, done
+        _create(senders[2], 3, mention=alice.uri, author=senders[0]),  # forged author
+        _create(senders[0], 1, mention=alice.uri) | {"id": f"{senders[0]}/again"},  # same note
+        _create(senders[2], 4, mention=alice.uri),
+    ]
+    received = [inbox_rows.Received(str(p["id"]), "Create", str(p["actor"]), p) for p in payloads]
+    async with svc.sessions.begin() as session:
+        await inbox_rows.record_many(session, received)
+
+    assert await inbox.process_pending(svc) == 5
+
+    states = {row.uri: (row.state, row.last_error) for row in await _rows(svc)}
+    assert [states[str(p["id"])][0] for p in payloads] == [
+        "done",
+        "done",
+        "failed",
+        "done",
+        "done",
+    ]
+    assert "not the object's author" in (states[str(payloads[2]["id"])][1] or "")
+    async with svc.sessions() as session:
+        stored = {post.uri: post for post in (await session.execute(select(Post))).scalars()}
+    assert sorted(stored) == [f"{senders[0]}/notes/1", f"{senders[2]}/notes/4"]
+    assert "<script>" not in stored[f"{senders[0]}/notes/1"].content_html  # sanitised
