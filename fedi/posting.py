@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from generators.base import GenerationError, GenerationRequest
 from storage import accounts, follows, generations
@@ -11,8 +11,11 @@ from storage.ids import new_id
 from storage.models import MediaAttachment, Post
 
 from . import generation
+from .accounts import ensure_instance_actor
+from .c2pa_manifest import SETTING as C2PA_SETTING
+from .c2pa_manifest import C2paSigningError, sign_image
 from .generation import LimitReached, Progress
-from .media import MediaError, Provenance, process_image
+from .media import MediaError, ProcessedImage, Provenance, process_image
 from .media_store import new_file_name, write_file
 from .notes import content_html, create, default_alt_text
 from .outbox import queue
@@ -36,6 +39,30 @@ class Draft:
     caption: str = ""
     sensitive: bool = False
     seed: int | None = None
+
+
+async def _with_content_credentials(
+    svc: Services, processed: ProcessedImage, provenance: Provenance, generation_id: int
+) -> ProcessedImage:
+    """The image with a C2PA manifest signed by the instance's key; the admin asked for one,
+    so without it there is no post."""
+    try:
+        actor = await ensure_instance_actor(svc)
+        if actor.private_key_pem is None:
+            raise C2paSigningError("the instance actor has no private key")
+        signed = await asyncio.to_thread(
+            sign_image,
+            processed.data,
+            processed.media_type,
+            provenance,
+            actor.private_key_pem,
+            svc.settings.instance.host,
+        )
+    except C2paSigningError as exc:
+        reason = f"the image could not be signed as {C2PA_SETTING} = true asks: {exc}"
+        await generation.fail(svc, generation_id, reason)
+        raise PostError(reason) from exc
+    return replace(processed, data=signed)
 
 
 async def make_post(svc: Services, draft: Draft, progress: Progress | None = None) -> Post:
@@ -73,6 +100,8 @@ async def make_post(svc: Services, draft: Draft, progress: Progress | None = Non
         reason = f"the image model returned an unusable image: {exc.reason}"
         await generation.fail(svc, generation_id, reason)
         raise PostError(reason) from exc
+    if media_cfg.c2pa:
+        processed = await _with_content_credentials(svc, processed, provenance, generation_id)
     file_name = new_file_name(processed.extension)
     await asyncio.to_thread(write_file, svc.media_dir, file_name, processed.data)
 

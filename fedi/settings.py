@@ -78,6 +78,8 @@ class MediaSettings(_Section):
     max_bytes: int = Field(default=20_000_000, ge=1)
     # Largest image accepted, in pixels (decompression-bomb guard).
     max_pixels: int = Field(default=40_000_000, ge=1)
+    # Also embed a C2PA manifest (Content Credentials) signed offline with the instance key.
+    c2pa: bool = False
 
     @field_validator("format")
     @classmethod
