@@ -202,30 +202,19 @@ class HttpClient:
         # must not hold us for (redirects + 1) timeouts.
         try:
             async with asyncio.timeout(self.timeout):
-                return await self._follow(method, url, headers, body, max_bytes, signer, follow)
+                for _hop in range(self.max_redirects + 1):
+                    self._guard(url)
+                    hop_headers = dict(headers)
+                    if signer is not None:
+                        hop_headers.update(signer.sign(method, url, body))
+                    response = await self._once(method, url, hop_headers, body, max_bytes)
+                    location = response.headers.get("Location")
+                    redirect = response.status in (301, 302, 303, 307, 308) and location
+                    if not follow or not redirect:
+                        return response
+                    url = urljoin(url, location)
         except TimeoutError:
             raise FetchTimeout(f"no answer within {self.timeout} s", url) from None
-
-    async def _follow(
-        self,
-        method: str,
-        url: str,
-        headers: Mapping[str, str],
-        body: bytes | None,
-        max_bytes: int,
-        signer: RequestSigner | None,
-        follow: bool,
-    ) -> Response:
-        for _hop in range(self.max_redirects + 1):
-            self._guard(url)
-            hop_headers = dict(headers)
-            if signer is not None:
-                hop_headers.update(signer.sign(method, url, body))
-            response = await self._once(method, url, hop_headers, body, max_bytes)
-            location = response.headers.get("Location")
-            if not follow or response.status not in (301, 302, 303, 307, 308) or not location:
-                return response
-            url = urljoin(url, location)
         raise TooManyRedirects(f"more than {self.max_redirects} redirects", url)
 
     async def _once(
