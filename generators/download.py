@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 
 import httpx
 
+from .base import BackendConfigError, BackendContext
 from .errors import DownloadTimeout, NotAnImage, OutputRejected, OutputTooLarge, RateLimited
 from .guard import AddressCheck, AddressNotAllowed, global_only, guarded_transport
 
@@ -184,3 +185,46 @@ async def download_image(
         raise OutputRejected(
             f"the model's output could not be downloaded ({type(exc).__name__})"
         ) from None
+
+
+def positive(name: str, value: object) -> float:
+    """A `[generator.options]` number that must be above zero."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise BackendConfigError(f"[generator.options] {name} must be a positive number")
+    return float(value)
+
+
+@dataclass(frozen=True)
+class OutputFetcher:
+    """How a hosted backend fetches its model's output: cap, deadline and address rule."""
+
+    max_bytes: int
+    deadline: float
+    address_allowed: AddressCheck
+    transport: httpx.AsyncBaseTransport | None = None  # tests only
+
+    @classmethod
+    def configure(
+        cls,
+        max_output_bytes: object,
+        download_timeout: object,
+        context: BackendContext | None,
+        transport: httpx.AsyncBaseTransport | None,
+    ) -> OutputFetcher:
+        """From the backend's options, checked; the server's address rule when it lent one."""
+        return cls(
+            int(positive("max_output_bytes", max_output_bytes)),
+            positive("download_timeout", download_timeout),
+            context.address_allowed if context else global_only,
+            transport,
+        )
+
+    async def fetch(self, url: str) -> Downloaded:
+        """Download the output image at `url`."""
+        return await download_image(
+            url,
+            max_bytes=self.max_bytes,
+            deadline=self.deadline,
+            transport=self.transport,
+            address_allowed=self.address_allowed,
+        )

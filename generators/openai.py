@@ -29,8 +29,9 @@ from .base import (
 from .download import (
     DEFAULT_DOWNLOAD_TIMEOUT,
     DEFAULT_MAX_BYTES,
-    download_image,
+    OutputFetcher,
     parse_retry_after,
+    positive,
     rate_limited,
     read_capped,
     sniff_image,
@@ -43,7 +44,6 @@ from .errors import (
     NotAnImage,
     SafetyRefusal,
 )
-from .guard import global_only
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 DEFAULT_MODEL = "gpt-image-1"
@@ -54,12 +54,6 @@ _SAFETY_WORDS = re.compile(r"safety system|content policy|moderation|unsafe", re
 _MAX_DETAIL = 300
 # Room for the JSON around a base64 image: base64 is 4/3 of the bytes it encodes.
 _ENVELOPE = 64_000
-
-
-def _positive(name: str, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-        raise BackendConfigError(f"[generator.options] {name} must be a positive number")
-    return float(value)
 
 
 def _detail(text: object) -> str:
@@ -109,12 +103,11 @@ class OpenAIGenerator:
         self._quality = quality
         self._response_format = response_format
         self._params = dict(params or {})
-        self._timeout = _positive("timeout", timeout)
-        self._max_bytes = int(_positive("max_output_bytes", max_output_bytes))
-        self._download_timeout = _positive("download_timeout", download_timeout)
+        self._timeout = positive("timeout", timeout)
+        self._output = OutputFetcher.configure(
+            max_output_bytes, download_timeout, context, output_transport
+        )
         self._transport = transport
-        self._output_transport = output_transport
-        self._address_allowed = context.address_allowed if context else global_only
 
     def body(self, request: GenerationRequest) -> dict[str, Any]:
         """The JSON we POST; `[generator.options] params` wins over derived values."""
@@ -159,7 +152,7 @@ class OpenAIGenerator:
             follow_redirects=False,  # a redirect must not carry the key to another host
             trust_env=self._transport is None,  # an injected transport is never bypassed by a proxy
         )
-        limit = self._max_bytes * 4 // 3 + _ENVELOPE
+        limit = self._output.max_bytes * 4 // 3 + _ENVELOPE
         try:
             async with client, asyncio.timeout(self._timeout):
                 async with client.stream("POST", self._endpoint, json=body) as response:
@@ -214,25 +207,19 @@ class OpenAIGenerator:
         if isinstance(first.get("b64_json"), str):
             return self._decode(first["b64_json"])
         if isinstance(first.get("url"), str):
-            image = await download_image(
-                first["url"],
-                max_bytes=self._max_bytes,
-                deadline=self._download_timeout,
-                transport=self._output_transport,
-                address_allowed=self._address_allowed,
-            )
+            image = await self._output.fetch(first["url"])
             return image.data, image.media_type
         raise HostedModelError(f"{self._service} answered without an image")
 
     def _decode(self, encoded: str) -> tuple[bytes, str]:
-        if len(encoded) * 3 // 4 > self._max_bytes + 3:
-            raise too_large(self._max_bytes)
+        if len(encoded) * 3 // 4 > self._output.max_bytes + 3:
+            raise too_large(self._output.max_bytes)
         try:
             data = base64.b64decode(encoded, validate=True)
         except (binascii.Error, ValueError):
             raise NotAnImage("the model's output is not an image (bad base64)") from None
-        if len(data) > self._max_bytes:
-            raise too_large(self._max_bytes)
+        if len(data) > self._output.max_bytes:
+            raise too_large(self._output.max_bytes)
         media_type = sniff_image(data)
         if media_type is None:
             raise NotAnImage("the model's output is not an image")

@@ -33,8 +33,9 @@ from .base import (
 from .download import (
     DEFAULT_DOWNLOAD_TIMEOUT,
     DEFAULT_MAX_BYTES,
-    download_image,
+    OutputFetcher,
     parse_retry_after,
+    positive,
     rate_limited,
 )
 from .errors import (
@@ -44,7 +45,6 @@ from .errors import (
     ModelFailed,
     SafetyRefusal,
 )
-from .guard import global_only
 
 log = logging.getLogger(__name__)
 
@@ -74,12 +74,6 @@ def aspect_ratio(width: int, height: int) -> str:
 def _detail(text: str | None) -> str:
     text = " ".join((text or "").split())
     return text if len(text) <= _MAX_DETAIL else text[: _MAX_DETAIL - 1] + "…"
-
-
-def _positive(name: str, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-        raise BackendConfigError(f"[generator.options] {name} must be a positive number")
-    return float(value)
 
 
 class _RetryAfterRecorder(httpx.AsyncBaseTransport):
@@ -143,13 +137,12 @@ class ReplicateGenerator:
             raise BackendConfigError("[generator.options] input must be a table of model inputs")
         self._base_url = base_url.rstrip("/")
         self._input = dict(input or {})
-        self._timeout = _positive("timeout", timeout)
-        self._poll_interval = _positive("poll_interval", poll_interval)
-        self._max_bytes = int(_positive("max_output_bytes", max_output_bytes))
-        self._download_timeout = _positive("download_timeout", download_timeout)
+        self._timeout = positive("timeout", timeout)
+        self._poll_interval = positive("poll_interval", poll_interval)
+        self._output = OutputFetcher.configure(
+            max_output_bytes, download_timeout, context, output_transport
+        )
         self._transport = transport
-        self._output_transport = output_transport
-        self._address_allowed = context.address_allowed if context else global_only
 
     def inputs(self, request: GenerationRequest) -> dict[str, Any]:
         """The model input for a request; `[generator.options] input` wins over derived values."""
@@ -181,13 +174,7 @@ class ReplicateGenerator:
         finally:
             await recorder.aclose()
         url = _output_url(prediction.output)
-        image = await download_image(
-            url,
-            max_bytes=self._max_bytes,
-            deadline=self._download_timeout,
-            transport=self._output_transport,
-            address_allowed=self._address_allowed,
-        )
+        image = await self._output.fetch(url)
         metadata = GenerationMetadata(
             backend=self.name,
             model=prediction.model or f"{self._ref.owner}/{self._ref.name}",

@@ -61,7 +61,7 @@ def test_the_backend_downloads_under_the_servers_address_rule(
         federation={"allow_private_addresses": allow_private},
     )
     svc = Services.create(load_settings(config))
-    allowed = svc.generator._address_allowed  # type: ignore[attr-defined]
+    allowed = svc.generator._output.address_allowed  # type: ignore[attr-defined]
     assert allowed("8.8.8.8")
     assert allowed("127.0.0.1") is allow_private
     assert allowed("169.254.169.254") is allow_private

@@ -165,7 +165,8 @@ def test_unknown_backend_lists_third_party_backends(fake_distribution: Path) -> 
 def test_the_servers_context_reaches_backends_that_take_it() -> None:
     context = BackendContext(address_allowed=lambda ip: ip == "192.0.2.1")
     generator = load_generator("replicate", {"api_token": "t"}, context)
-    assert generator._address_allowed("192.0.2.1") and not generator._address_allowed("8.8.8.8")  # type: ignore[attr-defined]
+    allowed = generator._output.address_allowed  # type: ignore[attr-defined]
+    assert allowed("192.0.2.1") and not allowed("8.8.8.8")
     # A backend without a `context` parameter is made without one (the built-in painter).
     assert isinstance(load_generator("builtin", None, context), BuiltinGenerator)
     with pytest.raises(BackendConfigError, match="may not set 'context'"):
