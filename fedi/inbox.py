@@ -16,6 +16,7 @@ from storage import inbox as inbox_rows
 from storage.models import InboxActivity
 
 from . import follows
+from .remote import on_update_actor
 from .remote_posts import on_creates
 from .services import INSTANCE_ACTOR, Services
 
@@ -47,11 +48,16 @@ async def _reject(svc: Services, activity: Activity) -> None:
     await follows.on_accept(svc, activity, accepted=False)
 
 
+async def _update(svc: Services, activity: Activity) -> None:
+    await on_update_actor(svc, activity)  # Update(Note) is not handled yet
+
+
 HANDLERS: dict[str, Callable[[Services, Activity], Awaitable[None]]] = {
     "Follow": _follow,
     "Undo": _undo,
     "Accept": _accept,
     "Reject": _reject,
+    "Update": _update,
 }  # Create: stored in runs, by `on_creates`
 
 

@@ -4,15 +4,24 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urldefrag, urlsplit
 
-from activitypub.actors import ActorParseError, RemoteActor, parse_actor, parse_public_key
+from activitypub.activities import Activity
+from activitypub.actors import (
+    ACTOR_TYPES,
+    ActorParseError,
+    RemoteActor,
+    parse_actor,
+    parse_public_key,
+)
 from activitypub.http import FetchError
 from activitypub.keys import PublicKey
 from activitypub.urls import ids_equal, same_origin
 from storage import accounts
 from storage.models import Account
+from storage.timeutil import utcnow
 
 from .services import Services
 
@@ -23,6 +32,8 @@ log = logging.getLogger(__name__)
 REFRESH_INTERVAL = 60.0
 # Keys stay in memory this long between database reads (a rotation refreshes them at once).
 MEMORY_TTL = 300.0
+# A cached remote actor older than this is fetched again when next needed.
+ACTOR_MAX_AGE = timedelta(days=1)
 
 
 def _account_fields(actor: RemoteActor) -> dict[str, Any]:
@@ -58,10 +69,30 @@ async def fetch_actor(svc: Services, uri: str) -> Account:
 
 
 async def get_actor(svc: Services, uri: str) -> Account:
-    """The cached actor, fetched first if unknown."""
+    """The cached actor; fetched if unknown, refreshed if older than a day (the cached copy
+    serves when its server does not answer)."""
     async with svc.reads() as session:
         account = await accounts.by_uri(session, uri)
-    return account if account is not None else await fetch_actor(svc, uri)
+    if account is None:
+        return await fetch_actor(svc, uri)
+    if account.fetched_at is None or utcnow() - account.fetched_at > ACTOR_MAX_AGE:
+        try:
+            return await fetch_actor(svc, uri)
+        except (FetchError, ActorParseError) as exc:
+            log.info("actor %s not refreshed, using the cached copy: %s", uri, exc)
+    return account
+
+
+async def on_update_actor(svc: Services, activity: Activity) -> None:
+    """Update(Person): an actor changed its profile or key. Only the actor may update itself,
+    and the new document is fetched from its origin rather than taken from the activity."""
+    updated = activity.object or {}
+    if updated.get("type") not in ACTOR_TYPES or not ids_equal(
+        str(updated.get("id", "")), activity.actor
+    ):
+        return
+    account = await fetch_actor(svc, activity.actor)
+    svc.keys.forget(account.public_key_id)
 
 
 class KeyStore:
@@ -114,6 +145,10 @@ class KeyStore:
         key = PublicKey(account.public_key_id, account.uri, account.public_key_pem)
         self._remember(key)
         return key
+
+    def forget(self, key_id: str) -> None:
+        """Drop a key from memory (its owner said it changed)."""
+        self._memory.pop(key_id, None)
 
     def _remember(self, key: PublicKey) -> None:
         if len(self._memory) > 10_000:

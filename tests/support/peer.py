@@ -29,6 +29,7 @@ class PeerActor:
     private_pem: str
     public_pem: str
     shared_inbox: bool = True
+    display_name: str | None = None  # default: the name, title-cased
 
     @property
     def id(self) -> str:
@@ -52,7 +53,7 @@ class PeerActor:
             "id": self.id,
             "type": "Person",
             "preferredUsername": self.name,
-            "name": self.name.title(),
+            "name": self.display_name or self.name.title(),
             "inbox": f"{self.id}/inbox",
             "outbox": f"{self.id}/outbox",
             "followers": f"{self.id}/followers",
