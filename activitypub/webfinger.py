@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from urllib.parse import quote
 
 from .http import JRD_ACCEPT, FetchError, HttpClient
@@ -29,8 +30,21 @@ def parse_handle(handle: str) -> tuple[str, str]:
     return user, host.lower()
 
 
+@dataclass(frozen=True)
+class Resolved:
+    """What a WebFinger answer says: the canonical handle (if given) and the actor's id."""
+
+    subject: str | None  # "user@host", without "acct:"
+    actor: str
+
+
 async def lookup(client: HttpClient, handle: str, *, scheme: str = "https") -> str:
     """The actor id a handle points to, via the host's WebFinger endpoint."""
+    return (await resolve(client, handle, scheme=scheme)).actor
+
+
+async def resolve(client: HttpClient, handle: str, *, scheme: str = "https") -> Resolved:
+    """The host's WebFinger answer for a handle: its subject and the actor it points to."""
     user, host = parse_handle(handle)
     resource = quote(f"acct:{user}@{host}", safe="")
     url = f"{scheme}://{host}/.well-known/webfinger?resource={resource}"
@@ -44,5 +58,7 @@ async def lookup(client: HttpClient, handle: str, *, scheme: str = "https") -> s
             continue
         kind = str(link.get("type", "")).replace(" ", "")
         if kind in (t.replace(" ", "") for t in SELF_TYPES) and isinstance(link.get("href"), str):
-            return str(link["href"])
+            subject = doc.get("subject")
+            canonical = subject.removeprefix("acct:").lower() if isinstance(subject, str) else None
+            return Resolved(canonical, str(link["href"]))
     raise WebFingerError(f"{user}@{host} has no ActivityPub actor")

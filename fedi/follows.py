@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from activitypub import objects
+from activitypub import objects, webfinger
 from activitypub.activities import Activity
 from activitypub.http import FetchError
 from activitypub.urls import ids_equal
-from activitypub.webfinger import WebFingerError, lookup
+from activitypub.webfinger import WebFingerError, parse_handle
 from storage import accounts, follows
 from storage.ids import new_id
 from storage.models import Account, Follow
@@ -121,9 +123,27 @@ async def resolve(svc: Services, handle_or_url: str) -> Account:
             if svc.settings.federation.allow_private_addresses and _is_local(host)
             else "https"
         )
-        return await get_actor(svc, await lookup(svc.http, handle_or_url, scheme=scheme))
+        found = await webfinger.resolve(svc.http, handle_or_url, scheme=scheme)
+        account = await get_actor(svc, found.actor)
+        await _confirm_handle(svc, handle_or_url, account, scheme)
+        return account
     except (WebFingerError, FetchError) as exc:
         raise FollowError(f"cannot find {handle_or_url}: {getattr(exc, 'reason', exc)}") from exc
+
+
+async def _confirm_handle(svc: Services, handle: str, account: Account, scheme: str) -> None:
+    """A handle's server may name an actor on another server (a domain of one's own in front
+    of a big instance), but only if the actor's server claims that handle too, as Mastodon
+    checks: otherwise anyone could put any account behind a name of their choosing."""
+    user, host = parse_handle(handle)
+    actor_host = urlsplit(account.uri).netloc.lower()
+    if actor_host == host:
+        return
+    claimed = await webfinger.resolve(svc.http, f"{account.username}@{actor_host}", scheme=scheme)
+    if claimed.actor != account.uri or claimed.subject != f"{user.lower()}@{host}":
+        raise FollowError(
+            f"{user}@{host} points to {account.uri}, whose server does not confirm that handle"
+        )
 
 
 def _is_local(host: str) -> bool:

@@ -30,6 +30,7 @@ class PeerActor:
     public_pem: str
     shared_inbox: bool = True
     display_name: str | None = None  # default: the name, title-cased
+    handle: str | None = None  # the WebFinger subject; default: name@this peer
 
     @property
     def id(self) -> str:
@@ -143,7 +144,7 @@ class Peer:
         if actor is None:
             return web.Response(status=404)
         doc = {
-            "subject": f"acct:{name}@127.0.0.1:{self.port}",
+            "subject": f"acct:{actor.handle or f'{name}@127.0.0.1:{self.port}'}",
             "links": [{"rel": "self", "type": "application/activity+json", "href": actor.id}],
         }
         return web.json_response(doc, content_type="application/jrd+json")
