@@ -114,6 +114,8 @@ class NoteInfo:
     summary: str | None = None
     in_reply_to: str | None = None
     replies: str | None = None
+    likes: int = 0
+    shares: int = 0
 
 
 def attachment(image: ImageInfo) -> dict[str, Any]:
@@ -153,6 +155,18 @@ def note(info: NoteInfo, *, with_context: bool = True) -> dict[str, Any]:
     )
     if info.replies:
         doc["replies"] = info.replies
+    # Counts as Mastodon reads them: a Collection with totalItems, its id dereferenceable.
+    doc["likes"] = counted_collection(f"{info.id}/likes", info.likes, with_context=False)
+    doc["shares"] = counted_collection(f"{info.id}/shares", info.shares, with_context=False)
+    return doc
+
+
+def counted_collection(
+    collection_id: str, total: int, *, with_context: bool = True
+) -> dict[str, Any]:
+    """A Collection that gives its size only (who liked is not published)."""
+    doc: dict[str, Any] = {"@context": CONTEXT} if with_context else {}
+    doc.update({"id": collection_id, "type": "Collection", "totalItems": total})
     return doc
 
 

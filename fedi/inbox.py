@@ -15,7 +15,7 @@ from storage import accounts
 from storage import inbox as inbox_rows
 from storage.models import InboxActivity
 
-from . import follows
+from . import follows, reactions
 from .remote import on_update_actor
 from .remote_posts import on_creates
 from .services import INSTANCE_ACTOR, Services
@@ -36,8 +36,19 @@ async def _follow(svc: Services, activity: Activity) -> None:
 
 async def _undo(svc: Services, activity: Activity) -> None:
     inner = activity.object or {}
-    if inner.get("type") == "Follow" or activity.object_id:
+    kind = inner.get("type")
+    if kind in reactions.KINDS:
+        await reactions.on_undo_reaction(svc, activity, inner)
+    elif kind == "Follow":
         await follows.on_undo_follow(svc, activity)
+    elif kind is None and activity.object_id:  # only the id: whichever of ours it names
+        await follows.on_undo_follow(svc, activity)
+        for name in reactions.KINDS:
+            await reactions.on_undo_reaction(svc, activity, {"type": name})
+
+
+async def _reaction(svc: Services, activity: Activity) -> None:
+    await reactions.on_reaction(svc, activity)
 
 
 async def _accept(svc: Services, activity: Activity) -> None:
@@ -58,6 +69,8 @@ HANDLERS: dict[str, Callable[[Services, Activity], Awaitable[None]]] = {
     "Accept": _accept,
     "Reject": _reject,
     "Update": _update,
+    "Like": _reaction,
+    "Announce": _reaction,
 }  # Create: stored in runs, by `on_creates`
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from html import escape
 from typing import Any
 
 from activitypub import objects
+from storage import reactions
 from storage.models import Account, MediaAttachment, Post
 
 from .services import Services
@@ -51,9 +52,11 @@ def note(
     post: Post,
     media: Sequence[MediaAttachment],
     *,
+    counts: Mapping[str, int] | None = None,
     with_context: bool = True,
 ) -> dict[str, Any]:
-    """The Note document of a local post."""
+    """The Note document of a local post (`counts`: its likes and boosts, if known)."""
+    counts = counts or {}
     info = objects.NoteInfo(
         id=post.uri,
         url=post.url or post.uri,
@@ -66,12 +69,18 @@ def note(
         sensitive=post.sensitive,
         summary=post.spoiler_text or None,
         in_reply_to=post.in_reply_to_uri,
+        likes=counts.get(reactions.LIKE, 0),
+        shares=counts.get(reactions.ANNOUNCE, 0),
     )
     return objects.note(info, with_context=with_context)
 
 
 def create(
-    svc: Services, author: Account, post: Post, media: Sequence[MediaAttachment]
+    svc: Services,
+    author: Account,
+    post: Post,
+    media: Sequence[MediaAttachment],
+    counts: Mapping[str, int] | None = None,
 ) -> dict[str, Any]:
     """The Create activity that publishes a local post."""
-    return objects.create(f"{post.uri}/activity", note(svc, author, post, media))
+    return objects.create(f"{post.uri}/activity", note(svc, author, post, media, counts=counts))

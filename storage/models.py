@@ -245,3 +245,24 @@ class Generation(Base):
     created_at: Mapped[datetime] = _ts()
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Reaction(Base):
+    """A like or a boost (Announce) of a post, by a local or remote account.
+
+    Kept apart from posts: a boost here is the fact that someone shared a post, which the home
+    timeline and the Mastodon API (favourites, reblogs) will both read.
+    """
+
+    __tablename__ = "reactions"
+    __table_args__ = (
+        UniqueConstraint("kind", "account_id", "post_id", name="uq_reactions_once"),
+        Index("ix_reactions_post_kind", "post_id", "kind"),
+    )
+
+    id: Mapped[int] = _id()
+    kind: Mapped[str] = mapped_column(String(16))  # like | announce
+    uri: Mapped[str] = mapped_column(String(2048), unique=True)  # the Like/Announce activity
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = _ts()

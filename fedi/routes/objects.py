@@ -8,7 +8,7 @@ from quart import Blueprint, Response, redirect, request
 from werkzeug.wrappers.response import Response as WerkzeugResponse
 
 from activitypub import objects
-from storage import accounts, deliveries, follows, posts
+from storage import accounts, deliveries, follows, posts, reactions
 from storage.models import Account
 
 from ..accounts import actor_info
@@ -76,7 +76,8 @@ async def outbox(username: str) -> Response:
             )
         rows = await posts.public_page(session, account.id, limit=PAGE_SIZE, max_id=_max_id())
         media = await posts.media_of(session, [row.id for row in rows])
-    items = [create(svc, account, row, media[row.id]) for row in rows]
+        counts = await reactions.counts(session, [row.id for row in rows])
+    items = [create(svc, account, row, media[row.id], counts[row.id]) for row in rows]
     for item in items:
         item.pop("@context", None)
     next_page = f"{collection}?page=true&max_id={rows[-1].id}" if len(rows) == PAGE_SIZE else None
@@ -145,9 +146,24 @@ async def status(username: str, post_id: int) -> Response | WerkzeugResponse:
         if account is None or post is None or post.account_id != account.id or post.deleted_at:
             return error(404, "no such post")
         media = (await posts.media_of(session, [post.id]))[post.id]
+        counts = (await reactions.counts(session, [post.id]))[post.id]
     if not wants_activity_json():
         return redirect(post.url or post.uri)
-    return activity_json(note(svc, account, post, media))
+    return activity_json(note(svc, account, post, media, counts=counts))
+
+
+@bp.get("/users/<username>/statuses/<int:post_id>/<any(likes, shares):which>")
+async def status_reactions(username: str, post_id: int, which: str) -> Response:
+    """How many liked or boosted a post (a Collection with totalItems, as Mastodon's)."""
+    svc = services()
+    async with svc.reads() as session:
+        account = await _account(username)
+        post = await posts.by_id(session, post_id)
+        if account is None or post is None or post.account_id != account.id or post.deleted_at:
+            return error(404, "no such post")
+        counts = (await reactions.counts(session, [post.id]))[post.id]
+    kind = reactions.LIKE if which == "likes" else reactions.ANNOUNCE
+    return activity_json(objects.counted_collection(f"{post.uri}/{which}", counts[kind]))
 
 
 @bp.get("/users/<username>/statuses/<int:post_id>/activity")
@@ -160,9 +176,10 @@ async def status_activity(username: str, post_id: int) -> Response | WerkzeugRes
         if account is None or post is None or post.account_id != account.id or post.deleted_at:
             return error(404, "no such post")
         media = (await posts.media_of(session, [post.id]))[post.id]
+        counts = (await reactions.counts(session, [post.id]))[post.id]
     if not wants_activity_json():
         return redirect(post.url or post.uri)
-    return activity_json(create(svc, account, post, media))
+    return activity_json(create(svc, account, post, media, counts))
 
 
 @bp.get("/users/<username>/activities/<kind>/<int:activity_id>")

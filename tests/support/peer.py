@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 
 from activitypub.keys import generate_rsa_keypair
@@ -148,3 +149,15 @@ class Peer:
             "links": [{"rel": "self", "type": "application/activity+json", "href": actor.id}],
         }
         return web.json_response(doc, content_type="application/jrd+json")
+
+
+async def deliver(actor: PeerActor, inbox: str, activity: dict[str, Any]) -> int:
+    """POST an activity to an inbox, signed by `actor` as Mastodon signs; returns the status."""
+    body = json.dumps(activity).encode()
+    headers = {
+        **actor.signer.sign("POST", inbox, body),
+        "Content-Type": "application/activity+json",
+    }
+    async with aiohttp.ClientSession() as session:
+        async with session.post(inbox, data=body, headers=headers) as response:
+            return response.status

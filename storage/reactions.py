@@ -1,0 +1,66 @@
+"""Likes and boosts: recorded once, undone only by whoever made them, counted per post."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from .ids import new_id
+from .models import Reaction
+from .rows import rowcount
+from .timeutil import utcnow
+
+LIKE, ANNOUNCE = "like", "announce"
+
+
+async def add(session: AsyncSession, kind: str, uri: str, account_id: int, post_id: int) -> bool:
+    """Record a like or boost; False if that activity, or the same reaction, is already here."""
+    dialect = session.bind.dialect.name if session.bind else "sqlite"
+    insert_fn = pg_insert if dialect == "postgresql" else sqlite_insert
+    stmt = (
+        insert_fn(Reaction)
+        .values(
+            id=new_id(),
+            kind=kind,
+            uri=uri,
+            account_id=account_id,
+            post_id=post_id,
+            created_at=utcnow(),
+        )
+        .on_conflict_do_nothing()
+    )
+    return bool(rowcount(await session.execute(stmt)))
+
+
+async def remove(
+    session: AsyncSession, kind: str, account_id: int, *, uri: str | None, post_id: int | None
+) -> bool:
+    """Undo the account's own reaction, named by its activity id or by the post it was on."""
+    named = [Reaction.uri == uri] if uri is not None else []
+    if post_id is not None:
+        named.append(Reaction.post_id == post_id)
+    if not named:
+        return False
+    stmt = delete(Reaction).where(
+        Reaction.kind == kind, Reaction.account_id == account_id, or_(*named)
+    )
+    return bool(rowcount(await session.execute(stmt)))
+
+
+async def counts(session: AsyncSession, post_ids: Sequence[int]) -> dict[int, dict[str, int]]:
+    """Likes and boosts per post: {post_id: {"like": n, "announce": m}} (zeros included)."""
+    result: dict[int, dict[str, int]] = {post_id: {LIKE: 0, ANNOUNCE: 0} for post_id in post_ids}
+    if not post_ids:
+        return result
+    stmt = (
+        select(Reaction.post_id, Reaction.kind, func.count())
+        .where(Reaction.post_id.in_(post_ids))
+        .group_by(Reaction.post_id, Reaction.kind)
+    )
+    for post_id, kind, count in await session.execute(stmt):
+        result[post_id][kind] = int(count)
+    return result

@@ -1,0 +1,39 @@
+"""Fixtures for tests that talk to a running `impasto serve`."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from tests.support.databases import DatabaseFactory
+from tests.support.peer import Peer
+from tests.support.servers import Server, free_port, run_cli, write_config
+
+
+@pytest.fixture
+async def server(tmp_path: Path, databases: DatabaseFactory) -> AsyncIterator[Server]:
+    """`impasto serve` on a fresh database, with a local user alice."""
+
+    def start() -> Server:
+        port = free_port()
+        config = write_config(tmp_path / "config.toml", port=port, database_url=databases.new_url())
+        run_cli(config, "init")
+        run_cli(config, "user", "create", "alice")
+        return Server(config, port, tmp_path / "server.log").start()
+
+    running = await asyncio.to_thread(start)
+    yield running
+    await asyncio.to_thread(running.stop)
+
+
+@pytest.fixture
+async def remote() -> AsyncIterator[Peer]:
+    """A fake remote server on loopback, hosting mallory and trent."""
+    peer = await Peer().start()
+    peer.add_actor("mallory")
+    peer.add_actor("trent")
+    yield peer
+    await peer.stop()
