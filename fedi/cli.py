@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import secrets
 import sys
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
@@ -18,6 +19,7 @@ from storage.migrate import current_revision, upgrade
 from . import follows
 from .accounts import AccountError, create_user, ensure_instance_actor
 from .follows import FollowError
+from .notifications import listing
 from .posting import Draft, PostError, make_post
 from .services import Services
 from .settings import ConfigError, Settings, config_path, load_settings
@@ -73,6 +75,12 @@ def _parser() -> argparse.ArgumentParser:
         relation = sub.add_parser(verb, help=f"{verb} a remote account")
         relation.add_argument("name")
         relation.add_argument("actor", help="user@host handle or actor URL")
+
+    notes = sub.add_parser("notifications", help="a user's notifications, newest first")
+    notes.add_argument("name")
+    notes.add_argument("--json", action="store_true", help="one JSON array instead of lines")
+    notes.add_argument("--limit", type=int, default=20)
+    notes.add_argument("--max-id", type=int, help="continue below this notification id")
     return parser
 
 
@@ -202,6 +210,19 @@ async def _require_schema(svc: Services) -> None:
         )
 
 
+async def _notifications(args: argparse.Namespace, settings: Settings) -> int:
+    async def run(svc: Services) -> int:
+        await _require_schema(svc)
+        entries = await listing(svc, args.name, limit=args.limit, max_id=args.max_id)
+        if args.json:
+            print(json.dumps(entries, indent=2))
+        for entry in [] if args.json else entries:
+            print("\t".join([entry["id"], entry["type"], entry["account"], entry["status"] or ""]))
+        return 0
+
+    return await _with_services(settings, run)
+
+
 COMMANDS: dict[str, Command] = {
     "init": _init,
     "user": _user_create,
@@ -210,6 +231,7 @@ COMMANDS: dict[str, Command] = {
     "requests": _requests,
     "follow": _relation,
     "unfollow": _relation,
+    "notifications": _notifications,
 }
 
 

@@ -11,7 +11,7 @@ from activitypub.activities import Activity
 from activitypub.http import FetchError
 from activitypub.urls import ids_equal
 from activitypub.webfinger import WebFingerError, parse_handle
-from storage import accounts, follows
+from storage import accounts, follows, notifications
 from storage.ids import new_id
 from storage.models import Account, Follow
 
@@ -41,6 +41,15 @@ async def on_follow(svc: Services, activity: Activity, target: Account) -> None:
             follow.state = "accepted"  # a repeated Follow of an accepted follow is re-accepted
         if follow.state == "accepted":
             await _answer(svc, session, "Accept", follow, follower, target)
+        await notifications.add(
+            session,
+            account_id=target.id,
+            kind=notifications.FOLLOW
+            if follow.state == "accepted"
+            else notifications.FOLLOW_REQUEST,
+            from_account_id=follower.id,
+            source_uri=follow.uri,
+        )
 
 
 async def _answer(

@@ -11,12 +11,13 @@ from typing import Any
 
 from activitypub.activities import Activity
 from activitypub.urls import ids_equal
-from storage import accounts, posts, reactions
+from storage import accounts, notifications, posts, reactions
 
 from .remote import get_actor
 from .services import Services
 
 KINDS = {"Like": reactions.LIKE, "Announce": reactions.ANNOUNCE}
+NOTIFY = {"Like": notifications.LIKE, "Announce": notifications.BOOST}
 
 
 async def on_reaction(svc: Services, activity: Activity) -> None:
@@ -29,7 +30,16 @@ async def on_reaction(svc: Services, activity: Activity) -> None:
         return  # not a post we know: Mastodon drops these too
     actor = await get_actor(svc, activity.actor)
     async with svc.sessions.begin() as session:
-        await reactions.add(session, KINDS[activity.type], activity.id, actor.id, post.id)
+        added = await reactions.add(session, KINDS[activity.type], activity.id, actor.id, post.id)
+        if added and post.local:
+            await notifications.add(
+                session,
+                account_id=post.account_id,
+                kind=NOTIFY[activity.type],
+                from_account_id=actor.id,
+                source_uri=activity.id,
+                post_id=post.id,
+            )
 
 
 async def on_undo_reaction(svc: Services, activity: Activity, inner: Mapping[str, Any]) -> None:
@@ -43,11 +53,14 @@ async def on_undo_reaction(svc: Services, activity: Activity, inner: Mapping[str
         post = await posts.by_uri(session, target) if isinstance(target, str) else None
     if account is None:
         return  # never seen: nothing of theirs to undo
+    kind = str(inner["type"])
     async with svc.sessions.begin() as session:
-        await reactions.remove(
+        undone = await reactions.remove(
             session,
-            KINDS[str(inner["type"])],
+            KINDS[kind],
             account.id,
             uri=activity.object_id,
             post_id=post.id if post is not None else None,
         )
+        for post_id in undone:
+            await notifications.withdraw(session, NOTIFY[kind], account.id, post_id)

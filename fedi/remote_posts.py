@@ -13,6 +13,7 @@ from activitypub.activities import Activity, ActivityError, RemoteNote, parse_no
 from activitypub.actors import ActorParseError
 from activitypub.http import FetchError
 from activitypub.urls import ids_equal, same_origin
+from storage import notifications
 from storage.models import Account, Follow, MediaAttachment, Post
 
 from .media import MediaError, process_image
@@ -157,6 +158,7 @@ async def _store(
         uris = [note.id for note in notes]
         stored_before = await session.execute(select(Post.uri).where(Post.uri.in_(uris)))
         existing = set(stored_before.scalars())
+        new_posts: list[tuple[RemoteNote, Post]] = []
         for note in notes:
             if note.id in existing:
                 continue
@@ -168,7 +170,46 @@ async def _store(
                 item.post_id = post.id
             session.add_all(media)
             stored.extend(media)
+            new_posts.append((note, post))
+        await _notify(session, new_posts)
     return stored
+
+
+async def _notify(session: AsyncSession, new_posts: list[tuple[RemoteNote, Post]]) -> None:
+    """Mentions of local users, and replies to their posts, become notifications. A reply that
+    also mentions its addressee is a mention, as in Mastodon."""
+    mentioned = {href for note, _ in new_posts for href in note.mentions}
+    replied_to = {note.in_reply_to for note, _ in new_posts if note.in_reply_to}
+    local_accounts = await session.execute(
+        select(Account.uri, Account.id).where(Account.uri.in_(mentioned), Account.domain.is_(None))
+    )
+    local_ids = {uri: account_id for uri, account_id in local_accounts}
+    local_posts = await session.execute(
+        select(Post.uri, Post.account_id).where(Post.uri.in_(replied_to), Post.local.is_(True))
+    )
+    authors_of = {uri: account_id for uri, account_id in local_posts}
+    for note, post in new_posts:
+        told = set()
+        for href in note.mentions:
+            if href in local_ids and local_ids[href] not in told:
+                told.add(local_ids[href])
+                await _tell(session, local_ids[href], notifications.MENTION, post, note)
+        replied = authors_of.get(note.in_reply_to or "")
+        if replied is not None and replied not in told:
+            await _tell(session, replied, notifications.REPLY, post, note)
+
+
+async def _tell(
+    session: AsyncSession, account_id: int, kind: str, post: Post, note: RemoteNote
+) -> None:
+    await notifications.add(
+        session,
+        account_id=account_id,
+        kind=kind,
+        from_account_id=post.account_id,
+        source_uri=note.id,
+        post_id=post.id,
+    )
 
 
 def _is_public(note: RemoteNote) -> bool:

@@ -266,3 +266,23 @@ class Reaction(Base):
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
     post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = _ts()
+
+
+class Notification(Base):
+    """Something a local user should hear about: a follow or request, a mention, a reply, a
+    boost or a like. Kinds and fields map onto Mastodon's notification entity."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (
+        UniqueConstraint("account_id", "kind", "source_uri", name="uq_notifications_once"),
+        Index("ix_notifications_account_id_id", "account_id", "id"),
+    )
+
+    id: Mapped[int] = _id()
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    # follow | follow_request | mention | reply | boost | like
+    kind: Mapped[str] = mapped_column(String(16))
+    from_account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
+    source_uri: Mapped[str] = mapped_column(String(2048))  # the activity or note behind it
+    created_at: Mapped[datetime] = _ts()

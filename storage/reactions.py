@@ -38,17 +38,20 @@ async def add(session: AsyncSession, kind: str, uri: str, account_id: int, post_
 
 async def remove(
     session: AsyncSession, kind: str, account_id: int, *, uri: str | None, post_id: int | None
-) -> bool:
-    """Undo the account's own reaction, named by its activity id or by the post it was on."""
+) -> list[int]:
+    """Undo the account's own reaction, named by its activity id or by the post it was on;
+    returns the posts it was on."""
     named = [Reaction.uri == uri] if uri is not None else []
     if post_id is not None:
         named.append(Reaction.post_id == post_id)
     if not named:
-        return False
-    stmt = delete(Reaction).where(
-        Reaction.kind == kind, Reaction.account_id == account_id, or_(*named)
+        return []
+    stmt = (
+        delete(Reaction)
+        .where(Reaction.kind == kind, Reaction.account_id == account_id, or_(*named))
+        .returning(Reaction.post_id)
     )
-    return bool(rowcount(await session.execute(stmt)))
+    return list((await session.execute(stmt)).scalars())
 
 
 async def counts(session: AsyncSession, post_ids: Sequence[int]) -> dict[int, dict[str, int]]:

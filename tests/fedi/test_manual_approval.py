@@ -51,6 +51,11 @@ def test_requests_wait_for_approval_and_rejection_ends_them(
             lambda: (out := run_cli(a_config, "requests", "list", "alice")).count("\n") == 2 and out
         )
         assert f"bob@127.0.0.1:{b_port}" in requests and f"carol@127.0.0.1:{b_port}" in requests
+        notices = run_cli(a_config, "notifications", "alice").splitlines()
+        assert sorted(line.split("\t")[1:3] for line in notices) == [
+            ["follow_request", f"bob@127.0.0.1:{b_port}"],
+            ["follow_request", f"carol@127.0.0.1:{b_port}"],
+        ]
         # Nobody is a follower yet, and B still sees both follows as pending.
         assert server_a.get("/users/alice/followers")["totalItems"] == 0
         assert _follow_states(b_config) == {"bob": "pending", "carol": "pending"}

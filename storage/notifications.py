@@ -1,0 +1,83 @@
+"""Notifications of local users: written once per cause, read newest first with keyset paging."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from .ids import new_id
+from .models import Account, Notification, Post
+from .timeutil import utcnow
+
+FOLLOW, FOLLOW_REQUEST, MENTION, REPLY, BOOST, LIKE = (
+    "follow",
+    "follow_request",
+    "mention",
+    "reply",
+    "boost",
+    "like",
+)
+
+
+async def add(
+    session: AsyncSession,
+    *,
+    account_id: int,
+    kind: str,
+    from_account_id: int,
+    source_uri: str,
+    post_id: int | None = None,
+) -> None:
+    """Notify a local account, once per (kind, cause); the caller commits."""
+    if account_id == from_account_id:
+        return  # nobody is told about their own doing
+    dialect = session.bind.dialect.name if session.bind else "sqlite"
+    insert_fn = pg_insert if dialect == "postgresql" else sqlite_insert
+    stmt = (
+        insert_fn(Notification)
+        .values(
+            id=new_id(),
+            account_id=account_id,
+            kind=kind,
+            from_account_id=from_account_id,
+            post_id=post_id,
+            source_uri=source_uri,
+            created_at=utcnow(),
+        )
+        .on_conflict_do_nothing()
+    )
+    await session.execute(stmt)
+
+
+async def withdraw(session: AsyncSession, kind: str, from_account_id: int, post_id: int) -> None:
+    """Take back what an undone like or boost said."""
+    await session.execute(
+        delete(Notification).where(
+            Notification.kind == kind,
+            Notification.from_account_id == from_account_id,
+            Notification.post_id == post_id,
+        )
+    )
+
+
+async def page(
+    session: AsyncSession, account_id: int, *, limit: int = 20, max_id: int | None = None
+) -> Sequence[tuple[Notification, Account, Post | None]]:
+    """Newest first; `max_id` continues below the last one seen (Mastodon's paging)."""
+    sender = aliased(Account)
+    stmt = (
+        select(Notification, sender, Post)
+        .join(sender, sender.id == Notification.from_account_id)
+        .outerjoin(Post, Post.id == Notification.post_id)
+        .where(Notification.account_id == account_id)
+        .order_by(Notification.id.desc())
+        .limit(limit)
+    )
+    if max_id is not None:
+        stmt = stmt.where(Notification.id < max_id)
+    return [(row[0], row[1], row[2]) for row in await session.execute(stmt)]
