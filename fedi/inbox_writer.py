@@ -38,14 +38,21 @@ class InboxWriter:
         while self._waiting:
             batch, self._waiting = self._waiting[:MAX_BATCH], self._waiting[MAX_BATCH:]
             try:
-                async with self._sessions.begin() as session:
-                    stored = await inbox_rows.record_many(session, [item for item, _ in batch])
-            except Exception as exc:
-                log.exception("storing %d inbox activities failed", len(batch))
-                for _, future in batch:
-                    if not future.done():
-                        future.set_exception(exc)
-                continue
-            for (_, future), was_new in zip(batch, stored, strict=True):
-                if not future.done():
-                    future.set_result(was_new)
+                await self._write(batch)
+            except Exception:
+                # One row that cannot be stored must not fail its neighbours: store them
+                # one by one, so only its own sender hears of it.
+                log.exception("storing %d inbox activities failed; one by one", len(batch))
+                for item in batch:
+                    try:
+                        await self._write([item])
+                    except Exception as exc:
+                        if not item[1].done():
+                            item[1].set_exception(exc)
+
+    async def _write(self, batch: list[tuple[inbox_rows.Received, asyncio.Future[bool]]]) -> None:
+        async with self._sessions.begin() as session:
+            stored = await inbox_rows.record_many(session, [item for item, _ in batch])
+        for (_, future), was_new in zip(batch, stored, strict=True):
+            if not future.done():
+                future.set_result(was_new)

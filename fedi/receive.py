@@ -26,6 +26,26 @@ class Answer:
     reason: str | None = None
 
 
+# Column sizes of inbox_activities (storage/models.py).
+_LIMITS = {"id": 2048, "type": 64, "actor": 2048}
+
+
+def _unstorable(activity_id: str, activity_type: str, actor: str) -> str | None:
+    """Why the envelope cannot be stored as it is (lone surrogates, NUL, over-long), or None.
+
+    Checked before the group commit: one such row would fail the whole batch it shares."""
+    for name, value in (("id", activity_id), ("type", activity_type), ("actor", actor)):
+        if len(value) > _LIMITS[name]:
+            return f"the activity's {name} is longer than {_LIMITS[name]} characters"
+        if "\x00" in value:
+            return f"the activity's {name} contains a NUL character"
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return f"the activity's {name} is not valid Unicode"
+    return None
+
+
 def too_large(svc: Services, size: int | None) -> Answer | None:
     """413 when a (declared or read) body size is over the inbox limit."""
     limit = svc.settings.federation.max_inbox_bytes
@@ -58,6 +78,9 @@ async def receive(
         return Answer(400, f"malformed JSON: {exc.reason}")
     except ActivityError as exc:
         return Answer(400, exc.reason)
+    unstorable = _unstorable(activity.id, activity.type, activity.actor)
+    if unstorable is not None:
+        return Answer(400, unstorable)
     if not ids_equal(verified.owner, activity.actor):
         return Answer(
             401, f"signed by {verified.owner}, but the activity's actor is {activity.actor}"

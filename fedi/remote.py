@@ -65,7 +65,12 @@ async def store_actor(svc: Services, actor: RemoteActor) -> Account:
 async def fetch_actor(svc: Services, uri: str) -> Account:
     """Fetch a remote actor document (signed, id checked) and cache it."""
     doc = await svc.http.get_json(uri, signer=await svc.instance_signer())
-    return await store_actor(svc, parse_actor(doc))
+    actor = parse_actor(doc)
+    # A redirect may lead to another actor's document (its id then matches the final URL):
+    # whoever asked for `uri` must get that actor or nothing, never someone else.
+    if not ids_equal(actor.id, uri):
+        raise ActorParseError(f"{uri} answered with another actor, {actor.id}")
+    return await store_actor(svc, actor)
 
 
 async def get_actor(svc: Services, uri: str) -> Account:
@@ -91,8 +96,11 @@ async def on_update_actor(svc: Services, activity: Activity) -> None:
         str(updated.get("id", "")), activity.actor
     ):
         return
+    async with svc.reads() as session:
+        before = await accounts.by_uri(session, activity.actor)
     account = await fetch_actor(svc, activity.actor)
-    svc.keys.forget(account.public_key_id)
+    for key_id in {account.public_key_id, before.public_key_id if before else ""} - {""}:
+        svc.keys.forget(key_id)  # the old key too, if the id changed
 
 
 class KeyStore:

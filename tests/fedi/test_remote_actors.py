@@ -7,11 +7,15 @@ from datetime import timedelta
 
 import pytest
 
+from activitypub.actors import ActorParseError
 from activitypub.http import ConnectError
 from fedi import remote
+from fedi.accounts import ensure_instance_actor
 from fedi.services import Services
+from storage import accounts
 from storage.models import Account
 from storage.timeutil import utcnow
+from tests.support.peer import Peer
 
 URI = "https://remote.example/users/bob"
 
@@ -63,3 +67,17 @@ async def test_get_actor_refreshes_stale_copies(
     account = await remote.get_actor(svc, URI)
     assert calls == ([URI] if fetched else [])
     assert account.display_name == name
+
+
+async def test_an_actor_url_that_redirects_to_another_actor_is_refused(svc: Services) -> None:
+    await ensure_instance_actor(svc)  # fetches are signed by the instance actor
+    peer = await Peer().start()
+    try:
+        mallory, victim = peer.add_actor("mallory"), peer.add_actor("victim")
+        peer.redirects["mallory"] = victim.id  # mallory's server answers with someone else
+        with pytest.raises(ActorParseError, match="answered with another actor"):
+            await remote.fetch_actor(svc, mallory.id)
+        async with svc.reads() as session:
+            assert await accounts.by_uri(session, victim.id) is None  # nothing stored
+    finally:
+        await peer.stop()

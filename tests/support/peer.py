@@ -89,6 +89,7 @@ class Peer:
     actors: dict[str, PeerActor] = field(default_factory=dict)
     received: list[Received] = field(default_factory=list)
     inbox_status: int = 202
+    redirects: dict[str, str] = field(default_factory=dict)  # actor name -> where GET goes
     _runner: web.AppRunner | None = None
     _keys: tuple[str, str] | None = None
 
@@ -129,6 +130,8 @@ class Peer:
             self._runner = None
 
     async def _actor(self, request: web.Request) -> web.Response:
+        if request.match_info["name"] in self.redirects:
+            raise web.HTTPFound(self.redirects[request.match_info["name"]])
         actor = self.actors.get(request.match_info["name"])
         if actor is None:
             return web.Response(status=404)
