@@ -10,7 +10,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from activitypub.activities import Activity, ActivityError, RemoteNote, parse_note
-from activitypub.actors import ActorParseError
 from activitypub.http import FetchError
 from activitypub.urls import ids_equal, same_origin
 from storage import notifications
@@ -67,7 +66,7 @@ async def _authors(svc: Services, uris: set[str]) -> dict[str, Account | Excepti
     for uri in uris - found.keys():
         try:
             found[uri] = await get_actor(svc, uri)
-        except (FetchError, ActorParseError) as exc:
+        except Exception as exc:  # reported for that author's notes only
             found[uri] = exc
     return found
 
@@ -127,7 +126,7 @@ async def on_creates(svc: Services, activities: list[Activity]) -> list[Exceptio
     for index, activity in enumerate(activities):
         try:
             notes[index] = await _note_of(svc, activity)
-        except (ActivityError, FetchError, ActorParseError) as exc:
+        except Exception as exc:  # this note's problem, not its neighbours'
             outcomes[index] = exc
     authors = await _authors(svc, {note.attributed_to for note in notes.values()})
     for index, note in list(notes.items()):
@@ -137,13 +136,27 @@ async def on_creates(svc: Services, activities: list[Activity]) -> list[Exceptio
             del notes[index]
     async with svc.reads() as session:
         followed = await _followed(session, {_author(authors, n).id for n in notes.values()})
-    wanted = [
-        note
-        for note in notes.values()
+    wanted = {
+        index: note
+        for index, note in notes.items()
         if _author(authors, note).id in followed or _addresses_us(svc, note)
-    ]
-    for item in await _store(svc, wanted, authors):
-        await _cache_image(svc, item)
+    }
+    try:
+        media = await _store(svc, list(wanted.values()), authors)
+    except Exception:
+        # One note the database refuses must not sink the run: store them one by one.
+        log.exception("storing %d notes together failed; one by one", len(wanted))
+        media = []
+        for index, note in wanted.items():
+            try:
+                media += await _store(svc, [note], authors)
+            except Exception as exc:
+                outcomes[index] = exc
+    for item in media:
+        try:
+            await _cache_image(svc, item)
+        except Exception:  # the post is stored; its image stays a link to the original
+            log.exception("caching %s failed", item.remote_url)
     return outcomes
 
 

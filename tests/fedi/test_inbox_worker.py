@@ -58,7 +58,7 @@ async def test_a_crashing_handler_is_retried_later_and_the_rest_are_done(
     assert len(calls) == 3
 
 
-def _create(actor: str, n: int, *, mention: str | None, author: str | None = None) -> dict:
+def _create(actor: str, n: int | str, *, mention: str | None, author: str | None = None) -> dict:
     note = {
         "id": f"{actor}/notes/{n}",
         "type": "Note",
@@ -93,12 +93,14 @@ async def test_a_run_of_creates_is_stored_together_each_judged_on_its_own(
         _create(senders[2], 3, mention=alice.uri, author=senders[0]),  # forged author
         _create(senders[0], 1, mention=alice.uri) | {"id": f"{senders[0]}/again"},  # same note
         _create(senders[2], 4, mention=alice.uri),
+        # a note id the database cannot store: this one fails (and is retried), alone
+        _create(senders[1], "\ud800", mention=alice.uri) | {"id": f"{senders[1]}/poisoned"},
     ]
     received = [inbox_rows.Received(str(p["id"]), "Create", str(p["actor"]), p) for p in payloads]
     async with svc.sessions.begin() as session:
         await inbox_rows.record_many(session, received)
 
-    assert await inbox.process_pending(svc) == 5
+    assert await inbox.process_pending(svc) == 6
 
     states = {row.uri: (row.state, row.last_error) for row in await _rows(svc)}
     assert [states[str(p["id"])][0] for p in payloads] == [
@@ -107,7 +109,9 @@ async def test_a_run_of_creates_is_stored_together_each_judged_on_its_own(
         "failed",
         "done",
         "done",
+        "pending",
     ]
+    assert "crashed" in (states[f"{senders[1]}/poisoned"][1] or "")
     assert "not the object's author" in (states[str(payloads[2]["id"])][1] or "")
     async with svc.sessions() as session:
         stored = {post.uri: post for post in (await session.execute(select(Post))).scalars()}
