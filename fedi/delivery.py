@@ -106,7 +106,7 @@ class DeliveryWorker:
             retry_after = parse_retry_after(response.headers.get("Retry-After"))
             verdict = judge_status(response.status, attempt, retry_after, self.max_attempts)
             status: int | None = response.status
-        except BlockedAddress as exc:
+        except (BlockedAddress, LookupError) as exc:  # LookupError: the author is gone
             verdict, status = Verdict("failed", reason=str(exc)), None
         except FetchError as exc:
             verdict, status = judge_transient(str(exc), attempt, None, self.max_attempts), None

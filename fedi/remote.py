@@ -8,6 +8,8 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urldefrag, urlsplit
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from activitypub.activities import Activity
 from activitypub.actors import (
     ACTOR_TYPES,
@@ -126,6 +128,11 @@ class KeyStore:
             key = await self._fetch(key_id)
         except (FetchError, ActorParseError) as exc:
             log.info("key %s could not be fetched: %s", key_id, exc)
+            key = None
+        except SQLAlchemyError:
+            # Storing its actor failed (e.g. a second actor under a name its server already
+            # gave another): an unknown key, a 401 for the sender, not a 500 for everyone.
+            log.exception("key %s: its actor could not be stored", key_id)
             key = None
         if key is None:
             if len(self._failed) > 10_000:

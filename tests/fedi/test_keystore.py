@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy.exc import IntegrityError
 
 from activitypub.keys import PublicKey, generate_rsa_keypair
 from activitypub.signatures import (
@@ -133,3 +134,14 @@ async def test_a_flood_naming_an_unreachable_key_makes_one_fetch(
     await asyncio.sleep(0.02)
     assert (await post(store, attacker_keypair[0])).owner == OWNER
     assert fetch.calls == [KEY_ID, KEY_ID]
+
+
+async def test_an_actor_that_cannot_be_stored_is_an_unknown_key(
+    svc: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def clash(key_id: str) -> PublicKey | None:
+        raise IntegrityError("INSERT INTO accounts", {}, Exception("UNIQUE constraint failed"))
+
+    store = KeyStore(svc)
+    monkeypatch.setattr(store, "_fetch", clash)
+    assert await store.lookup(KEY_ID, False) is None  # the inbox answers 401, not 500
