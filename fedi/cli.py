@@ -16,10 +16,9 @@ import tomli_w
 from generators.base import BackendConfigError
 from storage.migrate import current_revision, upgrade
 
-from . import follows
+from . import follows, notifications, timelines
 from .accounts import AccountError, create_user, ensure_instance_actor
 from .follows import FollowError
-from .notifications import listing
 from .posting import Draft, PostError, make_post
 from .services import Services
 from .settings import ConfigError, Settings, config_path, load_settings
@@ -76,11 +75,12 @@ def _parser() -> argparse.ArgumentParser:
         relation.add_argument("name")
         relation.add_argument("actor", help="user@host handle or actor URL")
 
-    notes = sub.add_parser("notifications", help="a user's notifications, newest first")
-    notes.add_argument("name")
-    notes.add_argument("--json", action="store_true", help="one JSON array instead of lines")
-    notes.add_argument("--limit", type=int, default=20)
-    notes.add_argument("--max-id", type=int, help="continue below this notification id")
+    for name, what in (("timeline", "home timeline"), ("notifications", "notifications")):
+        listing_parser = sub.add_parser(name, help=f"a user's {what}, newest first")
+        listing_parser.add_argument("name")
+        listing_parser.add_argument("--json", action="store_true", help="a JSON array")
+        listing_parser.add_argument("--limit", type=int, default=20)
+        listing_parser.add_argument("--max-id", type=int, help="continue below this id")
     return parser
 
 
@@ -210,14 +210,20 @@ async def _require_schema(svc: Services) -> None:
         )
 
 
-async def _notifications(args: argparse.Namespace, settings: Settings) -> int:
+async def _listing(args: argparse.Namespace, settings: Settings) -> int:
     async def run(svc: Services) -> int:
         await _require_schema(svc)
-        entries = await listing(svc, args.name, limit=args.limit, max_id=args.max_id)
+        read = timelines.home if args.command == "timeline" else notifications.listing
+        entries = await read(svc, args.name, limit=args.limit, max_id=args.max_id)
         if args.json:
-            print(json.dumps(entries, indent=2))
-        for entry in [] if args.json else entries:
-            print("\t".join([entry["id"], entry["type"], entry["account"], entry["status"] or ""]))
+            print(json.dumps(entries, indent=2, ensure_ascii=False))
+            return 0
+        for entry in entries:
+            if args.command == "timeline":
+                fields = [entry["id"], entry["account"], entry["created_at"], entry["text"]]
+            else:
+                fields = [entry["id"], entry["type"], entry["account"], entry["status"] or ""]
+            print("\t".join(field.replace("\n", " ") for field in fields))
         return 0
 
     return await _with_services(settings, run)
@@ -231,7 +237,8 @@ COMMANDS: dict[str, Command] = {
     "requests": _requests,
     "follow": _relation,
     "unfollow": _relation,
-    "notifications": _notifications,
+    "notifications": _listing,
+    "timeline": _listing,
 }
 
 

@@ -13,7 +13,9 @@ from activitypub.activities import Activity, ActivityError, RemoteNote, parse_no
 from activitypub.http import FetchError
 from activitypub.urls import ids_equal, same_origin
 from storage import notifications
+from storage.ids import new_id
 from storage.models import Account, Follow, MediaAttachment, Post
+from storage.timeutil import utcnow
 
 from .media import MediaError, process_image
 from .media_store import new_file_name, write_file
@@ -91,7 +93,10 @@ def _new_post(note: RemoteNote, author: Account) -> tuple[Post, list[MediaAttach
         in_reply_to_uri=note.in_reply_to,
     )
     if note.published is not None:
-        post.published_at = note.published
+        # As Mastodon does: the id carries the publishing time (never a future one), so
+        # ordering and paging by id is chronological across servers.
+        post.published_at = min(note.published, utcnow())
+        post.id = new_id(at_ms=int(post.published_at.timestamp() * 1000))
     media = [
         MediaAttachment(
             account_id=author.id,
