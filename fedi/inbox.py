@@ -15,7 +15,7 @@ from storage import accounts
 from storage import inbox as inbox_rows
 from storage.models import InboxActivity
 
-from . import follows, reactions
+from . import deletes, follows, reactions
 from .remote import on_update_actor
 from .remote_posts import on_creates
 from .services import INSTANCE_ACTOR, Services
@@ -47,6 +47,10 @@ async def _undo(svc: Services, activity: Activity) -> None:
             await reactions.on_undo_reaction(svc, activity, {"type": name})
 
 
+async def _delete(svc: Services, activity: Activity) -> None:
+    await deletes.on_delete(svc, activity)
+
+
 async def _reaction(svc: Services, activity: Activity) -> None:
     await reactions.on_reaction(svc, activity)
 
@@ -69,6 +73,7 @@ HANDLERS: dict[str, Callable[[Services, Activity], Awaitable[None]]] = {
     "Accept": _accept,
     "Reject": _reject,
     "Update": _update,
+    "Delete": _delete,
     "Like": _reaction,
     "Announce": _reaction,
 }  # Create: stored in runs, by `on_creates`

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from activitypub.activities import ActivityError, parse_activity
 from activitypub.http import BadDocument, parse_json
-from activitypub.signatures import SignatureError, verify_request
+from activitypub.signatures import SignatureError, UnknownKey, verify_request
 from activitypub.urls import ids_equal
 from storage import inbox as inbox_rows
 
@@ -46,6 +46,19 @@ def _unstorable(activity_id: str, activity_type: str, actor: str) -> str | None:
     return None
 
 
+def _is_farewell(body: bytes) -> bool:
+    """True for Delete(actor) by that same actor."""
+    try:
+        activity = parse_activity(parse_json(body))
+    except (BadDocument, ActivityError):
+        return False
+    return (
+        activity.type == "Delete"
+        and activity.object_id is not None
+        and ids_equal(activity.object_id, activity.actor)
+    )
+
+
 def too_large(svc: Services, size: int | None) -> Answer | None:
     """413 when a (declared or read) body size is over the inbox limit."""
     limit = svc.settings.federation.max_inbox_bytes
@@ -69,6 +82,13 @@ async def receive(
             lookup_key=svc.keys.lookup,
             max_skew=timedelta(seconds=fed.signature_max_skew),
         )
+    except UnknownKey as exc:
+        if _is_farewell(body):
+            # A deleted account says goodbye to every server it knew; its key is gone with it
+            # (410), and we know nothing of it to delete. Mastodon answers these with 2xx too,
+            # or the sender would retry for days.
+            return Answer(202)
+        return Answer(401, f"unauthorized: {exc.reason}")
     except SignatureError as exc:
         return Answer(401, f"unauthorized: {exc.reason}")
     try:

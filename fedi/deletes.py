@@ -1,0 +1,49 @@
+"""Delete from other servers: a note becomes a tombstone, an actor takes everything of theirs
+with them. Only the owner may delete (the Delete's actor must be the note's author or the
+actor itself); anything else has no effect. Both are safe to run twice."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete as sql_delete
+from sqlalchemy import update
+
+from activitypub.activities import Activity
+from activitypub.urls import ids_equal
+from storage import accounts, posts
+from storage.models import Account, MediaAttachment, Notification, Post
+from storage.timeutil import utcnow
+
+from .services import Services
+
+
+async def on_delete(svc: Services, activity: Activity) -> None:
+    """Delete(Note) or Delete(Person)."""
+    target = activity.object_id
+    if target is None:
+        return
+    if ids_equal(target, activity.actor):
+        await _delete_actor(svc, activity.actor)
+        return
+    async with svc.sessions.begin() as session:
+        post = await posts.by_uri(session, target)
+        if post is None or post.local or post.deleted_at is not None:
+            return
+        author = await session.get(Account, post.account_id)
+        if author is None or not ids_equal(author.uri, activity.actor):
+            return  # not theirs to delete
+        await session.execute(
+            update(Post)
+            .where(Post.id == post.id)
+            .values(deleted_at=utcnow(), content_html="", spoiler_text="")
+        )
+        await session.execute(sql_delete(MediaAttachment).where(MediaAttachment.post_id == post.id))
+        await session.execute(sql_delete(Notification).where(Notification.post_id == post.id))
+
+
+async def _delete_actor(svc: Services, uri: str) -> None:
+    """Remove a remote account; its posts, follows, reactions and notifications go with it."""
+    async with svc.sessions.begin() as session:
+        account = await accounts.by_uri(session, uri)
+        if account is None or account.is_local:
+            return
+        await session.execute(sql_delete(Account).where(Account.id == account.id))
