@@ -14,6 +14,7 @@ from typing import Any
 import tomli_w
 
 from generators.base import BackendConfigError
+from storage import domain_blocks
 from storage.migrate import current_revision, upgrade
 
 from . import follows, notifications, timelines
@@ -74,6 +75,13 @@ def _parser() -> argparse.ArgumentParser:
         relation = sub.add_parser(verb, help=f"{verb} a remote account")
         relation.add_argument("name")
         relation.add_argument("actor", help="user@host handle or actor URL")
+
+    admin = sub.add_parser("admin", help="instance moderation").add_subparsers(
+        dest="action", required=True
+    )
+    for verb, what in (("block-domain", "cut a server off"), ("unblock-domain", "lift a block")):
+        admin.add_parser(verb, help=what).add_argument("domain", help="host or host:port")
+    admin.add_parser("blocked-domains", help="list blocked servers")
 
     for name, what in (("timeline", "home timeline"), ("notifications", "notifications")):
         listing_parser = sub.add_parser(name, help=f"a user's {what}, newest first")
@@ -229,6 +237,26 @@ async def _listing(args: argparse.Namespace, settings: Settings) -> int:
     return await _with_services(settings, run)
 
 
+async def _admin(args: argparse.Namespace, settings: Settings) -> int:
+    async def run(svc: Services) -> int:
+        await _require_schema(svc)
+        if args.action == "blocked-domains":
+            async with svc.reads() as session:
+                for domain in sorted(await domain_blocks.all_domains(session)):
+                    print(domain)
+            return 0
+        async with svc.sessions.begin() as session:
+            if args.action == "block-domain":
+                done = await domain_blocks.add(session, args.domain)
+            else:
+                done = await domain_blocks.remove(session, args.domain)
+        verb = "blocked" if args.action == "block-domain" else "unblocked"
+        print(f"{verb} {domain_blocks.normalise(args.domain)}" if done else "nothing to change")
+        return 0
+
+    return await _with_services(settings, run)
+
+
 COMMANDS: dict[str, Command] = {
     "init": _init,
     "user": _user_create,
@@ -239,6 +267,7 @@ COMMANDS: dict[str, Command] = {
     "unfollow": _relation,
     "notifications": _listing,
     "timeline": _listing,
+    "admin": _admin,
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from activitypub.delivery import Verdict, judge_status, judge_transient
 from activitypub.http import BlockedAddress, FetchError, parse_retry_after
@@ -16,6 +17,10 @@ from .services import Services
 
 log = logging.getLogger(__name__)
 FLUSH_INTERVAL = 0.05
+
+
+class BlockedDomain(Exception):
+    """The inbox is on a server the admin blocked: final, never sent."""
 
 
 class DeliveryWorker:
@@ -101,12 +106,14 @@ class DeliveryWorker:
     async def _attempt(self, item: deliveries.Claimed) -> deliveries.Outcome:
         attempt = item.attempts + 1
         try:
+            if await self.svc.domain_blocked(urlsplit(item.inbox_url).netloc):
+                raise BlockedDomain(f"{urlsplit(item.inbox_url).netloc} is blocked here")
             signer = self.svc.signer(await self._author(item.account_id))
             response = await self.svc.http.post(item.inbox_url, item.body.encode(), signer=signer)
             retry_after = parse_retry_after(response.headers.get("Retry-After"))
             verdict = judge_status(response.status, attempt, retry_after, self.max_attempts)
             status: int | None = response.status
-        except (BlockedAddress, LookupError) as exc:  # LookupError: the author is gone
+        except (BlockedAddress, BlockedDomain, LookupError) as exc:  # LookupError: author gone
             verdict, status = Verdict("failed", reason=str(exc)), None
         except FetchError as exc:
             verdict, status = judge_transient(str(exc), attempt, None, self.max_attempts), None

@@ -123,6 +123,13 @@ async def on_accept(svc: Services, activity: Activity, *, accepted: bool) -> Non
 
 async def resolve(svc: Services, handle_or_url: str) -> Account:
     """A remote account by `user@host` handle or actor URL, fetched if not cached."""
+    host = (
+        urlsplit(handle_or_url).netloc
+        if "://" in handle_or_url
+        else handle_or_url.rpartition("@")[2]
+    )
+    if await svc.domain_blocked(host):
+        raise FollowError(f"{host} is blocked on this server")
     try:
         if handle_or_url.startswith(("http://", "https://")):
             return await get_actor(svc, handle_or_url)

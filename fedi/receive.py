@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from activitypub.activities import ActivityError, parse_activity
 from activitypub.http import BadDocument, parse_json
@@ -98,6 +99,8 @@ async def receive(
         return Answer(400, f"malformed JSON: {exc.reason}")
     except ActivityError as exc:
         return Answer(400, exc.reason)
+    if await svc.domain_blocked(urlsplit(activity.actor).netloc):
+        return Answer(403, "this server does not accept activities from your domain")
     unstorable = _unstorable(activity.id, activity.type, activity.actor)
     if unstorable is not None:
         return Answer(400, unstorable)

@@ -116,6 +116,8 @@ class KeyStore:
 
     async def lookup(self, key_id: str, refresh: bool) -> PublicKey | None:
         """The key `key_id` from memory or the database, or fetched from its owner's server."""
+        if await self._svc.domain_blocked(urlsplit(key_id).netloc):
+            return None  # a blocked server: not trusted, not even asked
         if not refresh:
             key = await self._cached(key_id)
             if key is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,7 +15,7 @@ from activitypub.signatures import Signer
 from activitypub.ssrf import is_allowed
 from generators.base import BackendContext, Generator
 from generators.registry import load_generator
-from storage import accounts
+from storage import accounts, domain_blocks
 from storage.db import create_engine, create_read_engine, session_factory
 from storage.models import Account
 
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from .remote import KeyStore
 
 VERSION = "0.1.0"
+BLOCKS_TTL = 5.0  # seconds a read of the blocked domains is trusted
 INSTANCE_ACTOR = "instance.actor"  # reserved: usernames may only hold [a-z0-9_]
 
 
@@ -47,6 +49,7 @@ class Services:
     _signers: dict[int, Signer] = field(default_factory=dict)
     _keys: KeyStore | None = None
     _inbox_writer: InboxWriter | None = None
+    _blocked: tuple[float, set[str]] | None = None
 
     @classmethod
     def create(cls, settings: Settings) -> Services:
@@ -127,6 +130,15 @@ class Services:
         if account is None:
             raise RuntimeError("the instance actor is missing; run `impasto init`")
         return self.signer(account)
+
+    async def domain_blocked(self, host: str) -> bool:
+        """Whether `host` (host[:port]) is blocked; the set is re-read every few seconds, so a
+        block made from the CLI reaches a running server quickly."""
+        now = time.monotonic()
+        if self._blocked is None or now - self._blocked[0] > BLOCKS_TTL:
+            async with self.reads() as session:
+                self._blocked = (now, await domain_blocks.all_domains(session))
+        return domain_blocks.normalise(host) in self._blocked[1]
 
     async def close(self) -> None:
         """Release the HTTP client and database connections."""

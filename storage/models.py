@@ -286,3 +286,13 @@ class Notification(Base):
     post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
     source_uri: Mapped[str] = mapped_column(String(2048))  # the activity or note behind it
     created_at: Mapped[datetime] = _ts()
+
+
+class DomainBlock(Base):
+    """A server the admin cut off: nothing comes in from it, nothing goes out to it."""
+
+    __tablename__ = "domain_blocks"
+
+    id: Mapped[int] = _id()
+    domain: Mapped[str] = mapped_column(String(255), unique=True)  # host[:port], lower case
+    created_at: Mapped[datetime] = _ts()
