@@ -7,6 +7,7 @@ import re
 from html import escape
 
 from argon2 import PasswordHasher
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from activitypub.keys import generate_rsa_keypair
 from activitypub.objects import ActorInfo
@@ -24,6 +25,14 @@ USERNAME = re.compile(r"^[A-Za-z0-9_]{1,30}$")
 
 class AccountError(Exception):
     """A local account cannot be created or found; the message says why."""
+
+
+async def local_or_error(session: AsyncSession, username: str) -> Account:
+    """The local account `username`, or AccountError saying there is none."""
+    account = await accounts.local_account(session, username)
+    if account is None or account.username == INSTANCE_ACTOR:
+        raise AccountError(f"no local user {username!r}")
+    return account
 
 
 async def create_user(

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from storage import accounts, notifications
+from storage import notifications
 from storage.models import Account
 
-from .accounts import AccountError
+from .accounts import local_or_error
 from .services import Services
 
 
@@ -21,9 +21,7 @@ async def listing(
 ) -> list[dict[str, Any]]:
     """Newest first: id, type, who, the post concerned (if any) and when."""
     async with svc.reads() as session:
-        account = await accounts.local_account(session, username)
-        if account is None:
-            raise AccountError(f"no local user {username!r}")
+        account = await local_or_error(session, username)
         rows = await notifications.page(session, account.id, limit=limit, max_id=max_id)
     host = svc.settings.instance.host
     return [

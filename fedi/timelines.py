@@ -8,9 +8,9 @@ from typing import Any
 
 import nh3
 
-from storage import accounts, posts, timelines
+from storage import posts, timelines
 
-from .accounts import AccountError
+from .accounts import local_or_error
 from .services import Services
 
 
@@ -19,9 +19,7 @@ async def home(
 ) -> list[dict[str, Any]]:
     """Newest first: id, author, text, images, when, and the prompt for our own pictures."""
     async with svc.reads() as session:
-        account = await accounts.local_account(session, username)
-        if account is None:
-            raise AccountError(f"no local user {username!r}")
+        account = await local_or_error(session, username)
         rows = await timelines.home(session, account.id, limit=limit, max_id=max_id)
         media = await posts.media_of(session, [post.id for post, _ in rows])
     host = svc.settings.instance.host

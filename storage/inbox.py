@@ -8,12 +8,11 @@ from datetime import timedelta
 from typing import Any, cast
 
 from sqlalchemy import Table, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from .ids import new_id
 from .models import InboxActivity
+from .rows import insert_new
 from .timeutil import utcnow
 
 PENDING, DONE, FAILED = "pending", "done", "failed"
@@ -61,13 +60,11 @@ async def record_many(session: AsyncSession, items: Sequence[Received]) -> list[
                 "received_at": now,
             },
         )
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
-    insert_fn = pg_insert if dialect == "postgresql" else sqlite_insert
     # One cached statement run with a list of parameter sets ("insertmanyvalues" batches
     # them into multi-row INSERTs); building a fresh VALUES clause per batch cost more than
     # the insert itself.
     table = cast(Table, InboxActivity.__table__)
-    stmt = insert_fn(table).on_conflict_do_nothing(index_elements=["uri"]).returning(table.c.id)
+    stmt = insert_new(session, table, index_elements=["uri"]).returning(table.c.id)
     connection = await session.connection()
     inserted = set((await connection.execute(stmt, list(rows.values()))).scalars())
     return [rows[item.uri]["id"] in inserted for item in items]

@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import delete, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from .ids import new_id
 from .models import Account, Notification, Post
+from .rows import insert_new
 from .timeutil import utcnow
 
 FOLLOW, FOLLOW_REQUEST, MENTION, REPLY, BOOST, LIKE = (
@@ -36,20 +35,14 @@ async def add(
     """Notify a local account, once per (kind, cause); the caller commits."""
     if account_id == from_account_id:
         return  # nobody is told about their own doing
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
-    insert_fn = pg_insert if dialect == "postgresql" else sqlite_insert
-    stmt = (
-        insert_fn(Notification)
-        .values(
-            id=new_id(),
-            account_id=account_id,
-            kind=kind,
-            from_account_id=from_account_id,
-            post_id=post_id,
-            source_uri=source_uri,
-            created_at=utcnow(),
-        )
-        .on_conflict_do_nothing()
+    stmt = insert_new(session, Notification).values(
+        id=new_id(),
+        account_id=account_id,
+        kind=kind,
+        from_account_id=from_account_id,
+        post_id=post_id,
+        source_uri=source_uri,
+        created_at=utcnow(),
     )
     await session.execute(stmt)
 

@@ -5,13 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import delete, func, or_, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .ids import new_id
 from .models import Reaction
-from .rows import rowcount
+from .rows import insert_new, rowcount
 from .timeutil import utcnow
 
 LIKE, ANNOUNCE = "like", "announce"
@@ -19,19 +17,13 @@ LIKE, ANNOUNCE = "like", "announce"
 
 async def add(session: AsyncSession, kind: str, uri: str, account_id: int, post_id: int) -> bool:
     """Record a like or boost; False if that activity, or the same reaction, is already here."""
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
-    insert_fn = pg_insert if dialect == "postgresql" else sqlite_insert
-    stmt = (
-        insert_fn(Reaction)
-        .values(
-            id=new_id(),
-            kind=kind,
-            uri=uri,
-            account_id=account_id,
-            post_id=post_id,
-            created_at=utcnow(),
-        )
-        .on_conflict_do_nothing()
+    stmt = insert_new(session, Reaction).values(
+        id=new_id(),
+        kind=kind,
+        uri=uri,
+        account_id=account_id,
+        post_id=post_id,
+        created_at=utcnow(),
     )
     return bool(rowcount(await session.execute(stmt)))
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 
 from quart import Blueprint, Response, redirect, request
+from sqlalchemy.ext.asyncio import AsyncSession
 from werkzeug.wrappers.response import Response as WerkzeugResponse
 
 from activitypub import objects
 from storage import accounts, deliveries, follows, posts, reactions
-from storage.models import Account
+from storage.models import Account, Post
 
 from ..accounts import actor_info
 from ..notes import create, note
@@ -136,15 +137,26 @@ async def featured(username: str) -> Response:
     return activity_json(doc)
 
 
+async def _own_post(
+    session: AsyncSession, username: str, post_id: int
+) -> tuple[Account, Post] | None:
+    """A local account's post that is not deleted, with the account."""
+    account = await _account(username)
+    post = await posts.by_id(session, post_id)
+    if account is None or post is None or post.account_id != account.id or post.deleted_at:
+        return None
+    return account, post
+
+
 @bp.get("/users/<username>/statuses/<int:post_id>")
 async def status(username: str, post_id: int) -> Response | WerkzeugResponse:
     """A post's Note (AS2) or its page (HTML)."""
     svc = services()
     async with svc.reads() as session:
-        account = await _account(username)
-        post = await posts.by_id(session, post_id)
-        if account is None or post is None or post.account_id != account.id or post.deleted_at:
+        found = await _own_post(session, username, post_id)
+        if found is None:
             return error(404, "no such post")
+        account, post = found
         media = (await posts.media_of(session, [post.id]))[post.id]
         counts = (await reactions.counts(session, [post.id]))[post.id]
     if not wants_activity_json():
@@ -157,10 +169,10 @@ async def status_reactions(username: str, post_id: int, which: str) -> Response:
     """How many liked or boosted a post (a Collection with totalItems, as Mastodon's)."""
     svc = services()
     async with svc.reads() as session:
-        account = await _account(username)
-        post = await posts.by_id(session, post_id)
-        if account is None or post is None or post.account_id != account.id or post.deleted_at:
+        found = await _own_post(session, username, post_id)
+        if found is None:
             return error(404, "no such post")
+        _, post = found
         counts = (await reactions.counts(session, [post.id]))[post.id]
     kind = reactions.LIKE if which == "likes" else reactions.ANNOUNCE
     return activity_json(objects.counted_collection(f"{post.uri}/{which}", counts[kind]))
@@ -171,10 +183,10 @@ async def status_activity(username: str, post_id: int) -> Response | WerkzeugRes
     """The Create that published a post."""
     svc = services()
     async with svc.reads() as session:
-        account = await _account(username)
-        post = await posts.by_id(session, post_id)
-        if account is None or post is None or post.account_id != account.id or post.deleted_at:
+        found = await _own_post(session, username, post_id)
+        if found is None:
             return error(404, "no such post")
+        account, post = found
         media = (await posts.media_of(session, [post.id]))[post.id]
         counts = (await reactions.counts(session, [post.id]))[post.id]
     if not wants_activity_json():
