@@ -32,6 +32,19 @@ def test_mastodon_create_with_image() -> None:
     assert note.published is not None and note.published.year == 2024
 
 
+def test_gotosocial_note_with_single_object_tag_and_string_audience() -> None:
+    # GoToSocial sends one tag as an object (not an array) and to/cc as plain strings.
+    note = parse_note(json.loads((GOLDEN / "gotosocial_note_mention.json").read_text()))
+    assert note.id == "http://example.org/users/i_p_freely/statuses/01FF25D5Q0DH7CHD57CTRS6WK0"
+    assert note.mentions == ("http://example.org/users/someone",)
+    assert note.to == ("https://www.w3.org/ns/activitystreams#Public",)
+    assert note.cc == ("http://example.org/users/i_p_freely/followers",)
+    assert note.content_html == "<p>This is an example note.</p>"
+    assert note.images == ()
+    assert note.summary in (None, "")
+    assert note.published is not None and note.published.year == 2021
+
+
 @pytest.mark.parametrize(
     ("doc", "reason"),
     [
