@@ -21,11 +21,9 @@ from hypercorn.typing import (
     Scope,
 )
 
-from storage import accounts
-
 from .app import CSP
-from .receive import Answer, receive, too_large
-from .services import INSTANCE_ACTOR, Services
+from .receive import Answer, is_user_inbox, receive, too_large
+from .services import Services
 
 _PERSONAL = re.compile(r"/users/([^/]+)/inbox")
 _SHARED = ("/inbox", "/actor/inbox")
@@ -68,7 +66,7 @@ class InboxFront:
         body = await _read_body(receive_, limit)
         if body is None:
             return Answer(413, f"body larger than {limit} bytes")
-        if username is not None and not await _is_local_user(svc, username):
+        if username is not None and not await is_user_inbox(svc, username):
             return Answer(404, "no such account")
         query = scope.get("query_string", b"").decode("latin-1")
         raw_path = scope.get("raw_path") or scope["path"].encode()
@@ -91,13 +89,6 @@ async def _read_body(receive_: ASGIReceiveCallable, limit: int) -> bytes | None:
         chunks.append(chunk)
         more = bool(message.get("more_body", False))
     return b"".join(chunks)
-
-
-async def _is_local_user(svc: Services, username: str) -> bool:
-    if username == INSTANCE_ACTOR:
-        return False
-    async with svc.reads() as session:
-        return await accounts.local_account(session, username) is not None
 
 
 async def _respond(send: ASGISendCallable, answer: Answer) -> None:

@@ -10,13 +10,17 @@ from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+from sqlalchemy import String
+
 from activitypub.activities import ActivityError, parse_activity
 from activitypub.http import BadDocument, parse_json
 from activitypub.signatures import SignatureError, UnknownKey, verify_request
 from activitypub.urls import ids_equal
+from storage import accounts
 from storage import inbox as inbox_rows
+from storage.models import InboxActivity
 
-from .services import Services
+from .services import INSTANCE_ACTOR, Services
 
 
 @dataclass(frozen=True)
@@ -27,8 +31,14 @@ class Answer:
     reason: str | None = None
 
 
-# Column sizes of inbox_activities (storage/models.py).
-_LIMITS = {"id": 2048, "type": 64, "actor": 2048}
+# The sizes of the columns the envelope is stored in.
+def _length(column: str) -> int:
+    column_type = InboxActivity.__table__.c[column].type
+    assert isinstance(column_type, String) and column_type.length is not None
+    return column_type.length
+
+
+_LIMITS = {"id": _length("uri"), "type": _length("activity_type"), "actor": _length("actor_uri")}
 
 
 def _unstorable(activity_id: str, activity_type: str, actor: str) -> str | None:
@@ -58,6 +68,14 @@ def _is_farewell(body: bytes) -> bool:
         and activity.object_id is not None
         and ids_equal(activity.object_id, activity.actor)
     )
+
+
+async def is_user_inbox(svc: Services, username: str) -> bool:
+    """Whether /users/<username>/inbox belongs to a local user (not the instance actor)."""
+    if username == INSTANCE_ACTOR:
+        return False
+    async with svc.reads() as session:
+        return await accounts.local_account(session, username) is not None
 
 
 def too_large(svc: Services, size: int | None) -> Answer | None:

@@ -28,19 +28,6 @@ class Received:
     payload: Mapping[str, Any]
 
 
-async def record(
-    session: AsyncSession,
-    *,
-    uri: str,
-    activity_type: str,
-    actor_uri: str,
-    payload: Mapping[str, Any],
-) -> bool:
-    """Store a received activity; False when its id was seen before (nothing stored)."""
-    [stored] = await record_many(session, [Received(uri, activity_type, actor_uri, payload)])
-    return stored
-
-
 async def record_many(session: AsyncSession, items: Sequence[Received]) -> list[bool]:
     """Store several activities in one statement; for each, False if its id was already seen."""
     now = utcnow()

@@ -6,10 +6,7 @@ from __future__ import annotations
 
 from quart import Blueprint, Response, request
 
-from storage import accounts
-
-from ..receive import receive, too_large
-from ..services import INSTANCE_ACTOR
+from ..receive import is_user_inbox, receive, too_large
 from ..web_helpers import error, services
 
 bp = Blueprint("inbox", __name__)
@@ -49,9 +46,7 @@ async def shared_inbox() -> Response:
 @bp.post("/users/<username>/inbox")
 async def personal_inbox(username: str) -> Response:
     """A local account's inbox."""
-    async with services().reads() as session:
-        account = await accounts.local_account(session, username)
-    if account is None or username == INSTANCE_ACTOR:
+    if not await is_user_inbox(services(), username):
         return error(404, "no such account")
     return await _receive()
 
