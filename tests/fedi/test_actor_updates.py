@@ -8,8 +8,8 @@ import asyncio
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Account, InboxActivity
-from tests.support.inspect import query
+from storage.models import Account
+from tests.support.inspect import handled, query
 from tests.support.peer import Peer, PeerActor, deliver
 from tests.support.servers import Server, wait_for
 
@@ -17,16 +17,6 @@ from tests.support.servers import Server, wait_for
 def _display_name(server: Server, actor: PeerActor) -> str | None:
     async def read(session: AsyncSession) -> str | None:
         return await session.scalar(select(Account.display_name).where(Account.uri == actor.id))
-
-    return query(server.config, read)
-
-
-def _handled(server: Server, activity_id: str) -> bool:
-    async def read(session: AsyncSession) -> bool:
-        state = await session.scalar(
-            select(InboxActivity.state).where(InboxActivity.uri == activity_id)
-        )
-        return state is not None and state != "pending"
 
     return query(server.config, read)
 
@@ -60,7 +50,7 @@ async def test_update_person_refreshes_only_from_the_actor_itself(
     # now say so if it were asked.
     mallory.display_name = "Mallory, renamed by trent"
     assert await deliver(trent, inbox, _update(trent, mallory, 1)) == 202
-    await asyncio.to_thread(wait_for, lambda: _handled(server, f"{trent.id}#updates/1"))
+    await asyncio.to_thread(wait_for, lambda: handled(server.config, f"{trent.id}#updates/1"))
     assert await asyncio.to_thread(_display_name, server, mallory) == "Mallory"
 
     # Mallory's own Update: her document is fetched from her server and stored.

@@ -11,20 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Account, InboxActivity, Post
 from tests.support.inspect import query
-from tests.support.peer import Peer, PeerActor, deliver
+from tests.support.peer import Peer, PeerActor, activity, deliver
 from tests.support.servers import Server, wait_for
 
 AS = "https://www.w3.org/ns/activitystreams"
-
-
-def _activity(kind: str, actor: PeerActor, obj: Any, n: int) -> dict[str, Any]:
-    return {
-        "@context": AS,
-        "id": f"{actor.id}#{kind.lower()}/{n}",
-        "type": kind,
-        "actor": actor.id,
-        "object": obj,
-    }
 
 
 def _mentioning(actor: PeerActor, n: int, alice: str) -> dict[str, Any]:
@@ -36,7 +26,7 @@ def _mentioning(actor: PeerActor, n: int, alice: str) -> dict[str, Any]:
         "to": [f"{AS}#Public"],
         "tag": [{"type": "Mention", "href": alice}],
     }
-    return _activity("Create", actor, note, n)
+    return activity("Create", actor, note, n)
 
 
 def _state(server: Server) -> dict[str, Any]:
@@ -57,18 +47,18 @@ async def test_only_owners_delete(server: Server, remote: Peer) -> None:
         assert await deliver(mallory, inbox, _mentioning(mallory, n, alice)) == 202
     await asyncio.to_thread(wait_for, lambda: len(_state(server)["posts"]) == 2)
 
-    assert await deliver(trent, inbox, _activity("Delete", trent, first, 1)) == 202  # not his
+    assert await deliver(trent, inbox, activity("Delete", trent, first, 1)) == 202  # not his
     tombstone = {"id": first, "type": "Tombstone"}
-    assert await deliver(mallory, inbox, _activity("Delete", mallory, tombstone, 2)) == 202
+    assert await deliver(mallory, inbox, activity("Delete", mallory, tombstone, 2)) == 202
     await asyncio.to_thread(wait_for, lambda: _state(server)["handled"] >= 4)
     state = await asyncio.to_thread(_state, server)
     assert state["posts"] == {first: True, second: False}  # a tombstone; the other stands
 
     # trent cannot delete mallory's account; mallory can, and everything of hers goes.
-    assert await deliver(trent, inbox, _activity("Delete", trent, mallory.id, 3)) == 202
+    assert await deliver(trent, inbox, activity("Delete", trent, mallory.id, 3)) == 202
     await asyncio.to_thread(wait_for, lambda: _state(server)["handled"] >= 5)
     assert "mallory" in (await asyncio.to_thread(_state, server))["accounts"]
-    assert await deliver(mallory, inbox, _activity("Delete", mallory, mallory.id, 4)) == 202
+    assert await deliver(mallory, inbox, activity("Delete", mallory, mallory.id, 4)) == 202
     await asyncio.to_thread(wait_for, lambda: "mallory" not in _state(server)["accounts"])
     assert (await asyncio.to_thread(_state, server))["posts"] == {}
 
@@ -79,9 +69,9 @@ async def test_a_deleted_accounts_farewell_is_accepted_without_its_key(
     ghost = remote.add_actor("ghost")
     del remote.actors["ghost"]  # its server now answers 404 for the actor and its key
     inbox = f"{server.base}/inbox"
-    assert await deliver(ghost, inbox, _activity("Delete", ghost, ghost.id, 1)) == 202
+    assert await deliver(ghost, inbox, activity("Delete", ghost, ghost.id, 1)) == 202
     # Anything else from an unknown key is still refused.
     assert (
-        await deliver(ghost, inbox, _activity("Follow", ghost, f"{server.base}/users/alice", 1))
+        await deliver(ghost, inbox, activity("Follow", ghost, f"{server.base}/users/alice", 1))
         == 401
     )

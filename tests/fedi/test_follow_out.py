@@ -9,37 +9,17 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Follow, InboxActivity
-from tests.support.inspect import query
-from tests.support.peer import Peer, PeerActor, deliver
+from storage.models import Follow
+from tests.support.inspect import handled, query
+from tests.support.peer import Peer, activity, deliver
 from tests.support.servers import Server, run_cli, wait_for
 
 AS = "https://www.w3.org/ns/activitystreams"
 
 
-def _answer(kind: str, actor: PeerActor, follow: dict[str, Any], n: int) -> dict[str, Any]:
-    return {
-        "@context": AS,
-        "id": f"{actor.id}#{kind.lower()}/{n}",
-        "type": kind,
-        "actor": actor.id,
-        "object": follow,
-    }
-
-
 def _states(server: Server) -> list[str]:
     async def read(session: AsyncSession) -> list[str]:
         return list((await session.execute(select(Follow.state))).scalars())
-
-    return query(server.config, read)
-
-
-def _handled(server: Server, activity_id: str) -> bool:
-    async def read(session: AsyncSession) -> bool:
-        state = await session.scalar(
-            select(InboxActivity.state).where(InboxActivity.uri == activity_id)
-        )
-        return state is not None and state != "pending"
 
     return query(server.config, read)
 
@@ -66,17 +46,17 @@ async def test_only_the_followed_actor_answers(server: Server, remote: Peer) -> 
     follow = await _follow(server, remote, "mallory")
     assert await asyncio.to_thread(_states, server) == ["pending"]
 
-    forged = _answer("Accept", trent, follow, 1)  # trent accepts a follow of mallory
+    forged = activity("Accept", trent, follow, 1)  # trent accepts a follow of mallory
     assert await deliver(trent, inbox, forged) == 202
-    await asyncio.to_thread(wait_for, lambda: _handled(server, forged["id"]))
+    await asyncio.to_thread(wait_for, lambda: handled(server.config, forged["id"]))
     assert await asyncio.to_thread(_states, server) == ["pending"]
 
-    assert await deliver(mallory, inbox, _answer("Accept", mallory, follow, 2)) == 202
+    assert await deliver(mallory, inbox, activity("Accept", mallory, follow, 2)) == 202
     await asyncio.to_thread(wait_for, lambda: _states(server) == ["accepted"])
 
 
 async def test_a_reject_ends_the_follow(server: Server, remote: Peer) -> None:
     trent = remote.actors["trent"]
     follow = await _follow(server, remote, "trent")
-    assert await deliver(trent, f"{server.base}/inbox", _answer("Reject", trent, follow, 1)) == 202
+    assert await deliver(trent, f"{server.base}/inbox", activity("Reject", trent, follow, 1)) == 202
     await asyncio.to_thread(wait_for, lambda: _states(server) == [])

@@ -7,21 +7,11 @@ import asyncio
 import json
 from typing import Any
 
-from tests.support.peer import Peer, PeerActor, deliver
+from tests.support.peer import Peer, PeerActor, activity, deliver
 from tests.support.servers import Server, run_cli, wait_for
 
 AS = "https://www.w3.org/ns/activitystreams"
 PUBLIC = f"{AS}#Public"
-
-
-def _activity(kind: str, actor: PeerActor, obj: Any, n: int) -> dict[str, Any]:
-    return {
-        "@context": AS,
-        "id": f"{actor.id}#{kind.lower()}/{n}",
-        "type": kind,
-        "actor": actor.id,
-        "object": obj,
-    }
 
 
 def _note(actor: PeerActor, n: int, *, mention: str | None = None, reply_to: str | None = None):
@@ -52,19 +42,19 @@ async def test_each_cause_notifies_once_and_undo_takes_it_back(
     )
     post = note["id"]
 
-    like = _activity("Like", trent, post, 1)
+    like = activity("Like", trent, post, 1)
     sent = [
-        (mallory, _activity("Follow", mallory, alice, 1)),
-        (mallory, _activity("Create", mallory, _note(mallory, 1, mention=alice), 1)),
-        (trent, _activity("Create", trent, _note(trent, 2, reply_to=post), 2)),
+        (mallory, activity("Follow", mallory, alice, 1)),
+        (mallory, activity("Create", mallory, _note(mallory, 1, mention=alice), 1)),
+        (trent, activity("Create", trent, _note(trent, 2, reply_to=post), 2)),
         # a reply that also mentions alice is one notification, a mention
-        (mallory, _activity("Create", mallory, _note(mallory, 3, mention=alice, reply_to=post), 3)),
+        (mallory, activity("Create", mallory, _note(mallory, 3, mention=alice, reply_to=post), 3)),
         (trent, like),
-        (trent, _activity("Like", trent, post, 2)),  # the same like again: no second notice
-        (mallory, _activity("Announce", mallory, post, 1)),
+        (trent, activity("Like", trent, post, 2)),  # the same like again: no second notice
+        (mallory, activity("Announce", mallory, post, 1)),
     ]
-    for actor, activity in sent:
-        assert await deliver(actor, inbox, activity) == 202
+    for actor, sending in sent:
+        assert await deliver(actor, inbox, sending) == 202
 
     def kinds() -> list[tuple[str, str]]:
         return [(n["type"], n["account"].split("@")[0]) for n in _notifications(server)]
@@ -84,6 +74,6 @@ async def test_each_cause_notifies_once_and_undo_takes_it_back(
     rest = await asyncio.to_thread(_notifications, server, "--max-id", first[-1]["id"])
     assert [n["type"] for n in first + rest] == [kind for kind, _ in expected]
 
-    assert await deliver(trent, inbox, _activity("Undo", trent, like, 1)) == 202
+    assert await deliver(trent, inbox, activity("Undo", trent, like, 1)) == 202
     await asyncio.to_thread(wait_for, lambda: ("like", "trent") not in kinds())
     assert len(await asyncio.to_thread(kinds)) == 5

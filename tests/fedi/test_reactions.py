@@ -4,7 +4,6 @@ made them."""
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -12,20 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import InboxActivity
 from tests.support.inspect import query
-from tests.support.peer import Peer, PeerActor, deliver
+from tests.support.peer import Peer, activity, deliver
 from tests.support.servers import Server, run_cli, wait_for
 
 AS = "https://www.w3.org/ns/activitystreams"
-
-
-def _activity(kind: str, actor: PeerActor, obj: Any, n: int) -> dict[str, Any]:
-    return {
-        "@context": AS,
-        "id": f"{actor.id}#{kind.lower()}/{n}",
-        "type": kind,
-        "actor": actor.id,
-        "object": obj,
-    }
 
 
 def _handled(server: Server, count: int) -> bool:
@@ -54,22 +43,21 @@ async def test_reactions_count_once_and_only_their_author_undoes_them(
         assert counted["totalItems"] == doc[collection]["totalItems"]
         return int(doc[collection]["totalItems"])
 
-    reaction = _activity(kind, mallory, note["id"], 1)
+    reaction = activity(kind, mallory, note["id"], 1)
     sent = [
         reaction,
         reaction,  # the same activity again
-        _activity(kind, mallory, note["id"], 2),  # the same reaction under another id
-        _activity(kind, mallory, "https://elsewhere.example/notes/1", 3),  # not ours
-        _activity("Undo", trent, reaction, 1),  # trent cannot undo mallory's
-        _activity("Undo", trent, {**reaction, "actor": trent.id}, 2),  # nor by pretending
+        activity(kind, mallory, note["id"], 2),  # the same reaction under another id
+        activity(kind, mallory, "https://elsewhere.example/notes/1", 3),  # not ours
+        activity("Undo", trent, reaction, 1),  # trent cannot undo mallory's
+        activity("Undo", trent, {**reaction, "actor": trent.id}, 2),  # nor by pretending
     ]
-    for activity in sent:
+    for sending in sent:
         assert (
-            await deliver(trent if activity["actor"] == trent.id else mallory, inbox, activity)
-            == 202
+            await deliver(trent if sending["actor"] == trent.id else mallory, inbox, sending) == 202
         )
     await asyncio.to_thread(wait_for, lambda: _handled(server, 5))
     assert await asyncio.to_thread(count) == 1
 
-    assert await deliver(mallory, inbox, _activity("Undo", mallory, reaction, 3)) == 202
+    assert await deliver(mallory, inbox, activity("Undo", mallory, reaction, 3)) == 202
     await asyncio.to_thread(wait_for, lambda: count() == 0)

@@ -7,10 +7,12 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TypeVar
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedi.services import Services
 from fedi.settings import load_settings
+from storage.models import InboxActivity
 
 T = TypeVar("T")
 
@@ -27,3 +29,15 @@ def query(config: Path, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
             await svc.close()
 
     return asyncio.run(run())
+
+
+def handled(config: Path, activity_id: str) -> bool:
+    """Whether the instance's inbox worker has dealt with an activity (done or failed)."""
+
+    async def read(session: AsyncSession) -> bool:
+        state = await session.scalar(
+            select(InboxActivity.state).where(InboxActivity.uri == activity_id)
+        )
+        return state is not None and state != "pending"
+
+    return query(config, read)

@@ -164,3 +164,14 @@ async def deliver(actor: PeerActor, inbox: str, activity: dict[str, Any]) -> int
     async with aiohttp.ClientSession() as session:
         async with session.post(inbox, data=body, headers=headers) as response:
             return response.status
+
+
+def activity(kind: str, actor: PeerActor, obj: Any, n: int) -> dict[str, Any]:
+    """An activity by `actor`, its id unique per (kind, n): Like, Undo, Delete, Accept …"""
+    return {
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": f"{actor.id}#{kind.lower()}/{n}",
+        "type": kind,
+        "actor": actor.id,
+        "object": obj,
+    }
