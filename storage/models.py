@@ -117,7 +117,10 @@ class Post(Base):
     """A status: local (made here from a prompt) or remote (received)."""
 
     __tablename__ = "posts"
-    __table_args__ = (Index("ix_posts_account_id_id", "account_id", "id"),)
+    __table_args__ = (
+        Index("ix_posts_account_id_id", "account_id", "id"),
+        Index("ix_posts_local_id", "local", "id"),
+    )
 
     id: Mapped[int] = _id()
     uri: Mapped[str] = mapped_column(String(2048), unique=True)
@@ -140,6 +143,54 @@ class Post(Base):
     published_at: Mapped[datetime] = _ts()
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set on a local post its author pinned (the actor's `featured` collection), newest first.
+    pinned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Mention(Base):
+    """An account a post mentions (a `Mention` tag): who is told, and who gets it delivered."""
+
+    __tablename__ = "mentions"
+    __table_args__ = (
+        UniqueConstraint("post_id", "account_id", name="uq_mentions_post_account"),
+        Index("ix_mentions_account_id_id", "account_id", "id"),
+    )
+
+    id: Mapped[int] = _id()
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+
+
+class PostTag(Base):
+    """A hashtag of a post (a `Hashtag` tag), by its lower-case name without the '#'."""
+
+    __tablename__ = "post_tags"
+    __table_args__ = (
+        UniqueConstraint("post_id", "name", name="uq_post_tags_post_name"),
+        Index("ix_post_tags_name_post_id", "name", "post_id"),
+    )
+
+    id: Mapped[int] = _id()
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(255))
+
+
+class Block(Base):
+    """account blocks target: nothing of target's reaches account, and they no longer follow
+    each other. Local blocks are sent as Block activities; a remote actor's Block of a local
+    account is kept too (its uri is the received activity's id)."""
+
+    __tablename__ = "blocks"
+    __table_args__ = (
+        UniqueConstraint("account_id", "target_id", name="uq_blocks_pair"),
+        Index("ix_blocks_target_id", "target_id"),
+    )
+
+    id: Mapped[int] = _id()
+    uri: Mapped[str] = mapped_column(String(2048), unique=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    target_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = _ts()
 
 
 class MediaAttachment(Base):
@@ -258,6 +309,7 @@ class Reaction(Base):
     __table_args__ = (
         UniqueConstraint("kind", "account_id", "post_id", name="uq_reactions_once"),
         Index("ix_reactions_post_kind", "post_id", "kind"),
+        Index("ix_reactions_account_id_id", "account_id", "id"),  # boosts in home timelines
     )
 
     id: Mapped[int] = _id()
