@@ -62,6 +62,8 @@ class RemoteNote:
     cc: tuple[str, ...]
     images: tuple[RemoteImage, ...]
     mentions: tuple[str, ...]
+    hashtags: tuple[str, ...] = ()  # lower case, without the '#'
+    updated: datetime | None = None
 
 
 def _url(value: Any, what: str) -> str:
@@ -169,6 +171,8 @@ def parse_note(doc: Mapping[str, Any]) -> RemoteNote:
         cc=_audience(doc.get("cc")),
         images=_images(doc.get("attachment")),
         mentions=_mentions(doc.get("tag")),
+        hashtags=_hashtags(doc.get("tag")),
+        updated=_datetime(doc.get("updated")),
     )
 
 
@@ -181,3 +185,17 @@ def _mentions(value: Any) -> tuple[str, ...]:
         and item.get("type") == "Mention"
         and isinstance(item.get("href"), str)
     )
+
+
+def _hashtags(value: Any) -> tuple[str, ...]:
+    items: Sequence[Any] = value if isinstance(value, list) else [value] if value else []
+    names: list[str] = []
+    for item in items:
+        if not isinstance(item, Mapping) or item.get("type") != "Hashtag":
+            continue
+        name = item.get("name")
+        if isinstance(name, str) and name.strip("#").strip():
+            tag = name.strip().lstrip("#").lower()[:255]
+            if tag not in names:
+                names.append(tag)
+    return tuple(names)

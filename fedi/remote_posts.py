@@ -165,6 +165,22 @@ async def on_creates(svc: Services, activities: list[Activity]) -> list[Exceptio
     return outcomes
 
 
+async def store_fetched(svc: Services, note: RemoteNote) -> Post:
+    """Store a note fetched from its origin (whoever wrote it), with its author; idempotent."""
+    authors = await _authors(svc, {note.attributed_to})
+    author = authors[note.attributed_to]
+    if isinstance(author, Exception):
+        raise author
+    for item in await _store(svc, [note], authors):
+        try:
+            await _cache_image(svc, item)
+        except Exception:  # the post is stored; its image stays a link to the original
+            log.exception("caching %s failed", item.remote_url)
+    async with svc.reads() as session:
+        post = (await session.execute(select(Post).where(Post.uri == note.id))).scalar_one()
+    return post
+
+
 async def _store(
     svc: Services, notes: list[RemoteNote], authors: dict[str, Account | Exception]
 ) -> list[MediaAttachment]:

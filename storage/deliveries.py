@@ -152,3 +152,14 @@ async def activity_by_uri(session: AsyncSession, uri: str) -> OutboundActivity |
     """An outbound activity by its id (to serve it when dereferenced)."""
     stmt = select(OutboundActivity).where(OutboundActivity.uri == uri)
     return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def inboxes_of(session: AsyncSession, uri: str) -> list[str]:
+    """The inboxes an outbound activity was queued for (who must hear of its Update or Delete)."""
+    stmt = (
+        select(Delivery.inbox_url)
+        .join(OutboundActivity, OutboundActivity.id == Delivery.activity_id)
+        .where(OutboundActivity.uri == uri)
+        .distinct()
+    )
+    return sorted((await session.execute(stmt)).scalars())

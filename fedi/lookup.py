@@ -1,0 +1,69 @@
+"""Finding a post from what a person types: its id, its page URL, or a remote post's URL.
+
+Ours and stored ones are read from the database; a remote post not stored yet is fetched from
+its origin with a signed GET (the fetched document's id must be where it came from) and stored.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from activitypub.activities import ActivityError, parse_note
+from activitypub.http import FetchError
+from activitypub.urls import same_origin
+from storage import posts
+from storage.models import Post
+
+from .remote_posts import store_fetched
+from .services import Services
+
+# /users/NAME/statuses/ID (the Note's id) and /@NAME/ID (its page)
+_LOCAL = re.compile(r"^/(?:users/[^/]+/statuses|@[^/]+)/(\d+)/?$")
+
+
+class PostNotFound(Exception):
+    """No such post (or it cannot be fetched); the message says why."""
+
+
+async def find_post(svc: Services, reference: str, *, fetch: bool = True) -> Post:
+    """The post `reference` names; a remote one is fetched and stored when `fetch` allows."""
+    ref = reference.strip()
+    post = await _stored(svc, ref)
+    if post is None and fetch and not same_origin(ref, svc.urls.base):
+        post = await _fetched(svc, ref)
+    if post is None:
+        raise PostNotFound(f"no post {reference!r} here")
+    if post.deleted_at is not None:
+        raise PostNotFound(f"the post {reference!r} was deleted")
+    return post
+
+
+async def _stored(svc: Services, ref: str) -> Post | None:
+    async with svc.reads() as session:
+        if ref.isdigit():
+            return await posts.by_id(session, int(ref))
+        post = await posts.by_uri(session, ref)
+        if post is None and ref.startswith(svc.urls.base + "/"):
+            local = _LOCAL.match(urlsplit(ref).path)
+            post = await posts.by_id(session, int(local.group(1))) if local else None
+            if post is not None and not post.local:
+                post = None
+        return post
+
+
+async def _fetched(svc: Services, url: str) -> Post | None:
+    if not url.startswith(("https://", "http://")):
+        return None
+    if await svc.domain_blocked(urlsplit(url).netloc):
+        raise PostNotFound(f"{urlsplit(url).netloc} is blocked on this server")
+    try:
+        doc = await svc.http.get_json(url, signer=await svc.instance_signer())
+        note = parse_note(doc)
+    except FetchError as exc:
+        raise PostNotFound(f"{url} could not be fetched: {exc}") from exc
+    except ActivityError as exc:
+        raise PostNotFound(f"{url} is not a post Impasto can show: {exc.reason}") from exc
+    async with svc.reads() as session:
+        stored = await posts.by_uri(session, note.id)  # fetched by its page URL, say
+    return stored or await store_fetched(svc, note)
