@@ -19,7 +19,9 @@ from storage.migrate import current_revision, upgrade
 
 from . import follows, notifications, timelines
 from .accounts import AccountError, create_user, ensure_instance_actor
+from .errors import UserError
 from .follows import FollowError
+from .lookup import PostNotFound
 from .posting import Draft, PostError, make_post
 from .services import Services
 from .settings import ConfigError, Settings, config_path, load_settings
@@ -89,6 +91,8 @@ def _parser() -> argparse.ArgumentParser:
         listing_parser.add_argument("--json", action="store_true", help="a JSON array")
         listing_parser.add_argument("--limit", type=int, default=20)
         listing_parser.add_argument("--max-id", type=int, help="continue below this id")
+    for register in EXTENSIONS:
+        register(sub, COMMANDS)
     return parser
 
 
@@ -113,6 +117,16 @@ async def _with_services(settings: Settings, work: Callable[[Services], Awaitabl
         return await work(svc)
     finally:
         await svc.close()
+
+
+async def with_schema(settings: Settings, work: Callable[[Services], Awaitable[int]]) -> int:
+    """Run `work` with services on a database that is set up and up to date."""
+
+    async def checked(svc: Services) -> int:
+        await _require_schema(svc)
+        return await work(svc)
+
+    return await _with_services(settings, checked)
 
 
 async def _init(args: argparse.Namespace, settings: Settings) -> int:
@@ -269,6 +283,8 @@ COMMANDS: dict[str, Command] = {
     "timeline": _listing,
     "admin": _admin,
 }
+# Modules that add their own subcommands: register(subparsers, COMMANDS).
+EXTENSIONS: list[Callable[[Any, dict[str, Command]], None]] = []
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -280,7 +296,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             _write_config_if_absent(path, args.url)
         settings = load_settings(path)
         return asyncio.run(COMMANDS[args.command](args, settings))
-    except (ConfigError, AccountError, PostError, FollowError, BackendConfigError) as exc:
+    except (
+        ConfigError,
+        AccountError,
+        PostError,
+        FollowError,
+        BackendConfigError,
+        PostNotFound,
+        UserError,
+    ) as exc:
         print(f"impasto: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -15,6 +15,7 @@ from activitypub.urls import same_origin
 from storage import posts
 from storage.models import Post
 
+from .errors import UserError
 from .remote_posts import store_fetched
 from .services import Services
 
@@ -22,7 +23,7 @@ from .services import Services
 _LOCAL = re.compile(r"^/(?:users/[^/]+/statuses|@[^/]+)/(\d+)/?$")
 
 
-class PostNotFound(Exception):
+class PostNotFound(UserError):
     """No such post (or it cannot be fetched); the message says why."""
 
 

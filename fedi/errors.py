@@ -1,0 +1,7 @@
+"""The base of errors a person caused and can fix: the CLI prints the message, the web shows it."""
+
+from __future__ import annotations
+
+
+class UserError(Exception):
+    """An action cannot be done; the message says why, in words a user understands."""
