@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.databases import DatabaseFactory
+from tests.support.pair import Instance, start_instance
 from tests.support.peer import Peer
 from tests.support.servers import Server, free_port, run_cli, write_config
 
@@ -37,3 +38,16 @@ async def remote() -> AsyncIterator[Peer]:
     peer.add_actor("trent")
     yield peer
     await peer.stop()
+
+
+@pytest.fixture
+async def pair(
+    tmp_path: Path, databases: DatabaseFactory
+) -> AsyncIterator[tuple[Instance, Instance]]:
+    """Two running Impasto servers: alice's (A) and bob's (B). Neither follows the other yet;
+    `tests.support.pair.follow(b, a)` makes bob follow alice."""
+    # One after the other: Alembic's migration context is process-global.
+    a = await asyncio.to_thread(start_instance, tmp_path, databases, "alice")
+    b = await asyncio.to_thread(start_instance, tmp_path, databases, "bob")
+    yield a, b
+    await asyncio.gather(asyncio.to_thread(a.server.stop), asyncio.to_thread(b.server.stop))
