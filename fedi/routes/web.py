@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from quart import Blueprint, Response, abort, redirect, render_template, send_file
+from quart import Blueprint, Response, abort, redirect, render_template, request, send_file
 from werkzeug.wrappers.response import Response as WerkzeugResponse
 
-from storage import accounts, follows, posts
+from storage import accounts, follows, posts, tags
 
 from ..media_store import content_type
 from ..services import INSTANCE_ACTOR
@@ -60,6 +60,27 @@ async def post_page(username: str, post_id: int) -> str | Response | WerkzeugRes
         media = (await posts.media_of(session, [post.id]))[post.id]
     return await render_template(
         "post.html", account=account, post=post, media=media, urls=svc.urls, settings=svc.settings
+    )
+
+
+@bp.get("/tags/<name>")
+async def tag_page(name: str) -> str:
+    """The public pictures with a hashtag, newest first (where a hashtag link leads)."""
+    svc = services()
+    max_id = request.args.get("max_id", "")
+    async with svc.reads() as session:
+        rows = await tags.tagged_page(
+            session, name, limit=PAGE_SIZE, max_id=int(max_id) if max_id.isdigit() else None
+        )
+        media = await posts.media_of(session, [post.id for post, _ in rows])
+    return await render_template(
+        "tag.html",
+        tag=tags.normalise(name),
+        rows=rows,
+        media=media,
+        urls=svc.urls,
+        more=rows[-1][0].id if len(rows) == PAGE_SIZE else None,
+        settings=svc.settings,
     )
 
 
