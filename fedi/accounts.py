@@ -52,7 +52,7 @@ async def create_user(
     icon_url = await _paint_avatar(svc, username)
     urls = svc.urls
     async with svc.sessions.begin() as session:
-        if await accounts.local_account(session, username) is not None:
+        if await accounts.local_account(session, username, include_deleted=True) is not None:
             raise AccountError(f"user {username!r} already exists")
         return await accounts.create_local(
             session,

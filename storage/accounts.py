@@ -12,11 +12,16 @@ from .models import Account, User
 from .timeutil import utcnow
 
 
-async def local_account(session: AsyncSession, username: str) -> Account | None:
-    """The local account with this username (case-insensitive), or None."""
+async def local_account(
+    session: AsyncSession, username: str, *, include_deleted: bool = False
+) -> Account | None:
+    """The local account with this username (case-insensitive), or None. A deleted account
+    (kept, suspended, only to sign its farewell) counts only with `include_deleted`."""
     stmt = select(Account).where(
         Account.domain.is_(None), func.lower(Account.username) == username.lower()
     )
+    if not include_deleted:
+        stmt = stmt.where(Account.suspended_at.is_(None))
     return (await session.execute(stmt)).scalar_one_or_none()
 
 

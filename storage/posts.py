@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, and_, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from .models import MediaAttachment, Post
+from .models import MediaAttachment, Mention, Notification, Post, PostTag, Reaction
+from .timeutil import utcnow
 
 
 async def by_uri(session: AsyncSession, uri: str) -> Post | None:
@@ -70,3 +71,34 @@ async def media_by_file(session: AsyncSession, file_name: str) -> MediaAttachmen
     """The stored media with this generated file name, or None."""
     stmt = select(MediaAttachment).where(MediaAttachment.file_name == file_name)
     return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def tombstone(session: AsyncSession, post_id: int) -> list[str]:
+    """Turn a post into a tombstone: content cleared, deleted_at set, its media, reactions,
+    notifications, mentions and hashtags removed. Returns the stored media files to unlink."""
+    files = await _media_files(session, MediaAttachment.post_id == post_id)
+    for table in (MediaAttachment, Reaction, Notification, Mention, PostTag):
+        await session.execute(delete(table).where(table.post_id == post_id))
+    await session.execute(
+        update(Post)
+        .where(Post.id == post_id)
+        .values(
+            deleted_at=utcnow(),
+            content_html="",
+            caption="",
+            spoiler_text="",
+            prompt=None,
+            pinned_at=None,
+        )
+    )
+    return files
+
+
+async def media_files_of_account(session: AsyncSession, account_id: int) -> list[str]:
+    """Names of the stored media files of an account's posts."""
+    return await _media_files(session, MediaAttachment.account_id == account_id)
+
+
+async def _media_files(session: AsyncSession, where: ColumnElement[bool]) -> list[str]:
+    stmt = select(MediaAttachment.file_name).where(where, MediaAttachment.file_name.is_not(None))
+    return [str(name) for name in (await session.execute(stmt)).scalars()]

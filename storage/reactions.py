@@ -8,7 +8,7 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .ids import new_id
-from .models import Reaction
+from .models import Account, Reaction
 from .rows import insert_new, rowcount
 from .timeutil import utcnow
 
@@ -59,3 +59,29 @@ async def counts(session: AsyncSession, post_ids: Sequence[int]) -> dict[int, di
     for post_id, kind, count in await session.execute(stmt):
         result[post_id][kind] = int(count)
     return result
+
+
+async def find(session: AsyncSession, kind: str, account_id: int, post_id: int) -> Reaction | None:
+    """The account's like or boost of a post, or None."""
+    stmt = select(Reaction).where(
+        Reaction.kind == kind, Reaction.account_id == account_id, Reaction.post_id == post_id
+    )
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def by_uri(session: AsyncSession, uri: str) -> Reaction | None:
+    """The reaction recorded for the Like/Announce activity `uri`, or None."""
+    return (await session.execute(select(Reaction).where(Reaction.uri == uri))).scalar_one_or_none()
+
+
+async def remote_inboxes(session: AsyncSession, post_id: int) -> list[str]:
+    """Inboxes of the remote accounts that liked or boosted a post (the shared one where known):
+    they hold a copy of it, so they must hear of its Delete."""
+    inbox = func.coalesce(Account.shared_inbox_url, Account.inbox_url)
+    stmt = (
+        select(inbox)
+        .join(Reaction, Reaction.account_id == Account.id)
+        .where(Reaction.post_id == post_id, Account.domain.is_not(None))
+        .distinct()
+    )
+    return sorted(str(row) for row in (await session.execute(stmt)).scalars())

@@ -35,7 +35,7 @@ async def webfinger() -> Response:
             account = await accounts.by_uri(session, resource.actor_url or "")
             if account is not None and not account.is_local:
                 account = None
-    if account is None:
+    if account is None or account.suspended_at is not None:  # deleted: Mastodon answers 404
         return _cors(error(404, "no such account here"))
     subject = f"acct:{account.username}@{svc.settings.instance.host}"
     doc = discovery.jrd(subject, account.uri, account.url or account.uri)

@@ -1,0 +1,42 @@
+"""Deleting a local account, federated: a Delete whose object is the actor goes to every inbox
+that knows it (Mastodon's DeleteAccountService does the same), then everything of it goes here.
+
+The account row and its key stay, marked suspended, so that Delete can be signed and retried;
+the actor URL then answers 410 with a Tombstone and WebFinger 404, as Mastodon answers for a
+deleted account.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from activitypub import objects
+from storage import account_removal, posts
+from storage.ids import new_id
+
+from .actions import acting_account, remove_files
+from .outbox import queue
+from .services import Services
+
+
+async def delete_account(svc: Services, username: str) -> int:
+    """Delete a local user: the Delete(actor) is queued, its data removed; returns how many
+    inboxes the Delete goes to."""
+    async with svc.sessions.begin() as session:
+        account = await acting_account(session, username)
+        inboxes = await account_removal.known_inboxes(session, account.id)
+        doc = objects.activity(
+            "Delete",
+            svc.urls.activity(account.username, "delete", new_id()),
+            account.uri,
+            account.uri,
+            to=[objects.PUBLIC],
+        )
+        files = await posts.media_files_of_account(session, account.id)
+        if account.icon_url and account.icon_url.startswith(svc.urls.media("")):
+            files.append(account.icon_url.removeprefix(svc.urls.media("")))
+        await account_removal.erase(session, account.id)
+        count = await queue(session, account, doc, inboxes)
+    svc.delivery_wakeup.set()
+    await asyncio.to_thread(remove_files, svc.media_dir, files)
+    return count

@@ -1,0 +1,76 @@
+"""`impasto like|unlike|boost|unboost|delete NAME POST` and `impasto user delete NAME`."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from storage import reactions
+
+from . import actions
+from .account_deletion import delete_account
+from .services import Services
+from .settings import Settings
+
+# verb: (kind, undo?, what it says when done)
+REACTIONS = {
+    "like": (reactions.LIKE, False, "liked"),
+    "unlike": (reactions.LIKE, True, "unliked"),
+    "boost": (reactions.ANNOUNCE, False, "boosted"),
+    "unboost": (reactions.ANNOUNCE, True, "unboosted"),
+}
+POST_HELP = "post id, Note URL or page URL (a remote post is fetched)"
+
+
+def register(subparsers: Any, commands: dict[str, Any]) -> None:
+    """Add the action subcommands to the `impasto` parser."""
+    for verb, (_, undoing, _) in REACTIONS.items():
+        what = f"take back a {verb[2:]}" if undoing else f"{verb} a post, here or remote"
+        parser = subparsers.add_parser(verb, help=what)
+        parser.add_argument("name")
+        parser.add_argument("post", help=POST_HELP)
+        commands[verb] = _reaction
+    delete = subparsers.add_parser("delete", help="delete one of your posts, everywhere")
+    delete.add_argument("name")
+    delete.add_argument("post", help="post id, Note URL or page URL")
+    commands["delete"] = _delete
+
+
+async def _reaction(args: argparse.Namespace, settings: Settings) -> int:
+    from .cli import with_schema  # cli imports this module's register
+
+    kind, undoing, said = REACTIONS[args.command]
+
+    async def run(svc: Services) -> int:
+        if undoing:
+            done = await actions.undo(svc, args.name, args.post, kind)
+        else:
+            done = await actions.react(svc, args.name, args.post, kind)
+        note = "" if done.new else f" (already {said})"
+        print(f"{said} {done.post.uri}{note}: {done.activity_id}")
+        return 0
+
+    return await with_schema(settings, run)
+
+
+async def _delete(args: argparse.Namespace, settings: Settings) -> int:
+    from .cli import with_schema
+
+    async def run(svc: Services) -> int:
+        done = await actions.delete_post(svc, args.name, args.post)
+        print(f"deleted {done.post.uri}: {done.activity_id}")
+        return 0
+
+    return await with_schema(settings, run)
+
+
+async def user_delete(args: argparse.Namespace, settings: Settings) -> int:
+    """`impasto user delete NAME`: the account's deletion, federated."""
+    from .cli import with_schema
+
+    async def run(svc: Services) -> int:
+        count = await delete_account(svc, args.name)
+        print(f"deleted {args.name}; the Delete goes to {count} inbox(es)")
+        return 0
+
+    return await with_schema(settings, run)
