@@ -25,6 +25,8 @@ CONTEXT: list[Any] = [
         "indexable": "toot:indexable",
         "blurhash": "toot:blurhash",
         "featured": {"@id": "toot:featured", "@type": "@id"},
+        # Mastodon's context names Hashtag (not part of AS2 core) so peers expand it alike.
+        "Hashtag": "as:Hashtag",
     },
 ]
 
@@ -99,6 +101,16 @@ class ImageInfo:
 
 
 @dataclass(frozen=True)
+class TagInfo:
+    """One entry of a note's `tag`: a Mention (href: the actor id) or a Hashtag (href: the
+    tag's page), named "@user@host" or "#name" as Mastodon names them."""
+
+    type: str  # "Mention" | "Hashtag"
+    href: str
+    name: str
+
+
+@dataclass(frozen=True)
 class NoteInfo:
     """What a note says: a local post."""
 
@@ -114,8 +126,10 @@ class NoteInfo:
     summary: str | None = None
     in_reply_to: str | None = None
     replies: str | None = None
+    tags: Sequence[TagInfo] = ()
     likes: int = 0
     shares: int = 0
+    updated: datetime | None = None  # set once the post was edited
 
 
 def attachment(image: ImageInfo) -> dict[str, Any]:
@@ -131,6 +145,11 @@ def attachment(image: ImageInfo) -> dict[str, Any]:
     if image.width and image.height:
         doc["width"], doc["height"] = image.width, image.height
     return doc
+
+
+def tag(info: TagInfo) -> dict[str, Any]:
+    """A `tag` entry, as Mastodon writes Mention and Hashtag tags."""
+    return {"type": info.type, "href": info.href, "name": info.name}
 
 
 def note(info: NoteInfo, *, with_context: bool = True) -> dict[str, Any]:
@@ -150,11 +169,13 @@ def note(info: NoteInfo, *, with_context: bool = True) -> dict[str, Any]:
             "summary": info.summary,
             "inReplyTo": info.in_reply_to,
             "attachment": [attachment(image) for image in info.attachments],
-            "tag": [],
+            "tag": [tag(item) for item in info.tags],
         }
     )
     if info.replies:
         doc["replies"] = info.replies
+    if info.updated is not None:
+        doc["updated"] = iso(info.updated)  # Mastodon shows an edited post's last edit time
     # Counts as Mastodon reads them: a Collection with totalItems, its id dereferenceable.
     doc["likes"] = counted_collection(f"{info.id}/likes", info.likes, with_context=False)
     doc["shares"] = counted_collection(f"{info.id}/shares", info.shares, with_context=False)
@@ -229,3 +250,29 @@ def ordered_collection_page(
     if next_page:
         doc["next"] = next_page
     return doc
+
+
+def collection_page(
+    page_id: str, part_of: str, items: Sequence[Any], *, next_page: str | None
+) -> dict[str, Any]:
+    """One CollectionPage (unordered), as Mastodon pages a Note's `replies`."""
+    doc: dict[str, Any] = {
+        "id": page_id,
+        "type": "CollectionPage",
+        "partOf": part_of,
+        "items": list(items),
+    }
+    if next_page:
+        doc["next"] = next_page
+    return doc
+
+
+def collection(collection_id: str, total: int, first: dict[str, Any]) -> dict[str, Any]:
+    """A Collection with its size and its first page embedded (Mastodon's `replies`)."""
+    return {
+        "@context": AS_CONTEXT,
+        "id": collection_id,
+        "type": "Collection",
+        "totalItems": total,
+        "first": first,
+    }

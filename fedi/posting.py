@@ -5,19 +5,23 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, replace
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from generators.base import GenerationError, GenerationRequest
-from storage import accounts, follows, generations
+from storage import accounts, follows, generations, notifications
 from storage.ids import new_id
-from storage.models import MediaAttachment, Post
+from storage.models import Account, MediaAttachment, Mention, Post, PostTag
 
 from . import generation
 from .accounts import ensure_instance_actor
 from .c2pa_manifest import SETTING as C2PA_SETTING
 from .c2pa_manifest import C2paSigningError, sign_image
+from .captions import Caption, compose
 from .generation import LimitReached, Progress
+from .lookup import find_post
 from .media import MediaError, ProcessedImage, Provenance, process_image
 from .media_store import new_file_name, write_file
-from .notes import content_html, create, default_alt_text
+from .notes import Tags, content_html, create, default_alt_text
 from .outbox import queue
 from .services import INSTANCE_ACTOR, Services
 
@@ -39,6 +43,7 @@ class Draft:
     caption: str = ""
     sensitive: bool = False
     seed: int | None = None
+    in_reply_to: str | None = None  # the post replied to: id, Note URL or page URL
 
 
 async def _with_content_credentials(
@@ -75,6 +80,9 @@ async def make_post(svc: Services, draft: Draft, progress: Progress | None = Non
         author = await accounts.local_account(session, draft.username)
     if author is None or author.username == INSTANCE_ACTOR:
         raise PostError(f"no local user {draft.username!r}")
+    # The post replied to and the caption's mentions are found before any image is paid for.
+    parent, parent_author = await _parent(svc, draft.in_reply_to)
+    caption_text, caption = await compose(svc, draft.caption, author=author, reply_to=parent_author)
     request = GenerationRequest(prompt=draft.prompt, seed=draft.seed)
     try:
         generation_id, image = await generation.generate(svc, author.id, request, progress)
@@ -112,8 +120,9 @@ async def make_post(svc: Services, draft: Draft, progress: Progress | None = Non
         url=svc.urls.post_page(author.username, post_id),
         account_id=author.id,
         local=True,
-        content_html=content_html(draft.caption, meta.model),
-        caption=draft.caption,
+        content_html=content_html(caption.html, meta.model),
+        caption=caption_text,
+        in_reply_to_uri=parent.uri if parent is not None else None,
         sensitive=draft.sensitive,
         prompt=draft.prompt,
         generator_backend=meta.backend,
@@ -137,9 +146,61 @@ async def make_post(svc: Services, draft: Draft, progress: Progress | None = Non
         media.post_id = post.id
         session.add(media)
         await session.flush()
-        activity = create(svc, author, post, [media])
-        inboxes = await follows.follower_inboxes(session, author.id)
-        await queue(session, author, activity, inboxes)
+        _store_tags(session, post, caption)
+        await _notify(session, post, caption, parent)
+        activity = create(svc, author, post, [media], tags=Tags(caption.mentions, caption.hashtags))
+        await queue(session, author, activity, await _inboxes(session, author, caption))
         await generations.set_state(session, generation_id, generations.DONE, post_id=post.id)
     svc.delivery_wakeup.set()
     return post
+
+
+async def _parent(svc: Services, reference: str | None) -> tuple[Post | None, Account | None]:
+    """The post replied to (a remote one is fetched) and its author."""
+    if reference is None:
+        return None, None
+    parent = await find_post(svc, reference)
+    async with svc.reads() as session:
+        parent_author = await session.get(Account, parent.account_id)
+    assert parent_author is not None
+    return parent, parent_author
+
+
+def _store_tags(session: AsyncSession, post: Post, caption: Caption) -> None:
+    session.add_all(Mention(post_id=post.id, account_id=account.id) for account in caption.mentions)
+    session.add_all(PostTag(post_id=post.id, name=name) for name in caption.hashtags)
+
+
+async def _notify(session: AsyncSession, post: Post, caption: Caption, parent: Post | None) -> None:
+    """Local users mentioned are told (`mention`); the author of a local post replied to,
+    if not mentioned, gets a `reply` (the rule fedi.remote_posts follows for remote notes)."""
+    told: set[int] = set()
+    for account in caption.mentions:
+        if account.domain is None and account.id not in told:
+            told.add(account.id)
+            await _tell(session, account.id, notifications.MENTION, post)
+    if parent is not None and parent.local and parent.account_id not in told:
+        await _tell(session, parent.account_id, notifications.REPLY, post)
+
+
+async def _tell(session: AsyncSession, account_id: int, kind: str, post: Post) -> None:
+    await notifications.add(
+        session,
+        account_id=account_id,
+        kind=kind,
+        from_account_id=post.account_id,
+        source_uri=post.uri,
+        post_id=post.id,
+    )
+
+
+async def _inboxes(session: AsyncSession, author: Account, caption: Caption) -> list[str]:
+    """Followers' inboxes, and those of the remote accounts mentioned (Mastodon delivers a
+    status to everyone it mentions, following or not; a reply mentions its parent's author)."""
+    inboxes = set(await follows.follower_inboxes(session, author.id))
+    inboxes.update(
+        account.shared_inbox_url or account.inbox_url
+        for account in caption.mentions
+        if account.domain is not None
+    )
+    return sorted(inboxes)

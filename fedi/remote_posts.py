@@ -14,7 +14,7 @@ from activitypub.http import FetchError
 from activitypub.urls import ids_equal, same_origin
 from storage import notifications
 from storage.ids import new_id
-from storage.models import Account, Follow, MediaAttachment, Post
+from storage.models import Account, Follow, MediaAttachment, Mention, Post, PostTag
 from storage.timeutil import utcnow
 
 from .media import MediaError, process_image
@@ -86,7 +86,7 @@ def _new_post(note: RemoteNote, author: Account) -> tuple[Post, list[MediaAttach
         url=note.url,
         account_id=author.id,
         local=False,
-        visibility="public" if _is_public(note) else "unlisted",
+        visibility=visibility(note, author),
         content_html=clean_html(note.content_html),
         spoiler_text=note.summary or "",
         sensitive=note.sensitive,
@@ -205,8 +205,22 @@ async def _store(
             session.add_all(media)
             stored.extend(media)
             new_posts.append((note, post))
+        await _tag(session, new_posts)
         await _notify(session, new_posts)
     return stored
+
+
+async def _tag(session: AsyncSession, new_posts: list[tuple[RemoteNote, Post]]) -> None:
+    """Hashtags of new posts, and their mentions of accounts we have (local ones, and remote
+    ones cached here: Mastodon fetches every mentioned account, we do not fetch for this)."""
+    hrefs = {href for note, _ in new_posts for href in note.mentions}
+    rows = await session.execute(select(Account.uri, Account.id).where(Account.uri.in_(hrefs)))
+    known = {uri: account_id for uri, account_id in rows}
+    for note, post in new_posts:
+        names = dict.fromkeys(note.hashtags)
+        session.add_all(PostTag(post_id=post.id, name=name) for name in names)
+        mentioned = dict.fromkeys(known[href] for href in note.mentions if href in known)
+        session.add_all(Mention(post_id=post.id, account_id=account_id) for account_id in mentioned)
 
 
 async def _notify(session: AsyncSession, new_posts: list[tuple[RemoteNote, Post]]) -> None:
@@ -246,9 +260,19 @@ async def _tell(
     )
 
 
-def _is_public(note: RemoteNote) -> bool:
-    public = ("https://www.w3.org/ns/activitystreams#Public", "as:Public", "Public")
-    return any(target in public for target in note.to + note.cc)
+_PUBLIC = ("https://www.w3.org/ns/activitystreams#Public", "as:Public", "Public")
+
+
+def visibility(note: RemoteNote, author: Account) -> str:
+    """Mastodon's reading of a note's audience: Public in `to` is public, in `cc` unlisted;
+    the author's followers without Public is private (followers only); else direct."""
+    if any(target in _PUBLIC for target in note.to):
+        return "public"
+    if any(target in _PUBLIC for target in note.cc):
+        return "unlisted"
+    if author.followers_url and author.followers_url in note.to + note.cc:
+        return "private"
+    return "direct"
 
 
 async def _cache_image(svc: Services, media: MediaAttachment) -> None:
@@ -278,3 +302,8 @@ async def _cache_image(svc: Services, media: MediaAttachment) -> None:
             row.file_name, row.file_size = file_name, len(processed.data)
             row.width, row.height = processed.width, processed.height
             row.blurhash = row.blurhash or processed.blurhash
+
+
+def post_and_media(note: RemoteNote, author: Account) -> tuple[Post, list[MediaAttachment]]:
+    """The post and media rows a note maps to (sanitised, in no session); for Update(Note)."""
+    return _new_post(note, author)
