@@ -11,7 +11,7 @@ from activitypub.activities import Activity
 from activitypub.http import FetchError
 from activitypub.urls import ids_equal
 from activitypub.webfinger import WebFingerError, parse_handle
-from storage import accounts, follows, notifications
+from storage import accounts, blocks, follows, notifications
 from storage.ids import new_id
 from storage.models import Account, Follow
 
@@ -33,6 +33,11 @@ async def on_follow(svc: Services, activity: Activity, target: Account) -> None:
     follower = await get_actor(svc, activity.actor)
     state = "pending" if target.manually_approves_followers else "accepted"
     async with svc.sessions.begin() as session:
+        if await blocks.blocks(session, target.id, follower.id):
+            # Mastodon answers a blocked account's Follow with a Reject and keeps nothing.
+            refused = Follow(uri=activity.id)
+            await _answer(svc, session, "Reject", refused, follower, target)
+            return
         existing = await follows.get(session, follower.id, target.id)
         follow = await follows.add(
             session, follower_id=follower.id, target_id=target.id, uri=activity.id, state=state
@@ -177,6 +182,11 @@ async def follow(svc: Services, username: str, handle_or_url: str) -> Follow:
         existing = await follows.get(session, follower.id, target.id)
         if existing is not None:
             return existing
+        # As Mastodon: no following across a block, whichever side made it.
+        if await blocks.blocks(session, follower.id, target.id):
+            raise FollowError(f"{username} blocks {handle_or_url}: unblock first")
+        if await blocks.blocks(session, target.id, follower.id):
+            raise FollowError(f"{handle_or_url} has blocked {username}")
         follow_row = await follows.add(
             session,
             follower_id=follower.id,

@@ -10,12 +10,12 @@ from collections.abc import Awaitable, Callable
 from activitypub.activities import Activity, ActivityError, parse_activity
 from activitypub.actors import ActorParseError
 from activitypub.delivery import backoff
-from activitypub.http import FetchError, HTTPStatusError
+from activitypub.http import BadContentType, BadDocument, FetchError, HTTPStatusError
 from storage import accounts
 from storage import inbox as inbox_rows
 from storage.models import InboxActivity
 
-from . import deletes, follows, reactions
+from . import blocks, deletes, follows, reactions, updates
 from .remote import on_update_actor
 from .remote_posts import on_creates
 from .services import INSTANCE_ACTOR, Services
@@ -41,8 +41,11 @@ async def _undo(svc: Services, activity: Activity) -> None:
         await reactions.on_undo_reaction(svc, activity, inner)
     elif kind == "Follow":
         await follows.on_undo_follow(svc, activity)
+    elif kind == "Block":
+        await blocks.on_undo_block(svc, activity)
     elif kind is None and activity.object_id:  # only the id: whichever of ours it names
         await follows.on_undo_follow(svc, activity)
+        await blocks.on_undo_block(svc, activity)
         for name in reactions.KINDS:
             await reactions.on_undo_reaction(svc, activity, {"type": name})
 
@@ -64,7 +67,12 @@ async def _reject(svc: Services, activity: Activity) -> None:
 
 
 async def _update(svc: Services, activity: Activity) -> None:
-    await on_update_actor(svc, activity)  # Update(Note) is not handled yet
+    await on_update_actor(svc, activity)  # ignores anything but an actor
+    await updates.on_update_note(svc, activity)  # ignores anything but a note we have
+
+
+async def _block(svc: Services, activity: Activity) -> None:
+    await blocks.on_block(svc, activity)
 
 
 HANDLERS: dict[str, Callable[[Services, Activity], Awaitable[None]]] = {
@@ -73,6 +81,7 @@ HANDLERS: dict[str, Callable[[Services, Activity], Awaitable[None]]] = {
     "Accept": _accept,
     "Reject": _reject,
     "Update": _update,
+    "Block": _block,
     "Delete": _delete,
     "Like": _reaction,
     "Announce": _reaction,
@@ -128,7 +137,8 @@ async def _handle_creates(svc: Services, rows: list[InboxActivity]) -> list[int]
             await _failed(svc, row, exc)
     outcomes: list[Exception | None]
     try:
-        outcomes = await on_creates(svc, [activity for _, activity in parsed])
+        # Creates only for local users who block their author are not kept (fedi.blocks).
+        outcomes = await blocks.unless_blocked(svc, [a for _, a in parsed], on_creates)
     except Exception as exc:  # the whole run failed (a bug, the database): each is retried
         outcomes = [exc] * len(parsed)
     done = []
@@ -145,6 +155,8 @@ async def _failed(svc: Services, row: InboxActivity, exc: Exception) -> None:
     final = True
     if isinstance(exc, ActivityError | ActorParseError):
         error = f"rejected: {exc}"
+    elif isinstance(exc, BadDocument | BadContentType):
+        error = f"fetch failed: {exc}"  # the origin serves something else: final
     elif isinstance(exc, HTTPStatusError):
         error, final = f"fetch failed: {exc}", exc.status < 500 and exc.status != 429
     elif isinstance(exc, FetchError):

@@ -8,14 +8,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import String
 
-from activitypub.activities import ActivityError, parse_activity
+from activitypub.activities import Activity, ActivityError, parse_activity
 from activitypub.http import BadDocument, parse_json
 from activitypub.signatures import SignatureError, UnknownKey, verify_request
-from activitypub.urls import ids_equal
+from activitypub.urls import ids_equal, same_origin
 from storage import accounts
 from storage import inbox as inbox_rows
 from storage.models import InboxActivity
@@ -70,6 +71,20 @@ def _is_farewell(body: bytes) -> bool:
     )
 
 
+def _distrusted(payload: dict[str, Any], activity: Activity) -> dict[str, Any] | None:
+    """A forwarded Create, its object reduced to its id; None for anything else.
+
+    Mastodon forwards replies to a thread's followers signed with the forwarding server's key
+    (it cannot sign for the reply's author). Without the author's signature the embedded
+    object proves nothing, so only its id is kept: the worker fetches the note from its origin
+    and drops it unless the fetched note has that id and the Create's actor as its author."""
+    if activity.type != "Create" or activity.object_id is None:
+        return None
+    if not same_origin(activity.id, activity.actor):
+        return None  # nobody's server mints activity ids for another's actors
+    return {**payload, "object": activity.object_id}
+
+
 async def is_user_inbox(svc: Services, username: str) -> bool:
     """Whether /users/<username>/inbox belongs to a local user (not the instance actor)."""
     if username == INSTANCE_ACTOR:
@@ -119,15 +134,23 @@ async def receive(
         return Answer(400, exc.reason)
     if await svc.domain_blocked(urlsplit(activity.actor).netloc):
         return Answer(403, "this server does not accept activities from your domain")
-    unstorable = _unstorable(activity.id, activity.type, activity.actor)
+    stored_id = activity.id
+    if not ids_equal(verified.owner, activity.actor):
+        forwarded = _distrusted(payload, activity)
+        if forwarded is None:
+            return Answer(
+                401, f"signed by {verified.owner}, but the activity's actor is {activity.actor}"
+            )
+        payload = forwarded
+        # Deduplicated apart from what the actor's own server sends: a forger who forwards a
+        # bogus Create under a real activity's id (before it exists) must not make us drop
+        # the real one as a duplicate.
+        stored_id = f"forwarded:{activity.id}"
+    unstorable = _unstorable(stored_id, activity.type, activity.actor)
     if unstorable is not None:
         return Answer(400, unstorable)
-    if not ids_equal(verified.owner, activity.actor):
-        return Answer(
-            401, f"signed by {verified.owner}, but the activity's actor is {activity.actor}"
-        )
     await svc.inbox_writer.store(
-        inbox_rows.Received(activity.id, activity.type, activity.actor, payload)
+        inbox_rows.Received(stored_id, activity.type, activity.actor, payload)
     )
     svc.inbox_wakeup.set()
     return Answer(202)

@@ -8,6 +8,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from .blocks import blocks
 from .ids import new_id
 from .models import Account, Notification, Post
 from .rows import insert_new
@@ -32,9 +33,12 @@ async def add(
     source_uri: str,
     post_id: int | None = None,
 ) -> None:
-    """Notify a local account, once per (kind, cause); the caller commits."""
+    """Notify a local account, once per (kind, cause), unless it blocks the sender; the caller
+    commits."""
     if account_id == from_account_id:
         return  # nobody is told about their own doing
+    if await blocks(session, account_id, from_account_id):
+        return  # as Mastodon's NotifyService: nothing from a blocked account reaches its blocker
     stmt = insert_new(session, Notification).values(
         id=new_id(),
         account_id=account_id,

@@ -1,0 +1,172 @@
+"""Edited posts both ways: `impasto edit` sends Update(Note); a received Update(Note) changes
+our copy, but only when it comes from the note's author and is newer than what we have."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from activitypub import objects
+from activitypub.activities import Activity, RemoteNote, parse_note
+from activitypub.urls import ids_equal, same_origin
+from storage import deliveries, follows, posts, reactions
+from storage.ids import new_id
+from storage.models import Account, MediaAttachment, Mention, Post, PostTag
+from storage.timeutil import utcnow
+
+from .accounts import local_or_error
+from .captions import Caption, compose
+from .errors import UserError
+from .lookup import find_post
+from .notes import ALT_TEXT_LIMIT, Tags, content_html, note, tags_of
+from .outbox import queue
+from .remote_posts import post_and_media
+from .services import Services
+
+
+class EditError(UserError):
+    """A post cannot be edited; the message says why."""
+
+
+@dataclass(frozen=True)
+class Edit:
+    """What to change in a post; None leaves that part as it is."""
+
+    caption: str | None = None
+    alt: str | None = None
+    sensitive: bool | None = None
+
+
+async def edit(svc: Services, username: str, reference: str, change: Edit) -> Post:
+    """Change an own post and send Update(Note) to everyone who got it, and to followers."""
+    if change == Edit():
+        raise EditError("nothing to change: give --caption, --alt or --sensitive/--no-sensitive")
+    found = await find_post(svc, reference, fetch=False)
+    async with svc.reads() as session:
+        author = await local_or_error(session, username)
+    if not found.local or found.account_id != author.id:
+        raise EditError(f"{reference} is not a post of {username}")
+    # Mentions are looked up before the transaction (they may need WebFinger).
+    caption = None if change.caption is None else await compose(svc, change.caption, author=author)
+    async with svc.sessions.begin() as session:
+        post = await session.get(Post, found.id)
+        assert post is not None
+        media = (await posts.media_of(session, [post.id]))[post.id]
+        _apply(post, media, change)
+        if caption is not None:
+            await _recaption(session, post, *caption)
+        await session.flush()
+        tags = (await tags_of(session, [post.id]))[post.id]
+        counts = (await reactions.counts(session, [post.id]))[post.id]
+        update = _update_doc(svc, author, note(svc, author, post, media, counts=counts, tags=tags))
+        await queue(session, author, update, await _audience(session, post, tags))
+    svc.delivery_wakeup.set()
+    return post
+
+
+async def _audience(session: AsyncSession, post: Post, tags: Tags) -> list[str]:
+    """As Mastodon: whoever received the Create hears of the edit, and today's followers and
+    mentioned accounts."""
+    inboxes = set(await deliveries.inboxes_of(session, f"{post.uri}/activity"))
+    inboxes.update(await follows.follower_inboxes(session, post.account_id))
+    inboxes.update(
+        account.shared_inbox_url or account.inbox_url
+        for account in tags.mentions
+        if not account.is_local
+    )
+    return sorted(inboxes)
+
+
+def _apply(post: Post, media: list[MediaAttachment], change: Edit) -> None:
+    if change.sensitive is not None:
+        post.sensitive = change.sensitive
+    if change.alt is not None:
+        for item in media:
+            item.description = change.alt[:ALT_TEXT_LIMIT]
+    post.updated_at = utcnow()
+
+
+async def _recaption(session: AsyncSession, post: Post, text: str, caption: Caption) -> None:
+    """The new caption (the model line kept); its mentions and hashtags replace the old."""
+    post.caption = text
+    post.content_html = content_html(caption.html, post.generator_model)
+    await session.execute(delete(Mention).where(Mention.post_id == post.id))
+    await session.execute(delete(PostTag).where(PostTag.post_id == post.id))
+    session.add_all(Mention(post_id=post.id, account_id=account.id) for account in caption.mentions)
+    session.add_all(PostTag(post_id=post.id, name=name) for name in caption.hashtags)
+
+
+def _update_doc(svc: Services, author: Account, doc: dict[str, Any]) -> dict[str, Any]:
+    inner = {key: value for key, value in doc.items() if key != "@context"}
+    update = objects.activity(
+        "Update",
+        svc.urls.activity(author.username, "update", new_id()),
+        author.uri,
+        inner,
+        to=inner.get("to", []),
+    )
+    update["@context"] = objects.CONTEXT
+    update["cc"] = inner.get("cc", [])
+    return update
+
+
+async def _object_of(svc: Services, activity: Activity) -> dict[str, Any]:
+    """The Update's object: taken as sent only from the actor's own origin, else re-fetched
+    (the same rule as a Create's object, fedi.remote_posts)."""
+    assert activity.object_id is not None
+    if activity.object is not None and same_origin(activity.object_id, activity.actor):
+        return dict(activity.object)
+    return await svc.http.get_json(activity.object_id, signer=await svc.instance_signer())
+
+
+def _stale(post: Post, note: RemoteNote) -> bool:
+    """An Update no newer than the last one applied (they may arrive out of order)."""
+    return (
+        post.updated_at is not None
+        and note.updated is not None
+        and (note.updated <= post.updated_at)
+    )
+
+
+async def on_update_note(svc: Services, activity: Activity) -> None:
+    """Update(Note) of a post we have: applied only if its author sent it and it is newer."""
+    if activity.object_id is None:
+        return
+    async with svc.reads() as session:
+        post = await posts.by_uri(session, activity.object_id)
+        author = await session.get(Account, post.account_id) if post is not None else None
+    if post is None or post.local or post.deleted_at is not None or author is None:
+        return  # Mastodon ignores Updates of notes it does not have
+    if not ids_equal(author.uri, activity.actor):
+        return  # only the note's author may change it
+    remote = parse_note(await _object_of(svc, activity))
+    if not ids_equal(remote.id, post.uri) or not ids_equal(remote.attributed_to, author.uri):
+        return
+    if _stale(post, remote):
+        return
+    fresh, media = post_and_media(remote, author)
+    async with svc.sessions.begin() as session:
+        row = await session.get(Post, post.id)
+        if row is None or row.deleted_at is not None or _stale(row, remote):
+            return
+        row.content_html, row.spoiler_text = fresh.content_html, fresh.spoiler_text
+        row.sensitive = fresh.sensitive
+        if remote.updated is not None:
+            row.updated_at = min(remote.updated, utcnow())
+        await _replace_media(session, row, media)
+
+
+async def _replace_media(session: AsyncSession, post: Post, media: list[MediaAttachment]) -> None:
+    """The same images keep their cached copies (alt text refreshed); others replace them."""
+    existing = (await posts.media_of(session, [post.id]))[post.id]
+    if [item.remote_url for item in existing] == [item.remote_url for item in media]:
+        for old, new in zip(existing, media, strict=True):
+            old.description, old.blurhash = new.description, new.blurhash or old.blurhash
+        return
+    await session.execute(delete(MediaAttachment).where(MediaAttachment.post_id == post.id))
+    for item in media:
+        item.post_id = post.id
+    session.add_all(media)
