@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -122,6 +123,24 @@ def _int(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
 
+def _alt_text(item: Mapping[str, Any]) -> str:
+    # GoToSocial puts alt text in `summary`, Mastodon and Pixelfed in `name`; Mastodon reads
+    # `summary` first, then `name` (ActivityPub::Parser::MediaAttachmentParser#description).
+    for key in ("summary", "name"):
+        value = item.get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return ""
+
+
+# The base-83 alphabet of BlurHash; Mastodon drops a blurhash with any other character.
+_BLURHASH = re.compile(r"[0-9A-Za-z#$%*+,\-.:;=?@\[\]^_{|}~]{6,128}")
+
+
+def _blurhash(value: Any) -> str | None:
+    return value if isinstance(value, str) and _BLURHASH.fullmatch(value) else None
+
+
 def _images(value: Any) -> tuple[RemoteImage, ...]:
     items: Sequence[Any] = value if isinstance(value, list) else [value] if value else []
     images = []
@@ -132,14 +151,12 @@ def _images(value: Any) -> tuple[RemoteImage, ...]:
         url = _first_str(item.get("url"))
         if not isinstance(media_type, str) or media_type.lower() not in IMAGE_TYPES or not url:
             continue
-        name = item.get("name")
-        blurhash = item.get("blurhash")
         images.append(
             RemoteImage(
                 url=url,
                 media_type=media_type.lower(),
-                description=name if isinstance(name, str) else "",
-                blurhash=blurhash if isinstance(blurhash, str) and len(blurhash) <= 128 else None,
+                description=_alt_text(item),
+                blurhash=_blurhash(item.get("blurhash")),
                 width=_int(item.get("width")),
                 height=_int(item.get("height")),
             )
