@@ -17,7 +17,7 @@ from generators.base import BackendConfigError
 from storage import domain_blocks
 from storage.migrate import current_revision, upgrade
 
-from . import follows, notifications, timelines
+from . import cli_actions, cli_manage, cli_replies, cli_timelines, follows, notifications
 from .accounts import AccountError, create_user, ensure_instance_actor
 from .errors import UserError
 from .follows import FollowError
@@ -51,6 +51,9 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="follow requests wait for `impasto requests approve`",
     )
+    user.add_parser("delete", help="delete a local user; the deletion federates").add_argument(
+        "name"
+    )
 
     serve = sub.add_parser("serve", help="run the web server and the background workers")
     serve.add_argument("--host")
@@ -63,6 +66,7 @@ def _parser() -> argparse.ArgumentParser:
     post.add_argument("--caption", default="")
     post.add_argument("--seed", type=int)
     post.add_argument("--sensitive", action="store_true")
+    post.add_argument("--reply-to", help="reply to this post (id, Note URL or page URL)")
 
     requests = sub.add_parser("requests", help="follow requests awaiting approval").add_subparsers(
         dest="action", required=True
@@ -140,6 +144,9 @@ async def _init(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _user_create(args: argparse.Namespace, settings: Settings) -> int:
+    if args.action == "delete":
+        return await cli_actions.user_delete(args, settings)
+
     async def run(svc: Services) -> int:
         await _require_schema(svc)
         account = await create_user(
@@ -165,7 +172,15 @@ async def _post(args: argparse.Namespace, settings: Settings) -> int:
         await _require_schema(svc)
         post = await make_post(
             svc,
-            Draft(args.name, args.prompt, args.alt, args.caption, args.sensitive, args.seed),
+            Draft(
+                args.name,
+                args.prompt,
+                args.alt,
+                args.caption,
+                args.sensitive,
+                args.seed,
+                in_reply_to=args.reply_to,
+            ),
             _print_progress,
         )
         print(post.url)
@@ -235,16 +250,12 @@ async def _require_schema(svc: Services) -> None:
 async def _listing(args: argparse.Namespace, settings: Settings) -> int:
     async def run(svc: Services) -> int:
         await _require_schema(svc)
-        read = timelines.home if args.command == "timeline" else notifications.listing
-        entries = await read(svc, args.name, limit=args.limit, max_id=args.max_id)
+        entries = await notifications.listing(svc, args.name, limit=args.limit, max_id=args.max_id)
         if args.json:
             print(json.dumps(entries, indent=2, ensure_ascii=False))
             return 0
         for entry in entries:
-            if args.command == "timeline":
-                fields = [entry["id"], entry["account"], entry["created_at"], entry["text"]]
-            else:
-                fields = [entry["id"], entry["type"], entry["account"], entry["status"] or ""]
+            fields = [entry["id"], entry["type"], entry["account"], entry["status"] or ""]
             print("\t".join(field.replace("\n", " ") for field in fields))
         return 0
 
@@ -279,12 +290,16 @@ COMMANDS: dict[str, Command] = {
     "requests": _requests,
     "follow": _relation,
     "unfollow": _relation,
-    "notifications": _listing,
-    "timeline": _listing,
+    "notifications": _listing,  # "timeline": fedi/cli_timelines.py
     "admin": _admin,
 }
 # Modules that add their own subcommands: register(subparsers, COMMANDS).
-EXTENSIONS: list[Callable[[Any, dict[str, Command]], None]] = []
+EXTENSIONS: list[Callable[[Any, dict[str, Command]], None]] = [
+    cli_actions.register,
+    cli_manage.register,
+    cli_timelines.register,
+    cli_replies.register,
+]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

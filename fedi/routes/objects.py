@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 from quart import Blueprint, Response, redirect, request
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,7 +14,8 @@ from storage import accounts, deliveries, follows, posts, reactions
 from storage.models import Account, Post
 
 from ..accounts import actor_info
-from ..notes import create, note
+from ..notes import create, note, replies, tags_of
+from ..pins import pinned
 from ..services import INSTANCE_ACTOR
 from ..web_helpers import activity_json, error, services, wants_activity_json
 
@@ -25,7 +27,36 @@ async def _account(username: str) -> Account | None:
     if username == INSTANCE_ACTOR:
         return None
     async with services().reads() as session:
-        return await accounts.local_account(session, username)
+        account = await accounts.local_account(session, username)
+    return None if account is None or account.suspended_at else account  # deleted: _gone_actor
+
+
+def _tombstone(object_id: str, former_type: str, deleted: datetime | None) -> Response:
+    """410 Gone with a Tombstone, as Mastodon answers for deleted statuses and accounts."""
+    doc = {"@context": objects.AS_CONTEXT, "id": object_id, "type": "Tombstone"}
+    doc["formerType"] = former_type
+    if deleted is not None:
+        doc["deleted"] = objects.iso(deleted)
+    return activity_json(doc, status=410)
+
+
+async def _gone_actor(username: str) -> Response | None:
+    """The Tombstone of a deleted local account, or None if it was never deleted."""
+    svc = services()
+    async with svc.reads() as session:
+        account = await accounts.by_uri(session, svc.urls.actor(username))
+    if account is None or not account.is_local or account.suspended_at is None:
+        return None
+    return _tombstone(account.uri, account.actor_type, account.suspended_at)
+
+
+async def _gone_post(session: AsyncSession, username: str, post_id: int) -> Response | None:
+    """The Tombstone of a deleted local post (or one of a deleted account), or None."""
+    post = await posts.by_id(session, post_id)
+    author = await session.get(Account, post.account_id) if post is not None else None
+    if post is None or author is None or not author.is_local or author.username != username:
+        return None
+    return _tombstone(post.uri, "Note", post.deleted_at) if post.deleted_at else None
 
 
 def _max_id() -> int | None:
@@ -44,7 +75,7 @@ async def actor(username: str) -> Response | WerkzeugResponse:
     """The actor document, or the profile page for browsers."""
     account = await _account(username)
     if account is None:
-        return error(404, "no such account")
+        return await _gone_actor(username) or error(404, "no such account")
     if not wants_activity_json():
         return redirect(account.url or account.uri)
     return activity_json(objects.actor(actor_info(services(), account)))
@@ -78,7 +109,8 @@ async def outbox(username: str) -> Response:
         rows = await posts.public_page(session, account.id, limit=PAGE_SIZE, max_id=_max_id())
         media = await posts.media_of(session, [row.id for row in rows])
         counts = await reactions.counts(session, [row.id for row in rows])
-    items = [create(svc, account, row, media[row.id], counts[row.id]) for row in rows]
+        tags = await tags_of(session, [row.id for row in rows])
+    items = [create(svc, account, row, media[row.id], counts[row.id], tags[row.id]) for row in rows]
     for item in items:
         item.pop("@context", None)
     next_page = f"{collection}?page=true&max_id={rows[-1].id}" if len(rows) == PAGE_SIZE else None
@@ -128,12 +160,31 @@ async def following(username: str) -> Response:
 
 @bp.get("/users/<username>/collections/featured")
 async def featured(username: str) -> Response:
-    """Pinned posts (none yet: pinning comes with conversations)."""
+    """Pinned posts, newest pin first, as full Notes in `orderedItems` (as Mastodon serves)."""
     account = await _account(username)
     if account is None:
         return error(404, "no such account")
-    doc = objects.ordered_collection(f"{account.uri}/collections/featured", 0, None)
-    doc["orderedItems"] = []
+    svc = services()
+    async with svc.reads() as session:
+        rows = await pinned(session, account.id)
+        media = await posts.media_of(session, [row.id for row in rows])
+        counts = await reactions.counts(session, [row.id for row in rows])
+        tags = await tags_of(session, [row.id for row in rows])
+    items = [
+        note(
+            svc,
+            account,
+            row,
+            media[row.id],
+            counts=counts[row.id],
+            tags=tags[row.id],
+            with_context=False,
+        )
+        for row in rows
+    ]
+    doc = objects.ordered_collection(f"{account.uri}/collections/featured", len(items), None)
+    doc["@context"] = objects.CONTEXT  # the Notes use its extensions (sensitive, blurhash)
+    doc["orderedItems"] = items
     return activity_json(doc)
 
 
@@ -155,13 +206,14 @@ async def status(username: str, post_id: int) -> Response | WerkzeugResponse:
     async with svc.reads() as session:
         found = await _own_post(session, username, post_id)
         if found is None:
-            return error(404, "no such post")
+            return await _gone_post(session, username, post_id) or error(404, "no such post")
         account, post = found
         media = (await posts.media_of(session, [post.id]))[post.id]
         counts = (await reactions.counts(session, [post.id]))[post.id]
+        tags = (await tags_of(session, [post.id]))[post.id]
     if not wants_activity_json():
         return redirect(post.url or post.uri)
-    return activity_json(note(svc, account, post, media, counts=counts))
+    return activity_json(note(svc, account, post, media, counts=counts, tags=tags))
 
 
 @bp.get("/users/<username>/statuses/<int:post_id>/<any(likes, shares):which>")
@@ -178,6 +230,24 @@ async def status_reactions(username: str, post_id: int, which: str) -> Response:
     return activity_json(objects.counted_collection(f"{post.uri}/{which}", counts[kind]))
 
 
+@bp.get("/users/<username>/statuses/<int:post_id>/replies")
+async def status_replies(username: str, post_id: int) -> Response:
+    """A post's replies (ids, local and remote), as Mastodon's `replies` Collection; with
+    `page=true` one CollectionPage, `min_id` continuing after the last one seen."""
+    min_id = request.args.get("min_id", "")
+    async with services().reads() as session:
+        found = await _own_post(session, username, post_id)
+        if found is None:
+            return error(404, "no such post")
+        doc = await replies(
+            session,
+            found[1],
+            page="page" in request.args,
+            min_id=int(min_id) if min_id.isdigit() else None,
+        )
+    return activity_json(doc)
+
+
 @bp.get("/users/<username>/statuses/<int:post_id>/activity")
 async def status_activity(username: str, post_id: int) -> Response | WerkzeugResponse:
     """The Create that published a post."""
@@ -185,23 +255,33 @@ async def status_activity(username: str, post_id: int) -> Response | WerkzeugRes
     async with svc.reads() as session:
         found = await _own_post(session, username, post_id)
         if found is None:
-            return error(404, "no such post")
+            return await _gone_post(session, username, post_id) or error(404, "no such post")
         account, post = found
         media = (await posts.media_of(session, [post.id]))[post.id]
         counts = (await reactions.counts(session, [post.id]))[post.id]
+        tags = (await tags_of(session, [post.id]))[post.id]
     if not wants_activity_json():
         return redirect(post.url or post.uri)
-    return activity_json(create(svc, account, post, media, counts))
+    return activity_json(create(svc, account, post, media, counts, tags))
 
 
 @bp.get("/users/<username>/activities/<kind>/<int:activity_id>")
 async def other_activity(username: str, kind: str, activity_id: int) -> Response:
-    """Follow, Accept, Undo … as we sent them."""
+    """Follow, Accept, Undo … as we sent them. A Like or Announce stands while its reaction
+    does: once undone (or its post or author deleted) it answers 410 Gone, so whoever re-fetches
+    it to check an Undo sees it is gone; a deleted account's activities go too, but its Delete."""
     svc = services()
+    uri = svc.urls.activity(username, kind, activity_id)
     async with svc.reads() as session:
-        stored = await deliveries.activity_by_uri(
-            session, svc.urls.activity(username, kind, activity_id)
-        )
-    if stored is None:
-        return error(404, "no such activity")
+        stored = await deliveries.activity_by_uri(session, uri)
+        if stored is None:
+            return error(404, "no such activity")
+        author = await session.get(Account, stored.account_id)
+        standing = stored.activity_type not in ("Like", "Announce")
+        if not standing:
+            standing = await reactions.by_uri(session, uri) is not None
+    if stored.activity_type != "Delete" and (author is None or author.suspended_at):
+        standing = False
+    if not standing:
+        return _tombstone(uri, stored.activity_type, None)
     return activity_json(json.loads(stored.body))

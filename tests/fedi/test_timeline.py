@@ -1,12 +1,24 @@
 """The home timeline: one's own posts and those of accounts one follows, in the order they
-were published (not the order they arrived), paged by id."""
+were published (not the order they arrived), paged by id; and boosts by followed accounts of
+posts this server did not have, fetched from their origin."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import AsyncIterator
 from typing import Any
 
+import pytest
+
+from activitypub.activities import Activity
+from fedi.accounts import ensure_instance_actor
+from fedi.reactions import on_reaction
+from fedi.remote import get_actor
+from fedi.services import Services
+from storage import timelines
+from storage.models import Account, Follow
+from tests.fedi.test_threads import Origin
 from tests.support.peer import Peer, PeerActor, deliver
 from tests.support.servers import Server, run_cli, wait_for
 
@@ -82,3 +94,55 @@ async def test_home_shows_own_and_followed_posts_by_publishing_time(
     everything = await asyncio.to_thread(_timeline, server)
     assert [entry["id"] for entry in first + rest] == [entry["id"] for entry in everything]
     assert rest[0]["account"] == f"mallory@127.0.0.1:{remote.port}"
+
+
+@pytest.fixture
+async def origin(svc: Services, keypair: tuple[str, str]) -> AsyncIterator[Origin]:
+    """A fake server with carol and her notes; the instance actor exists to sign fetches."""
+    await ensure_instance_actor(svc)
+    host = Origin(keypair, 5)
+    await host.start()
+    yield host
+    await host.stop()
+
+
+async def test_a_boost_of_an_unknown_post_is_fetched_only_for_followed_boosters(
+    svc: Services, origin: Origin
+) -> None:
+    carol = await get_actor(svc, origin.carol.id)
+
+    def announce(n: int) -> Activity:
+        """carol boosts dave's note n."""
+        boosted = origin.url(n, "dave")
+        return Activity(f"{carol.uri}/announces/{n}", "Announce", carol.uri, boosted, None, (), ())
+
+    await on_reaction(svc, announce(3))  # nobody here follows carol: dropped, nothing fetched
+    assert origin.asked == []
+    async with svc.sessions.begin() as session:
+        viewer = Account(
+            uri=f"{svc.urls.base}/users/viewer",
+            username="viewer",
+            inbox_url=f"{svc.urls.base}/users/viewer/inbox",
+            public_key_id=f"{svc.urls.base}/users/viewer#main-key",
+            public_key_pem="pem",
+        )
+        session.add(viewer)
+        await session.flush()
+        session.add(
+            Follow(
+                uri=f"{viewer.uri}/follows/1",
+                follower_id=viewer.id,
+                target_id=carol.id,
+                state="accepted",
+            )
+        )
+    await on_reaction(svc, announce(3))
+    await on_reaction(svc, announce(3))  # again: nothing new
+    await on_reaction(svc, announce(9))  # gone at its origin: dropped quietly
+    assert origin.asked == [3, 9]
+    async with svc.reads() as session:
+        home = await timelines.home(session, viewer.id)
+    assert [(e.post.uri, e.booster.uri if e.booster else None) for e in home] == [
+        (origin.url(3, "dave"), carol.uri)
+    ]
+    assert home[0].author.uri == origin.dave.id and home[0].id != home[0].post.id
