@@ -6,6 +6,7 @@ import asyncio
 import itertools
 import logging
 from collections.abc import Awaitable, Callable
+from urllib.parse import urlsplit
 
 from activitypub.activities import Activity, ActivityError, parse_activity
 from activitypub.actors import ActorParseError
@@ -92,9 +93,13 @@ async def process_pending(svc: Services, *, limit: int = 100) -> int:
     """Handle up to `limit` stored activities; returns how many were taken."""
     async with svc.reads() as session:
         rows = await inbox_rows.pending(session, limit=limit)
+    taken = len(rows)
+    # A domain blocked after these arrived: dropped now, unhandled (the block ended follows).
+    dropped = {row.id for row in rows if await svc.domain_blocked(urlsplit(row.actor_uri).netloc)}
+    rows = [row for row in rows if row.id not in dropped]
     # In arrival order (a Follow before its Undo); consecutive Creates are stored together,
     # which costs a few queries for the run instead of a few per post.
-    done: list[int] = []
+    done: list[int] = list(dropped)
     try:
         for creates, run_of_rows in itertools.groupby(rows, key=_is_create):
             if creates:
@@ -107,7 +112,7 @@ async def process_pending(svc: Services, *, limit: int = 100) -> int:
         # One statement for the batch; if we crash before it, the handlers (all idempotent)
         # run again after restart.
         await inbox_rows.finish_done(svc.sessions, done)
-    return len(rows)
+    return taken
 
 
 def _is_create(row: InboxActivity) -> bool:
