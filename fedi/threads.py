@@ -13,7 +13,7 @@ from storage.models import Account, Post
 from storage.timelines import Entry
 
 from .accounts import local_or_error
-from .lookup import find_post
+from .lookup import PostNotFound, find_post
 from .services import Services
 from .timelines import records
 
@@ -38,15 +38,17 @@ async def thread(
     svc: Services, viewer: Account, post: Post, *, budget: float = FETCH_BUDGET
 ) -> Thread:
     """The thread around `post`, as `viewer` sees it (deleted and blocked posts left out)."""
+    async with svc.reads() as session:
+        itself = (await threads.shown_posts(session, viewer.id, [post.id])).get(post.id)
+    if itself is None:  # followers-only or direct, and not for this viewer; or blocked
+        raise PostNotFound(f"{viewer.username} cannot see {post.uri}")
     chain = await ancestors(svc, post, budget=budget)
     async with svc.reads() as session:
-        author = await session.get(Account, post.account_id)
-        assert author is not None  # a post's author goes with it (ON DELETE CASCADE)
         visible = await threads.shown_posts(session, viewer.id, [p.id for p in chain])
         below = await threads.descendants(session, viewer.id, post)
     return Thread(
         ancestors=[visible[p.id] for p in chain if p.id in visible],
-        post=Entry(post.id, post, author),
+        post=itself,
         descendants=below,
     )
 

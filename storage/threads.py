@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .models import Account, Post
-from .timelines import Entry, shown
+from .timelines import Entry, readable, shown
 
 # Mastodon's context: at most 60 descendants by default, 20 levels deep.
 DESCENDANTS = 60
@@ -26,7 +26,12 @@ async def shown_posts(
     stmt = (
         select(Post, Account)
         .join(Account, Account.id == Post.account_id)
-        .where(Post.id.in_(post_ids), Post.deleted_at.is_(None), shown(Account, viewer_id))
+        .where(
+            Post.id.in_(post_ids),
+            Post.deleted_at.is_(None),
+            shown(Account, viewer_id),
+            readable(viewer_id),
+        )
     )
     rows = await session.execute(stmt)
     return {post.id: Entry(post.id, post, author) for post, author in rows}
@@ -72,6 +77,7 @@ async def _replies_by_parent(
                 Post.in_reply_to_uri.in_(frontier),
                 Post.deleted_at.is_(None),
                 shown(Account, viewer_id),
+                readable(viewer_id),
             )
             .order_by(Post.id)
             .limit(ROWS - read)

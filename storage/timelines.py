@@ -16,9 +16,11 @@ from sqlalchemy import ColumnElement, Result, Select, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from .models import Account, Block, DomainBlock, Follow, Post, Reaction
+from .models import Account, Block, DomainBlock, Follow, Mention, Post, Reaction
 from .reactions import ANNOUNCE
 
+# Visibilities anyone may read (and boost).
+OPEN = ("public", "unlisted")
 # Rows of the home accounts (the viewer's and followed ones) counted, at most, to choose how a
 # home page is read (see _home_rows).
 PROBE = 1000
@@ -85,6 +87,22 @@ def shown(author: Any, viewer_id: int | None) -> ColumnElement[bool]:
     return and_(*rules)
 
 
+def readable(viewer_id: int | None) -> ColumnElement[bool]:
+    """The post is one the viewer may read (Mastodon's rules): public and unlisted ones by
+    anyone; followers-only ones by the author's accepted followers; direct ones only by those
+    it mentions. The author reads all their own."""
+    open_to_all = Post.visibility.in_(OPEN)
+    if viewer_id is None:
+        return open_to_all
+    mentioned = (
+        select(Mention.id)
+        .where(Mention.post_id == Post.id, Mention.account_id == viewer_id)
+        .exists()
+    )
+    follower = and_(Post.visibility == "private", Post.account_id.in_(_followed(viewer_id)))
+    return or_(open_to_all, Post.account_id == viewer_id, follower, mentioned)
+
+
 def _followed(account_id: int) -> Select[int]:
     return select(Follow.target_id).where(
         Follow.follower_id == account_id, Follow.state == "accepted"
@@ -117,7 +135,7 @@ async def home(
     posts = (
         select(Post, Account)
         .join(Account, Account.id == Post.account_id)
-        .where(Post.deleted_at.is_(None), shown(Account, account_id))
+        .where(Post.deleted_at.is_(None), shown(Account, account_id), readable(account_id))
     )
     boost = _is_boost(session)
     boosts = (
@@ -128,6 +146,7 @@ async def home(
         .where(
             boost,
             Post.deleted_at.is_(None),
+            Post.visibility.in_(OPEN),  # only these can be boosted
             shown(Account, account_id),
             shown(booster, account_id),
         )

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fedi.services import Services
 from storage import timelines
 from storage.ids import new_id
-from storage.models import Account, Block, DomainBlock, Follow, Post, Reaction
+from storage.models import Account, Block, DomainBlock, Follow, Mention, Post, Reaction
 from storage.timelines import Entry
 
 T0 = 1_790_000_000_000  # epoch milliseconds of minute 0
@@ -252,3 +252,34 @@ async def test_a_post_arriving_while_paging_down_is_neither_repeated_nor_skipped
     assert [_label(e) for e in first] == HOME[:3]
     assert [_label(e) for e in rest] == ["me 5", "me late", "friend 2", "me 1"]
     assert [_label(e) for e in newer] == ["me 30"]
+
+
+async def test_followers_only_and_direct_posts_reach_only_their_readers(
+    svc: Services, plan: str
+) -> None:
+    """Mastodon's visibilities: a followed account's followers-only posts are in home; a direct
+    one only if it mentions the reader; neither shows in public timelines or can be boosted."""
+    world = await _fill(svc)
+    me, friend = world.accounts["me"], world.accounts["friend"]
+    stranger = world.accounts["stranger"]
+    rows = World(accounts=world.accounts)
+    rows.post("friend", 23, "friend followers-only", visibility="private")
+    rows.post("friend", 24, "friend direct to me", visibility="direct")
+    rows.post("friend", 25, "friend direct to another", visibility="direct")
+    rows.post("stranger", 26, "stranger followers-only", visibility="private")
+    async with svc.sessions.begin() as session:
+        session.add_all(rows.posts.values())
+        await session.flush()
+        session.add(Mention(post_id=rows.posts["friend direct to me"].id, account_id=me.id))
+        rows.rows.clear()
+        rows.react("friend", "stranger followers-only", 27)  # not boostable: not shown
+        session.add_all(rows.rows)
+    async with svc.reads() as session:
+        home = [_label(e) for e in await timelines.home(session, me.id, limit=50)]
+        federated = await timelines.federated(session, me.id, limit=50)
+        strangers = await timelines.home(session, stranger.id, limit=50)
+        friends = await timelines.home(session, friend.id, limit=50)
+    assert home == ["friend direct to me", "friend followers-only", *HOME]
+    assert [_label(e) for e in federated] == FEDERATED
+    assert "stranger followers-only" in [_label(e) for e in strangers]  # their own
+    assert {"friend direct to me", "friend direct to another"} <= {_label(e) for e in friends}
