@@ -30,8 +30,7 @@ async def on_reaction(svc: Services, activity: Activity) -> None:
     """Like or Announce of a post of ours (or one we stored): recorded once."""
     if activity.object_id is None:
         return
-    async with svc.reads() as session:
-        post = await posts.by_uri(session, activity.object_id)
+    post = await _stored_post(svc, activity.object_id)
     if post is None and activity.type == "Announce":
         post = await _boosted_post(svc, activity, activity.object_id)
     if post is None or post.deleted_at is not None:
@@ -50,6 +49,15 @@ async def on_reaction(svc: Services, activity: Activity) -> None:
                 source_uri=activity.id,
                 post_id=post.id,
             )
+
+
+async def _stored_post(svc: Services, reference: str) -> Post | None:
+    """A post we have, named by its id or (as Pixelfed names what it boosts) by its page URL;
+    Mastodon's StatusFinder resolves both."""
+    try:
+        return await find_post(svc, reference, fetch=False)
+    except UserError:
+        return None
 
 
 async def _boosted_post(svc: Services, activity: Activity, uri: str) -> Post | None:

@@ -6,6 +6,7 @@ import asyncio
 import logging
 from typing import Any
 
+from sqlalchemy import delete as sql_delete
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -307,3 +308,10 @@ async def _cache_image(svc: Services, media: MediaAttachment) -> None:
 def post_and_media(note: RemoteNote, author: Account) -> tuple[Post, list[MediaAttachment]]:
     """The post and media rows a note maps to (sanitised, in no session); for Update(Note)."""
     return _new_post(note, author)
+
+
+async def retag(session: AsyncSession, note: RemoteNote, post: Post) -> None:
+    """Replace a stored post's hashtags and mentions with those of its edited note."""
+    await session.execute(sql_delete(PostTag).where(PostTag.post_id == post.id))
+    await session.execute(sql_delete(Mention).where(Mention.post_id == post.id))
+    await _tag(session, [(note, post)])

@@ -23,7 +23,7 @@ from .errors import UserError
 from .lookup import find_post
 from .notes import ALT_TEXT_LIMIT, Tags, content_html, note, tags_of
 from .outbox import queue
-from .remote_posts import post_and_media
+from .remote_posts import post_and_media, retag
 from .services import Services
 
 
@@ -157,6 +157,7 @@ async def on_update_note(svc: Services, activity: Activity) -> None:
         if remote.updated is not None:
             row.updated_at = min(remote.updated, utcnow())
         await _replace_media(session, row, media)
+        await retag(session, remote, row)
 
 
 async def _replace_media(session: AsyncSession, post: Post, media: list[MediaAttachment]) -> None:

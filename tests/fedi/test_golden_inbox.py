@@ -15,7 +15,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -472,12 +471,6 @@ async def test_recorded_likes_and_boosts_are_counted_once_and_undone(
     assert sorted(await asyncio.to_thread(_notifications, server, alice)) == sorted(reactions[2:])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="fedi/reactions.py looks a boosted post up by id only: a boost naming a local post "
-    "by its page URL is dropped unless someone here follows the booster (Mastodon's "
-    "StatusFinder resolves both)",
-)
 async def test_a_pixelfed_boost_naming_the_page_url_is_counted_once(
     server: Server, remote: Peer
 ) -> None:

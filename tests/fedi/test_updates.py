@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import MediaAttachment, Post
+from storage.models import MediaAttachment, Mention, Post, PostTag
 from tests.support.inspect import handled, query
 from tests.support.peer import Peer, PeerActor, activity, deliver
 from tests.support.servers import Server, wait_for
@@ -24,7 +24,7 @@ def _note(actor: PeerActor, alice: str, content: str, **extra: Any) -> dict[str,
         "attributedTo": actor.id,
         "content": content,
         "to": [f"{AS}#Public"],
-        "tag": [{"type": "Mention", "href": alice}],
+        "tag": [{"type": "Mention", "href": alice}, {"type": "Hashtag", "name": "#First"}],
         "attachment": [
             {"type": "Image", "mediaType": "image/png", "url": f"{actor.id}/1.png", "name": "a"}
         ],
@@ -40,7 +40,11 @@ def _stored(server: Server) -> dict[str, Any] | None:
         alts = await session.execute(
             select(MediaAttachment.description).where(MediaAttachment.post_id == post.id)
         )
+        tags = await session.execute(select(PostTag.name).where(PostTag.post_id == post.id))
+        mentions = await session.execute(select(Mention.id).where(Mention.post_id == post.id))
         return {
+            "tags": list(tags.scalars()),
+            "mentions": len(list(mentions.scalars())),
             "content": post.content_html,
             "summary": post.spoiler_text,
             "sensitive": post.sensitive,
@@ -64,6 +68,7 @@ async def test_only_the_author_updates_and_only_forward_in_time(
     await _delivered(server, mallory, activity("Create", mallory, _note(mallory, alice, "v1"), 1))
     original = await asyncio.to_thread(_stored, server)
     assert original is not None and original["content"] == "v1"
+    assert original["tags"] == ["first"] and original["mentions"] == 1
 
     # trent rewrites mallory's note: an Update by him, with the note embedded as from her.
     forged = _note(mallory, alice, "<p>forged</p>", updated="2030-01-01T00:00:00Z")
@@ -77,6 +82,7 @@ async def test_only_the_author_updates_and_only_forward_in_time(
         updated="2026-01-03T00:00:00Z",
         summary="cw",
         sensitive=True,
+        tag=[{"type": "Hashtag", "name": "#Second"}],  # alice no longer mentioned
         attachment=[
             {"type": "Image", "mediaType": "image/png", "url": f"{mallory.id}/1.png", "name": "b"}
         ],
@@ -89,6 +95,7 @@ async def test_only_the_author_updates_and_only_forward_in_time(
     assert stored["summary"] == "cw" and stored["sensitive"] is True
     assert stored["alts"] == ["b"]
     assert stored["updated"] == "2026-01-03T00:00:00+00:00"
+    assert stored["tags"] == ["second"] and stored["mentions"] == 0  # as the edit has them
 
     # An older edit arriving late does not overwrite the newer one.
     older = _note(mallory, alice, "<p>v2</p>", updated="2026-01-02T00:00:00Z")
