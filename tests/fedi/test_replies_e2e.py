@@ -211,7 +211,8 @@ async def test_replies_collection_pages_public_replies_oldest_first(config_path:
                     account_id=remote.id,
                     local=False,
                     in_reply_to_uri=post.uri,
-                    visibility="unlisted" if n == 3 else "public",  # maybe followers-only
+                    # followers-only and direct replies are not listed; unlisted ones are
+                    visibility={3: "private", 5: "direct", 6: "unlisted"}.get(n, "public"),
                     deleted_at=utcnow() if n == 4 else None,
                 )
                 for n in range(25)
@@ -220,11 +221,11 @@ async def test_replies_collection_pages_public_replies_oldest_first(config_path:
                 session.add(reply)
                 await session.flush()  # ids grow with each: the order they came in
         path = f"{post.uri.removeprefix(svc.urls.base)}/replies"
-        expected = [f"https://b.example/notes/{n}" for n in range(25) if n not in (3, 4)]
+        expected = [f"https://b.example/notes/{n}" for n in range(25) if n not in (3, 4, 5)]
 
         first = await (await http.get(path)).get_json()
-        assert first["type"] == "Collection" and first["totalItems"] == 23
-        assert first["first"]["items"] == expected[:20]
+        assert first["type"] == "Collection" and first["totalItems"] == 22
+        assert first["first"]["items"] == expected[:20]  # note 6, unlisted, among them
         second = await (
             await http.get(first["first"]["next"].removeprefix(svc.urls.base))
         ).get_json()
