@@ -29,7 +29,7 @@ from storage.timeutil import utcnow
 from .errors import UserError
 from .lookup import find_post
 from .media_store import FILE_NAME
-from .outbox import queue
+from .outbox import queue, undo_activity
 from .services import INSTANCE_ACTOR, Services
 
 ACTIVITY = {reactions.LIKE: "Like", reactions.ANNOUNCE: "Announce"}
@@ -133,9 +133,7 @@ async def undo(svc: Services, username: str, reference: str, kind: str) -> Done:
         if original is None:  # recorded before we stored what we sent: rebuild its core
             original = objects.activity(ACTIVITY[kind], reaction.uri, actor.uri, post.uri)
         original.pop("@context", None)
-        undo_doc = objects.activity(
-            "Undo", svc.urls.activity(username, "undo", new_id()), actor.uri, original
-        )
+        undo_doc = undo_activity(svc, username, actor, original)
         for audience in ("to", "cc"):
             if audience in original:
                 undo_doc[audience] = original[audience]

@@ -14,22 +14,18 @@ from activitypub.urls import ids_equal, same_origin
 from storage import accounts
 from storage import blocks as block_rows
 from storage.ids import new_id
-from storage.models import Account, Block, Follow
+from storage.models import Account, Block
 
 from .accounts import local_or_error
 from .errors import UserError
-from .follows import resolve
-from .outbox import queue
+from .follows import follow_doc, resolve
+from .outbox import queue, undo_activity
 from .remote import get_actor
 from .services import Services
 
 
 class BlockError(UserError):
     """A block or unblock cannot be done; the message says why."""
-
-
-def _follow_doc(follow: Follow, follower: Account, target: Account) -> dict[str, Any]:
-    return objects.activity("Follow", follow.uri, follower.uri, target.uri)
 
 
 def _block_doc(block: Block, blocker: Account, target: Account) -> dict[str, Any]:
@@ -45,7 +41,7 @@ async def _farewells(
     for follow in await block_rows.sever(session, blocker.id, target.id):
         ours = follow.follower_id == blocker.id
         kind = "Undo" if ours else "Reject"
-        inner = _follow_doc(follow, *((blocker, target) if ours else (target, blocker)))
+        inner = follow_doc(follow, *((blocker, target) if ours else (target, blocker)))
         activity_id = svc.urls.activity(blocker.username, kind, new_id())
         sent.append(objects.activity(kind, activity_id, blocker.uri, inner, to=[target.uri]))
     return sent
@@ -83,12 +79,8 @@ async def unblock(svc: Services, username: str, handle_or_url: str) -> None:
         row = await block_rows.get(session, blocker.id, target.id)
         if row is None:
             raise BlockError(f"{username} does not block {handle_or_url}")
-        undo = objects.activity(
-            "Undo",
-            svc.urls.activity(username, "undo", new_id()),
-            blocker.uri,
-            _block_doc(row, blocker, target),
-            to=[target.uri],
+        undo = undo_activity(
+            svc, username, blocker, _block_doc(row, blocker, target), to=[target.uri]
         )
         await session.delete(row)
         if not target.is_local:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import secrets
 import sys
-from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,18 +14,25 @@ import tomli_w
 
 from generators.base import BackendConfigError
 from storage import domain_blocks
-from storage.migrate import current_revision, upgrade
+from storage.migrate import upgrade
 
 from . import cli_actions, cli_manage, cli_replies, cli_timelines, follows, notifications
 from .accounts import AccountError, create_user, ensure_instance_actor
+from .cli_run import (
+    Command,
+    checked,
+    line,
+    print_json,
+    require_schema,
+    with_services,
+)
+from .cli_run import with_schema as with_schema  # for the fedi/cli_<area>.py modules
 from .errors import UserError
 from .follows import FollowError
 from .lookup import PostNotFound
-from .posting import Draft, PostError, make_post
+from .posting import Draft, PostError
 from .services import Services
 from .settings import ConfigError, Settings, config_path, load_settings
-
-Command = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -115,24 +121,6 @@ def _fresh_config(url: str | None) -> dict[str, object]:
     }
 
 
-async def _with_services(settings: Settings, work: Callable[[Services], Awaitable[int]]) -> int:
-    svc = Services.create(settings)
-    try:
-        return await work(svc)
-    finally:
-        await svc.close()
-
-
-async def with_schema(settings: Settings, work: Callable[[Services], Awaitable[int]]) -> int:
-    """Run `work` with services on a database that is set up and up to date."""
-
-    async def checked(svc: Services) -> int:
-        await _require_schema(svc)
-        return await work(svc)
-
-    return await _with_services(settings, checked)
-
-
 async def _init(args: argparse.Namespace, settings: Settings) -> int:
     async def run(svc: Services) -> int:
         await upgrade(svc.engine)
@@ -140,88 +128,69 @@ async def _init(args: argparse.Namespace, settings: Settings) -> int:
         print(f"database ready at {settings.database.url}; instance {settings.instance.url}")
         return 0
 
-    return await _with_services(settings, run)
+    return await with_services(settings, run)
 
 
-async def _user_create(args: argparse.Namespace, settings: Settings) -> int:
+async def _user(args: argparse.Namespace, settings: Settings) -> int:
     if args.action == "delete":
         return await cli_actions.user_delete(args, settings)
+    return await _user_create(args, settings)
 
-    async def run(svc: Services) -> int:
-        await _require_schema(svc)
-        account = await create_user(
-            svc,
-            args.name,
-            password=args.password,
-            display_name=args.display_name,
-            manually_approves=args.manual_approval,
-        )
-        print(f"created @{account.username}@{settings.instance.host} ({account.uri})")
+
+@checked
+async def _user_create(args: argparse.Namespace, svc: Services) -> int:
+    account = await create_user(
+        svc,
+        args.name,
+        password=args.password,
+        display_name=args.display_name,
+        manually_approves=args.manual_approval,
+    )
+    print(f"created @{account.username}@{svc.settings.instance.host} ({account.uri})")
+    return 0
+
+
+@checked
+async def _post(args: argparse.Namespace, svc: Services) -> int:
+    draft = Draft(
+        args.name,
+        args.prompt,
+        args.alt,
+        args.caption,
+        args.sensitive,
+        args.seed,
+        in_reply_to=args.reply_to,
+    )
+    return await cli_replies.paint(svc, draft)
+
+
+@checked
+async def _requests(args: argparse.Namespace, svc: Services) -> int:
+    if args.action == "list":
+        from storage import accounts
+        from storage import follows as follow_rows
+
+        async with svc.reads() as session:
+            account = await accounts.local_account(session, args.name)
+            if account is None:
+                raise FollowError(f"no local user {args.name!r}")
+            for _, follower in await follow_rows.pending_requests(session, account.id):
+                print(f"{follower.username}@{follower.domain}\t{follower.uri}")
         return 0
-
-    return await _with_services(settings, run)
-
-
-def _print_progress(state: str, detail: str) -> None:
-    """Progress of `impasto post` on stderr, so stdout carries only the post's URL."""
-    print(f"{state}{': ' + detail if detail else ''}…", file=sys.stderr, flush=True)
+    await follows.decide(svc, args.name, args.actor, approve=args.action == "approve")
+    print(f"{args.action}d {args.actor}")
+    return 0
 
 
-async def _post(args: argparse.Namespace, settings: Settings) -> int:
-    async def run(svc: Services) -> int:
-        await _require_schema(svc)
-        post = await make_post(
-            svc,
-            Draft(
-                args.name,
-                args.prompt,
-                args.alt,
-                args.caption,
-                args.sensitive,
-                args.seed,
-                in_reply_to=args.reply_to,
-            ),
-            _print_progress,
-        )
-        print(post.url)
-        return 0
-
-    return await _with_services(settings, run)
-
-
-async def _requests(args: argparse.Namespace, settings: Settings) -> int:
-    async def run(svc: Services) -> int:
-        await _require_schema(svc)
-        if args.action == "list":
-            from storage import accounts
-            from storage import follows as follow_rows
-
-            async with svc.reads() as session:
-                account = await accounts.local_account(session, args.name)
-                if account is None:
-                    raise FollowError(f"no local user {args.name!r}")
-                for _, follower in await follow_rows.pending_requests(session, account.id):
-                    print(f"{follower.username}@{follower.domain}\t{follower.uri}")
-            return 0
-        await follows.decide(svc, args.name, args.actor, approve=args.action == "approve")
-        print(f"{args.action}d {args.actor}")
-        return 0
-
-    return await _with_services(settings, run)
-
-
-async def _relation(args: argparse.Namespace, settings: Settings) -> int:
-    async def run(svc: Services) -> int:
-        await _require_schema(svc)
-        if args.command == "follow":
-            follow = await follows.follow(svc, args.name, args.actor)
-            print(f"follow request sent ({follow.state}): {follow.uri}")
-        else:
-            await follows.unfollow(svc, args.name, args.actor)
-            print(f"unfollowed {args.actor}")
-        return 0
-
-    return await _with_services(settings, run)
+@checked
+async def _relation(args: argparse.Namespace, svc: Services) -> int:
+    if args.command == "follow":
+        follow = await follows.follow(svc, args.name, args.actor)
+        print(f"follow request sent ({follow.state}): {follow.uri}")
+    else:
+        await follows.unfollow(svc, args.name, args.actor)
+        print(f"unfollowed {args.actor}")
+    return 0
 
 
 async def _serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -229,7 +198,7 @@ async def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
     svc = Services.create(settings)
     try:
-        await _require_schema(svc)
+        await require_schema(svc)
         svc.generator  # noqa: B018 - an unknown backend or a missing key fails here, at start
     finally:
         await svc.close()
@@ -237,54 +206,37 @@ async def _serve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-async def _require_schema(svc: Services) -> None:
-    from storage.migrate import head_revision
-
-    if await current_revision(svc.engine) != head_revision():
-        raise ConfigError(
-            f"the database at {svc.settings.database.url} is not set up or not up to date: "
-            "run `impasto init`"
-        )
-
-
-async def _listing(args: argparse.Namespace, settings: Settings) -> int:
-    async def run(svc: Services) -> int:
-        await _require_schema(svc)
-        entries = await notifications.listing(svc, args.name, limit=args.limit, max_id=args.max_id)
-        if args.json:
-            print(json.dumps(entries, indent=2, ensure_ascii=False))
-            return 0
-        for entry in entries:
-            fields = [entry["id"], entry["type"], entry["account"], entry["status"] or ""]
-            print("\t".join(field.replace("\n", " ") for field in fields))
+@checked
+async def _listing(args: argparse.Namespace, svc: Services) -> int:
+    entries = await notifications.listing(svc, args.name, limit=args.limit, max_id=args.max_id)
+    if args.json:
+        print_json(entries)
         return 0
+    for entry in entries:
+        print(line(entry["id"], entry["type"], entry["account"], entry["status"] or ""))
+    return 0
 
-    return await _with_services(settings, run)
 
-
-async def _admin(args: argparse.Namespace, settings: Settings) -> int:
-    async def run(svc: Services) -> int:
-        await _require_schema(svc)
-        if args.action == "blocked-domains":
-            async with svc.reads() as session:
-                for domain in sorted(await domain_blocks.all_domains(session)):
-                    print(domain)
-            return 0
-        async with svc.sessions.begin() as session:
-            if args.action == "block-domain":
-                done = await domain_blocks.add(session, args.domain)
-            else:
-                done = await domain_blocks.remove(session, args.domain)
-        verb = "blocked" if args.action == "block-domain" else "unblocked"
-        print(f"{verb} {domain_blocks.normalise(args.domain)}" if done else "nothing to change")
+@checked
+async def _admin(args: argparse.Namespace, svc: Services) -> int:
+    if args.action == "blocked-domains":
+        async with svc.reads() as session:
+            for domain in sorted(await domain_blocks.all_domains(session)):
+                print(domain)
         return 0
-
-    return await _with_services(settings, run)
+    async with svc.sessions.begin() as session:
+        if args.action == "block-domain":
+            done = await domain_blocks.add(session, args.domain)
+        else:
+            done = await domain_blocks.remove(session, args.domain)
+    verb = "blocked" if args.action == "block-domain" else "unblocked"
+    print(f"{verb} {domain_blocks.normalise(args.domain)}" if done else "nothing to change")
+    return 0
 
 
 COMMANDS: dict[str, Command] = {
     "init": _init,
-    "user": _user_create,
+    "user": _user,
     "serve": _serve,
     "post": _post,
     "requests": _requests,

@@ -9,8 +9,8 @@ from storage import reactions
 
 from . import actions
 from .account_deletion import delete_account
+from .cli_run import checked
 from .services import Services
-from .settings import Settings
 
 # verb: (kind, undo?, what it says when done)
 REACTIONS = {
@@ -36,41 +36,28 @@ def register(subparsers: Any, commands: dict[str, Any]) -> None:
     commands["delete"] = _delete
 
 
-async def _reaction(args: argparse.Namespace, settings: Settings) -> int:
-    from .cli import with_schema  # cli imports this module's register
-
+@checked
+async def _reaction(args: argparse.Namespace, svc: Services) -> int:
     kind, undoing, said = REACTIONS[args.command]
-
-    async def run(svc: Services) -> int:
-        if undoing:
-            done = await actions.undo(svc, args.name, args.post, kind)
-        else:
-            done = await actions.react(svc, args.name, args.post, kind)
-        note = "" if done.new else f" (already {said})"
-        print(f"{said} {done.post.uri}{note}: {done.activity_id}")
-        return 0
-
-    return await with_schema(settings, run)
+    if undoing:
+        done = await actions.undo(svc, args.name, args.post, kind)
+    else:
+        done = await actions.react(svc, args.name, args.post, kind)
+    note = "" if done.new else f" (already {said})"
+    print(f"{said} {done.post.uri}{note}: {done.activity_id}")
+    return 0
 
 
-async def _delete(args: argparse.Namespace, settings: Settings) -> int:
-    from .cli import with_schema
-
-    async def run(svc: Services) -> int:
-        done = await actions.delete_post(svc, args.name, args.post)
-        print(f"deleted {done.post.uri}: {done.activity_id}")
-        return 0
-
-    return await with_schema(settings, run)
+@checked
+async def _delete(args: argparse.Namespace, svc: Services) -> int:
+    done = await actions.delete_post(svc, args.name, args.post)
+    print(f"deleted {done.post.uri}: {done.activity_id}")
+    return 0
 
 
-async def user_delete(args: argparse.Namespace, settings: Settings) -> int:
+@checked
+async def user_delete(args: argparse.Namespace, svc: Services) -> int:
     """`impasto user delete NAME`: the account's deletion, federated."""
-    from .cli import with_schema
-
-    async def run(svc: Services) -> int:
-        count = await delete_account(svc, args.name)
-        print(f"deleted {args.name}; the Delete goes to {count} inbox(es)")
-        return 0
-
-    return await with_schema(settings, run)
+    count = await delete_account(svc, args.name)
+    print(f"deleted {args.name}; the Delete goes to {count} inbox(es)")
+    return 0

@@ -4,65 +4,49 @@ posts."""
 from __future__ import annotations
 
 import argparse
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from . import blocks, pins
+from .cli_run import checked
 from .services import Services
-from .settings import Settings
 from .updates import Edit, edit
 
 
-async def _with_schema(settings: Settings, work: Callable[[Services], Awaitable[int]]) -> int:
-    """fedi.cli.with_schema, imported late: fedi.cli imports this module to register it."""
-    from .cli import with_schema as run_checked
-
-    return await run_checked(settings, work)
-
-
-async def _block(args: argparse.Namespace, settings: Settings) -> int:
-    async def run(svc: Services) -> int:
-        if args.command == "block":
-            done = await blocks.block(svc, args.name, args.actor)
-            print(f"blocked {args.actor}" if done else f"{args.actor} was blocked already")
-        else:
-            await blocks.unblock(svc, args.name, args.actor)
-            print(f"unblocked {args.actor}")
-        return 0
-
-    return await _with_schema(settings, run)
+@checked
+async def _block(args: argparse.Namespace, svc: Services) -> int:
+    if args.command == "block":
+        done = await blocks.block(svc, args.name, args.actor)
+        print(f"blocked {args.actor}" if done else f"{args.actor} was blocked already")
+    else:
+        await blocks.unblock(svc, args.name, args.actor)
+        print(f"unblocked {args.actor}")
+    return 0
 
 
-async def _blocks(args: argparse.Namespace, settings: Settings) -> int:
-    async def run(svc: Services) -> int:
-        for handle, uri in await blocks.listing(svc, args.name):
-            print(f"{handle}\t{uri}")
-        return 0
-
-    return await _with_schema(settings, run)
+@checked
+async def _blocks(args: argparse.Namespace, svc: Services) -> int:
+    for handle, uri in await blocks.listing(svc, args.name):
+        print(f"{handle}\t{uri}")
+    return 0
 
 
-async def _pin(args: argparse.Namespace, settings: Settings) -> int:
-    async def run(svc: Services) -> int:
-        if args.command == "pin":
-            post = await pins.pin(svc, args.name, args.post)
-            print(f"pinned {post.url or post.uri}")
-        else:
-            await pins.unpin(svc, args.name, args.post)
-            print(f"unpinned {args.post}")
-        return 0
-
-    return await _with_schema(settings, run)
+@checked
+async def _pin(args: argparse.Namespace, svc: Services) -> int:
+    if args.command == "pin":
+        post = await pins.pin(svc, args.name, args.post)
+        print(f"pinned {post.url or post.uri}")
+    else:
+        await pins.unpin(svc, args.name, args.post)
+        print(f"unpinned {args.post}")
+    return 0
 
 
-async def _edit(args: argparse.Namespace, settings: Settings) -> int:
-    async def run(svc: Services) -> int:
-        change = Edit(caption=args.caption, alt=args.alt, sensitive=args.sensitive)
-        post = await edit(svc, args.name, args.post, change)
-        print(f"edited {post.url or post.uri}")
-        return 0
-
-    return await _with_schema(settings, run)
+@checked
+async def _edit(args: argparse.Namespace, svc: Services) -> int:
+    change = Edit(caption=args.caption, alt=args.alt, sensitive=args.sensitive)
+    post = await edit(svc, args.name, args.post, change)
+    print(f"edited {post.url or post.uri}")
+    return 0
 
 
 def register(subparsers: Any, commands: dict[str, Any]) -> None:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
+from .cli_run import checked, print_progress
 from .posting import Draft, make_post
 from .services import Services
-from .settings import Settings
 
 POST_HELP = "post id, Note URL or page URL (a remote post is fetched)"
 
@@ -28,13 +27,8 @@ def register(subparsers: Any, commands: dict[str, Any]) -> None:
     commands["reply"] = _reply
 
 
-def _progress(state: str, detail: str) -> None:
-    print(f"{state}{': ' + detail if detail else ''}…", file=sys.stderr, flush=True)
-
-
-async def _reply(args: argparse.Namespace, settings: Settings) -> int:
-    from .cli import with_schema  # cli imports this module's register
-
+@checked
+async def _reply(args: argparse.Namespace, svc: Services) -> int:
     draft = Draft(
         args.name,
         args.prompt,
@@ -44,10 +38,12 @@ async def _reply(args: argparse.Namespace, settings: Settings) -> int:
         seed=args.seed,
         in_reply_to=args.post,
     )
+    return await paint(svc, draft)
 
-    async def run(svc: Services) -> int:
-        post = await make_post(svc, draft, _progress)
-        print(post.url)
-        return 0
 
-    return await with_schema(settings, run)
+async def paint(svc: Services, draft: Draft) -> int:
+    """Paint and publish a draft (`impasto post` and `reply`): progress on stderr, the post's
+    URL on stdout."""
+    post = await make_post(svc, draft, print_progress)
+    print(post.url)
+    return 0

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any
 
 from . import threads, timelines
+from .cli_run import checked, line, print_json
 from .services import Services
-from .settings import Settings
 
 
 def register(subparsers: Any, commands: dict[str, Any]) -> None:
@@ -45,48 +44,40 @@ def register(subparsers: Any, commands: dict[str, Any]) -> None:
     commands["thread"] = _thread
 
 
-async def _timeline(args: argparse.Namespace, settings: Settings) -> int:
-    from .cli import with_schema  # cli imports this module's register
-
-    async def run(svc: Services) -> int:
-        entries = await timelines.timeline(
-            svc,
-            args.name,
-            args.kind,
-            limit=args.limit,
-            max_id=args.max_id,
-            since_id=args.since_id,
-            min_id=args.min_id,
-        )
-        if args.json:
-            print(json.dumps(entries, indent=2, ensure_ascii=False))
-            return 0
-        for entry in entries:
-            print(_line(entry["id"], _who(entry), entry["created_at"], entry["text"]))
+@checked
+async def _timeline(args: argparse.Namespace, svc: Services) -> int:
+    entries = await timelines.timeline(
+        svc,
+        args.name,
+        args.kind,
+        limit=args.limit,
+        max_id=args.max_id,
+        since_id=args.since_id,
+        min_id=args.min_id,
+    )
+    if args.json:
+        print_json(entries)
         return 0
+    for entry in entries:
+        print(line(entry["id"], _who(entry), entry["created_at"], entry["text"]))
+    return 0
 
-    return await with_schema(settings, run)
 
-
-async def _thread(args: argparse.Namespace, settings: Settings) -> int:
-    from .cli import with_schema
-
-    async def run(svc: Services) -> int:
-        found = await threads.as_records(svc, await threads.context(svc, args.name, args.post))
-        if args.json:
-            print(json.dumps(found, indent=2, ensure_ascii=False))
-            return 0
-        for entry in found["ancestors"]:
-            print(_post_line("  ", entry))
-        post = found["post"]
-        print(_post_line("> ", post))
-        depth = {post["uri"]: 0}
-        for entry in found["descendants"]:
-            depth[entry["uri"]] = level = depth.get(entry["in_reply_to"], 0) + 1
-            print(_post_line("  " * (level + 1), entry))
+@checked
+async def _thread(args: argparse.Namespace, svc: Services) -> int:
+    found = await threads.as_records(svc, await threads.context(svc, args.name, args.post))
+    if args.json:
+        print_json(found)
         return 0
-
-    return await with_schema(settings, run)
+    for entry in found["ancestors"]:
+        print(_post_line("  ", entry))
+    post = found["post"]
+    print(_post_line("> ", post))
+    depth = {post["uri"]: 0}
+    for entry in found["descendants"]:
+        depth[entry["uri"]] = level = depth.get(entry["in_reply_to"], 0) + 1
+        print(_post_line("  " * (level + 1), entry))
+    return 0
 
 
 def _who(entry: dict[str, Any]) -> str:
@@ -95,11 +86,6 @@ def _who(entry: dict[str, Any]) -> str:
     return f"{entry['account']} (boosted by {booster})" if booster else str(entry["account"])
 
 
-def _line(*fields: str) -> str:
-    """Tab-separated fields on one line."""
-    return "\t".join(field.replace("\n", " ") for field in fields)
-
-
 def _post_line(indent: str, entry: dict[str, Any]) -> str:
     """A thread's post, indented by how deep it is."""
-    return indent + _line(entry["id"], entry["account"], entry["created_at"], entry["text"])
+    return indent + line(entry["id"], entry["account"], entry["created_at"], entry["text"])

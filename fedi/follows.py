@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,7 +16,7 @@ from storage import accounts, blocks, follows, notifications
 from storage.ids import new_id
 from storage.models import Account, Follow
 
-from .outbox import queue
+from .outbox import queue, undo_activity
 from .remote import get_actor
 from .services import Services
 
@@ -24,7 +25,8 @@ class FollowError(Exception):
     """A follow action cannot be done; the message says why."""
 
 
-def _follow_doc(follow: Follow, follower: Account, target: Account) -> dict[str, object]:
+def follow_doc(follow: Follow, follower: Account, target: Account) -> dict[str, Any]:
+    """The Follow activity a follow row stands for."""
     return objects.activity("Follow", follow.uri, follower.uri, target.uri)
 
 
@@ -69,7 +71,7 @@ async def _answer(
         kind,
         svc.urls.activity(target.username, kind, new_id()),
         target.uri,
-        _follow_doc(follow, follower, target),
+        follow_doc(follow, follower, target),
         to=[follower.uri],
     )
     await queue(session, target, answer, [follower.inbox_url])
@@ -194,9 +196,7 @@ async def follow(svc: Services, username: str, handle_or_url: str) -> Follow:
             uri=svc.urls.activity(username, "follow", new_id()),
             state="pending",
         )
-        await queue(
-            session, follower, _follow_doc(follow_row, follower, target), [target.inbox_url]
-        )
+        await queue(session, follower, follow_doc(follow_row, follower, target), [target.inbox_url])
     svc.delivery_wakeup.set()
     return follow_row
 
@@ -211,12 +211,8 @@ async def unfollow(svc: Services, username: str, handle_or_url: str) -> None:
         existing = await follows.get(session, follower.id, target.id)
         if existing is None:
             raise FollowError(f"{username} does not follow {handle_or_url}")
-        undo = objects.activity(
-            "Undo",
-            svc.urls.activity(username, "undo", new_id()),
-            follower.uri,
-            _follow_doc(existing, follower, target),
-            to=[target.uri],
+        undo = undo_activity(
+            svc, username, follower, follow_doc(existing, follower, target), to=[target.uri]
         )
         await session.delete(existing)
         await queue(session, follower, undo, [target.inbox_url])

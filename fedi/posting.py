@@ -178,20 +178,9 @@ async def _notify(session: AsyncSession, post: Post, caption: Caption, parent: P
     for account in caption.mentions:
         if account.domain is None and account.id not in told:
             told.add(account.id)
-            await _tell(session, account.id, notifications.MENTION, post)
+            await notifications.about_post(session, account.id, notifications.MENTION, post)
     if parent is not None and parent.local and parent.account_id not in told:
-        await _tell(session, parent.account_id, notifications.REPLY, post)
-
-
-async def _tell(session: AsyncSession, account_id: int, kind: str, post: Post) -> None:
-    await notifications.add(
-        session,
-        account_id=account_id,
-        kind=kind,
-        from_account_id=post.account_id,
-        source_uri=post.uri,
-        post_id=post.id,
-    )
+        await notifications.about_post(session, parent.account_id, notifications.REPLY, post)
 
 
 async def _inboxes(session: AsyncSession, author: Account, caption: Caption) -> list[str]:

@@ -242,23 +242,12 @@ async def _notify(session: AsyncSession, new_posts: list[tuple[RemoteNote, Post]
         for href in note.mentions:
             if href in local_ids and local_ids[href] not in told:
                 told.add(local_ids[href])
-                await _tell(session, local_ids[href], notifications.MENTION, post, note)
+                await notifications.about_post(
+                    session, local_ids[href], notifications.MENTION, post
+                )
         replied = authors_of.get(note.in_reply_to or "")
         if replied is not None and replied not in told:
-            await _tell(session, replied, notifications.REPLY, post, note)
-
-
-async def _tell(
-    session: AsyncSession, account_id: int, kind: str, post: Post, note: RemoteNote
-) -> None:
-    await notifications.add(
-        session,
-        account_id=account_id,
-        kind=kind,
-        from_account_id=post.account_id,
-        source_uri=note.id,
-        post_id=post.id,
-    )
+            await notifications.about_post(session, replied, notifications.REPLY, post)
 
 
 _PUBLIC = ("https://www.w3.org/ns/activitystreams#Public", "as:Public", "Public")

@@ -51,6 +51,18 @@ async def add(
     await session.execute(stmt)
 
 
+async def about_post(session: AsyncSession, account_id: int, kind: str, post: Post) -> None:
+    """Notify a local account of a post (a mention of it, a reply to it) from its author."""
+    await add(
+        session,
+        account_id=account_id,
+        kind=kind,
+        from_account_id=post.account_id,
+        source_uri=post.uri,
+        post_id=post.id,
+    )
+
+
 async def withdraw(session: AsyncSession, kind: str, from_account_id: int, post_id: int) -> None:
     """Take back what an undone like or boost said."""
     await session.execute(

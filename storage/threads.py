@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .models import Account, Post
@@ -17,23 +17,23 @@ DEPTH = 20
 ROWS = 1000  # replies read at most, whatever is shown
 
 
+def _visible(viewer_id: int | None, *where: ColumnElement[bool]) -> Select[Post, Account]:
+    """Posts matching `where`, with their authors, that the viewer may see: not deleted,
+    author not hidden, audience including the viewer."""
+    return (
+        select(Post, Account)
+        .join(Account, Account.id == Post.account_id)
+        .where(*where, Post.deleted_at.is_(None), shown(Account, viewer_id), readable(viewer_id))
+    )
+
+
 async def shown_posts(
     session: AsyncSession, viewer_id: int | None, post_ids: Sequence[int]
 ) -> dict[int, Entry]:
     """Those of the posts the viewer may see (not deleted, author not hidden), by id."""
     if not post_ids:
         return {}
-    stmt = (
-        select(Post, Account)
-        .join(Account, Account.id == Post.account_id)
-        .where(
-            Post.id.in_(post_ids),
-            Post.deleted_at.is_(None),
-            shown(Account, viewer_id),
-            readable(viewer_id),
-        )
-    )
-    rows = await session.execute(stmt)
+    rows = await session.execute(_visible(viewer_id, Post.id.in_(post_ids)))
     return {post.id: Entry(post.id, post, author) for post, author in rows}
 
 
@@ -71,14 +71,7 @@ async def _replies_by_parent(
         if not frontier or read >= ROWS:
             break
         stmt = (
-            select(Post, Account)
-            .join(Account, Account.id == Post.account_id)
-            .where(
-                Post.in_reply_to_uri.in_(frontier),
-                Post.deleted_at.is_(None),
-                shown(Account, viewer_id),
-                readable(viewer_id),
-            )
+            _visible(viewer_id, Post.in_reply_to_uri.in_(frontier))
             .order_by(Post.id)
             .limit(ROWS - read)
         )

@@ -7,7 +7,12 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from quart.typing import TestClientProtocol as Client
 
+from fedi.accounts import create_user
+from fedi.app import create_app
+from fedi.services import Services
+from fedi.settings import load_settings
 from tests.support.databases import DatabaseFactory
 from tests.support.pair import Instance, start_instance
 from tests.support.peer import Peer
@@ -51,3 +56,14 @@ async def pair(
     b = await asyncio.to_thread(start_instance, tmp_path, databases, "bob")
     yield a, b
     await asyncio.gather(asyncio.to_thread(a.server.stop), asyncio.to_thread(b.server.stop))
+
+
+@pytest.fixture
+async def client(config_path: Path) -> AsyncIterator[tuple[Client, Services]]:
+    """The app in-process without its workers (queued deliveries stay in the database to be
+    read), with a local user alice (display name Alice): its test client and services."""
+    app = create_app(load_settings(config_path), workers=False)
+    async with app.test_app() as test_app:
+        svc: Services = app.config["IMPASTO_SERVICES"]
+        await create_user(svc, "alice", display_name="Alice")
+        yield test_app.test_client(), svc

@@ -5,8 +5,6 @@ The app runs without workers, so queued deliveries stay in the database to be re
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,11 +14,9 @@ from sqlalchemy import delete, select
 from fedi import actions
 from fedi.account_deletion import delete_account
 from fedi.accounts import create_user
-from fedi.app import create_app
 from fedi.errors import UserError
 from fedi.posting import Draft, make_post
 from fedi.services import Services
-from fedi.settings import load_settings
 from storage import notifications, reactions
 from storage.models import (
     Account,
@@ -33,37 +29,49 @@ from storage.models import (
     Reaction,
     User,
 )
+from tests.support import rows
 
 AS2 = "application/activity+json"
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
 
 
 @pytest.fixture
-async def client(config_path: Path) -> AsyncIterator[tuple[Client, Services]]:
-    app = create_app(load_settings(config_path), workers=False)
-    async with app.test_app() as test_app:
-        svc: Services = app.config["IMPASTO_SERVICES"]
-        await create_user(svc, "alice")
-        await create_user(svc, "bob")
-        yield test_app.test_client(), svc
+async def client(client: tuple[Client, Services]) -> tuple[Client, Services]:
+    """tests/fedi/conftest.py's app and alice, with bob as a second local user."""
+    await create_user(client[1], "bob")
+    return client
 
 
 async def _remote(svc: Services, name: str, host: str) -> Account:
     """A cached remote account (on `host`, with a shared inbox there)."""
     base = f"https://{host}/users/{name}"
-    account = Account(
-        uri=base,
-        username=name,
-        domain=host,
-        inbox_url=f"{base}/inbox",
+    account = rows.account(
+        base,
+        name,
+        host,
         shared_inbox_url=f"https://{host}/inbox",
         followers_url=f"{base}/followers",
-        public_key_id=f"{base}#main-key",
-        public_key_pem="-----BEGIN PUBLIC KEY-----",
     )
     async with svc.sessions.begin() as session:
         session.add(account)
     return account
+
+
+async def _mallory_and_trent(svc: Services) -> tuple[Account, Account]:
+    """mallory on remote.example, and trent on other.example, who follows alice."""
+    mallory = await _remote(svc, "mallory", "remote.example")
+    trent = await _remote(svc, "trent", "other.example")
+    await _follow(svc, trent, "alice")
+    return mallory, trent
+
+
+async def _gone(http: Client, path: str) -> dict[str, Any]:
+    """What the URL of something deleted or undone answers: 410 Gone, with a Tombstone."""
+    response = await http.get(path, headers={"Accept": AS2})
+    assert response.status_code == 410
+    doc: dict[str, Any] = await response.get_json(force=True)
+    assert doc["type"] == "Tombstone"
+    return doc
 
 
 async def _remote_post(svc: Services, author: Account, n: int, visibility: str) -> Post:
@@ -79,14 +87,8 @@ async def _follow(svc: Services, follower: Account, target: str) -> None:
     async with svc.sessions.begin() as session:
         account = await session.scalar(select(Account).where(Account.username == target))
         assert account is not None
-        session.add(
-            Follow(
-                uri=f"{follower.uri}/follows/{target}",
-                follower_id=follower.id,
-                target_id=account.id,
-                state="accepted",
-            )
-        )
+        uri = f"{follower.uri}/follows/{target}"
+        session.add(rows.accepted_follow(uri, follower.id, account.id))
 
 
 async def _sent(svc: Services, kind: str) -> list[tuple[dict[str, Any], list[str]]]:
@@ -145,9 +147,7 @@ async def test_a_like_is_sent_once_to_the_author_and_its_undo_follows_it(
     assert undo["actor"] == like["actor"] and undo_inboxes == [mallory.inbox_url]
     async with svc.sessions() as session:
         assert await session.scalar(select(Reaction)) is None
-    gone = await http.get(path, headers={"Accept": AS2})  # an undone Like no longer stands
-    assert gone.status_code == 410
-    assert (await gone.get_json(force=True))["type"] == "Tombstone"
+    await _gone(http, path)  # an undone Like no longer stands
     # Unliking what is not liked is an error that says so, and sends nothing.
     with pytest.raises(actions.ActionError, match="has not liked"):
         await actions.undo(svc, "alice", post.uri, reactions.LIKE)
@@ -176,9 +176,7 @@ async def test_only_public_and_unlisted_posts_are_boosted(
     client: tuple[Client, Services],
 ) -> None:
     _, svc = client
-    mallory = await _remote(svc, "mallory", "remote.example")
-    trent = await _remote(svc, "trent", "other.example")
-    await _follow(svc, trent, "alice")
+    mallory, trent = await _mallory_and_trent(svc)
     private = await _remote_post(svc, mallory, 1, "private")
     with pytest.raises(actions.ActionError, match="only public or unlisted posts"):
         await actions.react(svc, "alice", private.uri, reactions.ANNOUNCE)
@@ -201,9 +199,7 @@ async def test_only_the_author_deletes_and_everyone_who_got_it_hears(
     client: tuple[Client, Services],
 ) -> None:
     http, svc = client
-    trent = await _remote(svc, "trent", "other.example")
-    mallory = await _remote(svc, "mallory", "remote.example")
-    await _follow(svc, trent, "alice")
+    mallory, trent = await _mallory_and_trent(svc)
     post = await make_post(svc, Draft("alice", "a lighthouse at dusk"))
     async with svc.sessions.begin() as session:
         media = (await session.execute(select(MediaAttachment))).scalars().one()
@@ -229,14 +225,13 @@ async def test_only_the_author_deletes_and_everyone_who_got_it_hears(
         assert await session.scalar(select(Notification)) is None
     assert media.file_name and not (svc.media_dir / media.file_name).exists()
 
-    gone = await http.get(note_path, headers={"Accept": AS2})
-    assert gone.status_code == 410
-    assert await gone.get_json(force=True) == {
+    tombstone = await _gone(http, note_path)
+    assert tombstone == {
         "@context": "https://www.w3.org/ns/activitystreams",
         "id": post.uri,
         "type": "Tombstone",
         "formerType": "Note",
-        "deleted": (await gone.get_json(force=True))["deleted"],
+        "deleted": tombstone["deleted"],
     }
     outbox = await http.get("/users/alice/outbox", headers={"Accept": AS2})
     assert (await outbox.get_json(force=True))["totalItems"] == 0
@@ -248,9 +243,7 @@ async def test_a_deleted_account_says_so_to_every_inbox_that_knew_it(
     client: tuple[Client, Services],
 ) -> None:
     http, svc = client
-    trent = await _remote(svc, "trent", "other.example")
-    mallory = await _remote(svc, "mallory", "remote.example")
-    await _follow(svc, trent, "alice")
+    mallory, trent = await _mallory_and_trent(svc)
     mallory_post = await _remote_post(svc, mallory, 1, "public")
     await actions.react(svc, "alice", mallory_post.uri, reactions.LIKE)  # reached mallory
     await make_post(svc, Draft("alice", "a kite"))
@@ -267,9 +260,7 @@ async def test_a_deleted_account_says_so_to_every_inbox_that_knew_it(
         assert await session.scalar(select(Reaction)) is None
         assert await session.scalar(select(User).where(User.account_id == alice.id)) is None
 
-    actor = await http.get("/users/alice", headers={"Accept": AS2})
-    assert actor.status_code == 410
-    assert (await actor.get_json(force=True))["type"] == "Tombstone"
+    await _gone(http, "/users/alice")
     host = svc.settings.instance.host
     webfinger = await http.get(f"/.well-known/webfinger?resource=acct:alice@{host}")
     assert webfinger.status_code == 404

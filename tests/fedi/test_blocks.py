@@ -13,8 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Account, Block, Follow, Post, Reaction
-from tests.support.inspect import handled, query
-from tests.support.peer import Peer, PeerActor, activity, deliver
+from tests.support.inspect import deliver_handled, query
+from tests.support.peer import Peer, activity
 from tests.support.servers import Server, run_cli, wait_for
 
 AS = "https://www.w3.org/ns/activitystreams"
@@ -54,12 +54,6 @@ def _notifications(server: Server) -> list[tuple[str, str]]:
     return [(n["type"], n["account"].split("@")[0]) for n in json.loads(out)]
 
 
-async def _delivered(server: Server, actor: PeerActor, doc: dict[str, Any]) -> None:
-    """Deliver and wait until the inbox worker has dealt with it."""
-    assert await deliver(actor, f"{server.base}/inbox", doc) == 202
-    await asyncio.to_thread(wait_for, lambda: handled(server.config, doc["id"]))
-
-
 async def test_a_local_block_cuts_the_account_off_until_unblocked(
     server: Server, remote: Peer
 ) -> None:
@@ -71,7 +65,7 @@ async def test_a_local_block_cuts_the_account_off_until_unblocked(
     )
     # They follow each other (ours stays pending: the peer never accepts).
     follow = activity("Follow", mallory, alice, 1)
-    await _delivered(server, mallory, follow)
+    await deliver_handled(server, mallory, follow)
     await asyncio.to_thread(run_cli, server.config, "follow", "alice", mallory.id)
     state = await asyncio.to_thread(_state, server)
     assert state["follows"] == {("mallory", "alice"): "accepted", ("alice", "mallory"): "pending"}
@@ -91,8 +85,8 @@ async def test_a_local_block_cuts_the_account_off_until_unblocked(
 
     # While blocked: a new Follow is rejected, a like is not kept, a note only for alice is
     # not kept and tells her nothing; one for bob too is kept for bob.
-    await _delivered(server, mallory, activity("Follow", mallory, alice, 2))
-    await _delivered(server, mallory, activity("Like", mallory, note["id"], 1))
+    await deliver_handled(server, mallory, activity("Follow", mallory, alice, 2))
+    await deliver_handled(server, mallory, activity("Like", mallory, note["id"], 1))
     await asyncio.to_thread(run_cli, server.config, "user", "create", "bob")
     for n, mentioned in ((1, [alice]), (2, [alice, f"{server.base}/users/bob"])):
         mention = {
@@ -103,7 +97,7 @@ async def test_a_local_block_cuts_the_account_off_until_unblocked(
             "to": [f"{AS}#Public"],
             "tag": [{"type": "Mention", "href": href} for href in mentioned],
         }
-        await _delivered(server, mallory, activity("Create", mallory, mention, n))
+        await deliver_handled(server, mallory, activity("Create", mallory, mention, n))
     state = await asyncio.to_thread(_state, server)
     assert state["follows"] == {} and state["reacted"] is False
     assert state["posts"] == {f"{mallory.id}/notes/2"}
@@ -115,7 +109,7 @@ async def test_a_local_block_cuts_the_account_off_until_unblocked(
         wait_for, lambda: [u for u in _sent(remote, "Undo") if u["object"]["type"] == "Block"]
     )
     assert undo[0]["object"] == block[0]  # the original Block, embedded
-    await _delivered(server, mallory, activity("Follow", mallory, alice, 3))
+    await deliver_handled(server, mallory, activity("Follow", mallory, alice, 3))
     state = await asyncio.to_thread(_state, server)
     assert state["follows"] == {("mallory", "alice"): "accepted"}
 
@@ -125,24 +119,25 @@ async def test_a_remote_block_ends_follows_and_only_its_author_lifts_it(
 ) -> None:
     mallory, trent = remote.actors["mallory"], remote.actors["trent"]
     alice = f"{server.base}/users/alice"
-    await _delivered(server, mallory, activity("Follow", mallory, alice, 1))
+    await deliver_handled(server, mallory, activity("Follow", mallory, alice, 1))
     await asyncio.to_thread(run_cli, server.config, "follow", "alice", mallory.id)
     assert len((await asyncio.to_thread(_state, server))["follows"]) == 2
 
     block = activity("Block", mallory, alice, 1)
-    await _delivered(server, mallory, block)
-    await _delivered(server, mallory, block | {"id": f"{mallory.id}#block/again"})  # idempotent
+    await deliver_handled(server, mallory, block)
+    again = block | {"id": f"{mallory.id}#block/again"}
+    await deliver_handled(server, mallory, again)  # idempotent
     state = await asyncio.to_thread(_state, server)
     assert state["follows"] == {}
     assert state["blocks"] == {("mallory", "alice"): block["id"]}
 
     # trent cannot lift mallory's block: neither by its id nor by pretending to be her.
-    await _delivered(server, trent, activity("Undo", trent, block, 1))
-    await _delivered(server, trent, activity("Undo", trent, block["id"], 2))
-    await _delivered(server, trent, activity("Undo", trent, block | {"actor": trent.id}, 3))
+    await deliver_handled(server, trent, activity("Undo", trent, block, 1))
+    await deliver_handled(server, trent, activity("Undo", trent, block["id"], 2))
+    await deliver_handled(server, trent, activity("Undo", trent, block | {"actor": trent.id}, 3))
     assert (await asyncio.to_thread(_state, server))["blocks"] == {
         ("mallory", "alice"): block["id"]
     }
 
-    await _delivered(server, mallory, activity("Undo", mallory, block, 1))
+    await deliver_handled(server, mallory, activity("Undo", mallory, block, 1))
     assert (await asyncio.to_thread(_state, server))["blocks"] == {}

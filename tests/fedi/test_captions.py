@@ -6,6 +6,7 @@ from fedi.accounts import create_user
 from fedi.captions import Caption, ascii_host, compose, render, tag_infos, tokens
 from fedi.services import Services
 from storage.models import Account
+from tests.support import rows
 
 BASE = "https://impasto.example"
 HOST = "impasto.example"
@@ -102,16 +103,7 @@ async def test_compose_resolves_local_and_known_accounts_and_prefills_a_reply(
     alice = await create_user(svc, "alice")
     carol = await create_user(svc, "carol")
     async with svc.sessions.begin() as session:
-        session.add(
-            Account(
-                uri="http://127.0.0.1:1/users/bob",
-                username="bob",
-                domain="127.0.0.1:1",
-                inbox_url="http://127.0.0.1:1/users/bob/inbox",
-                public_key_id="http://127.0.0.1:1/users/bob#main-key",
-                public_key_pem="-",
-            )
-        )
+        session.add(rows.account("http://127.0.0.1:1/users/bob", "bob", "127.0.0.1:1"))
     # @carol is local; @ghost@127.0.0.1:1 cannot be resolved (nothing listens there).
     text, caption = await compose(svc, "for @carol and @ghost@127.0.0.1:1 #Dusk", author=alice)
     assert text == "for @carol and @ghost@127.0.0.1:1 #Dusk"

@@ -11,7 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from activitypub.keys import PublicKey
 from activitypub.signatures import verify_request
-from storage.models import Account, Delivery, Follow
+from storage.models import Account, Delivery
+from tests.support import rows
 from tests.support.databases import DatabaseFactory
 from tests.support.inspect import query
 from tests.support.peer import Peer
@@ -37,24 +38,10 @@ def _add_followers(config: Path, peer_base: str) -> None:
         ).scalar_one()
         for i in range(FOLLOWERS):
             actor = f"{peer_base}/users/f{i}"
-            account = Account(
-                uri=actor,
-                username=f"f{i}",
-                domain=peer_base.split("//")[1],
-                inbox_url=f"{actor}/inbox",
-                public_key_id=f"{actor}#main-key",
-                public_key_pem="unused",
-            )
+            account = rows.account(actor, f"f{i}", peer_base.split("//")[1])
             session.add(account)
             await session.flush()
-            session.add(
-                Follow(
-                    uri=f"{actor}#follow",
-                    follower_id=account.id,
-                    target_id=alice.id,
-                    state="accepted",
-                )
-            )
+            session.add(rows.accepted_follow(f"{actor}#follow", account.id, alice.id))
         await session.commit()
 
     query(config, add)

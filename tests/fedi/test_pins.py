@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from tests.support.inspect import handled
-from tests.support.peer import Peer, activity, deliver
+from tests.support.inspect import deliver_handled
+from tests.support.peer import Peer, activity
 from tests.support.servers import Server, run_cli, wait_for
 
 
@@ -26,8 +26,7 @@ async def test_pins_are_featured_newest_first_and_limited_to_five(
     mallory = remote.actors["mallory"]
     alice = f"{server.base}/users/alice"
     follow = activity("Follow", mallory, alice, 1)
-    assert await deliver(mallory, f"{server.base}/inbox", follow) == 202
-    await asyncio.to_thread(wait_for, lambda: handled(server.config, follow["id"]))
+    await deliver_handled(server, mallory, follow)
     await asyncio.to_thread(run_cli, server.config, "user", "create", "bob")
 
     def post(user: str, n: int) -> str:

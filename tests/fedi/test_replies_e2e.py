@@ -5,19 +5,17 @@ tells them; a caption's `@user@host` and `#tag` become links and tags and reach 
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 from typing import Any
 
+from quart.typing import TestClientProtocol as Client
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fedi.accounts import create_user
-from fedi.app import create_app
 from fedi.posting import Draft, make_post
 from fedi.services import Services
-from fedi.settings import load_settings
 from storage.models import Account, Mention, Post, PostTag
 from storage.timeutil import utcnow
+from tests.support import rows
 from tests.support.inspect import query
 from tests.support.pair import Instance
 from tests.support.servers import wait_for
@@ -29,6 +27,14 @@ def _note(instance: Instance, url: str) -> dict[str, Any]:
     """The Note behind a post's page URL, as its server serves it."""
     doc: dict[str, Any] = instance.server.get(url.removeprefix(instance.base), AS2)
     return doc
+
+
+def _reply(
+    instance: Instance, post_url: str, prompt: str, caption: str
+) -> tuple[str, dict[str, Any]]:
+    """The instance's user replies (`impasto reply`): the reply's page URL and its Note."""
+    url = instance.cli("reply", instance.user, post_url, prompt, "--caption", caption).strip()
+    return url, _note(instance, url)
 
 
 def _replies(instance: Instance, note_id: str) -> dict[str, Any]:
@@ -81,12 +87,9 @@ async def test_replies_both_ways_reach_the_author_the_collection_and_the_thread(
     assert (empty["type"], empty["totalItems"], empty["first"]["items"]) == ("Collection", 0, [])
 
     # bob (who does not follow alice) replies to her post by its page URL.
-    reply_url = (
-        await asyncio.to_thread(
-            b.cli, "reply", "bob", original_url, "a boat at night", "--caption", "Lovely light"
-        )
-    ).strip()
-    reply = await asyncio.to_thread(_note, b, reply_url)
+    reply_url, reply = await asyncio.to_thread(
+        _reply, b, original_url, "a boat at night", "Lovely light"
+    )
     assert reply["inReplyTo"] == original["id"]
     assert reply["tag"] == [_mention_tag(a.actor, a.handle)]
     assert a.actor in reply["cc"]
@@ -108,12 +111,7 @@ async def test_replies_both_ways_reach_the_author_the_collection_and_the_thread(
     assert [entry["uri"] for entry in thread["descendants"]] == [reply["id"]]
 
     # alice replies back to bob's reply, by its URL on B.
-    answer_url = (
-        await asyncio.to_thread(
-            a.cli, "reply", "alice", reply_url, "a lantern", "--caption", "Thanks!"
-        )
-    ).strip()
-    answer = await asyncio.to_thread(_note, a, answer_url)
+    _, answer = await asyncio.to_thread(_reply, a, reply_url, "a lantern", "Thanks!")
     assert answer["inReplyTo"] == reply["id"]
     assert answer["tag"] == [_mention_tag(b.actor, b.handle)]
     stored = await asyncio.to_thread(wait_for, lambda: _stored(b, answer["id"]))
@@ -187,48 +185,37 @@ async def test_mentions_and_hashtags_reach_whom_they_name(pair: tuple[Instance, 
     assert (await asyncio.to_thread(_replies, a, note["id"]))["first"]["items"] == [reply["id"]]
 
 
-async def test_replies_collection_pages_public_replies_oldest_first(config_path: Path) -> None:
-    app = create_app(load_settings(config_path), workers=False)
-    async with app.test_app() as test_app:
-        http, svc = test_app.test_client(), app.config["IMPASTO_SERVICES"]
-        assert isinstance(svc, Services)
-        await create_user(svc, "alice")
-        post = await make_post(svc, Draft("alice", "a harbour"))
-        async with svc.sessions.begin() as session:
-            remote = Account(
-                uri="https://b.example/users/bob",
-                username="bob",
-                domain="b.example",
-                inbox_url="https://b.example/inbox",
-                public_key_id="https://b.example/users/bob#key",
-                public_key_pem="-",
+async def test_replies_collection_pages_public_replies_oldest_first(
+    client: tuple[Client, Services],
+) -> None:
+    http, svc = client
+    post = await make_post(svc, Draft("alice", "a harbour"))
+    async with svc.sessions.begin() as session:
+        remote = rows.account("https://b.example/users/bob", "bob", "b.example")
+        session.add(remote)
+        await session.flush()
+        replies = [
+            Post(
+                uri=f"https://b.example/notes/{n}",
+                account_id=remote.id,
+                local=False,
+                in_reply_to_uri=post.uri,
+                # followers-only and direct replies are not listed; unlisted ones are
+                visibility={3: "private", 5: "direct", 6: "unlisted"}.get(n, "public"),
+                deleted_at=utcnow() if n == 4 else None,
             )
-            session.add(remote)
-            await session.flush()
-            replies = [
-                Post(
-                    uri=f"https://b.example/notes/{n}",
-                    account_id=remote.id,
-                    local=False,
-                    in_reply_to_uri=post.uri,
-                    # followers-only and direct replies are not listed; unlisted ones are
-                    visibility={3: "private", 5: "direct", 6: "unlisted"}.get(n, "public"),
-                    deleted_at=utcnow() if n == 4 else None,
-                )
-                for n in range(25)
-            ]
-            for reply in replies:
-                session.add(reply)
-                await session.flush()  # ids grow with each: the order they came in
-        path = f"{post.uri.removeprefix(svc.urls.base)}/replies"
-        expected = [f"https://b.example/notes/{n}" for n in range(25) if n not in (3, 4, 5)]
+            for n in range(25)
+        ]
+        for reply in replies:
+            session.add(reply)
+            await session.flush()  # ids grow with each: the order they came in
+    path = f"{post.uri.removeprefix(svc.urls.base)}/replies"
+    expected = [f"https://b.example/notes/{n}" for n in range(25) if n not in (3, 4, 5)]
 
-        first = await (await http.get(path)).get_json()
-        assert first["type"] == "Collection" and first["totalItems"] == 22
-        assert first["first"]["items"] == expected[:20]  # note 6, unlisted, among them
-        second = await (
-            await http.get(first["first"]["next"].removeprefix(svc.urls.base))
-        ).get_json()
-        assert second["type"] == "CollectionPage" and second["items"] == expected[20:]
-        assert "next" not in second
-        assert (await http.get("/users/alice/statuses/1/replies")).status_code == 404
+    first = await (await http.get(path)).get_json()
+    assert first["type"] == "Collection" and first["totalItems"] == 22
+    assert first["first"]["items"] == expected[:20]  # note 6, unlisted, among them
+    second = await (await http.get(first["first"]["next"].removeprefix(svc.urls.base))).get_json()
+    assert second["type"] == "CollectionPage" and second["items"] == expected[20:]
+    assert "next" not in second
+    assert (await http.get("/users/alice/statuses/1/replies")).status_code == 404

@@ -2,30 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from quart.typing import TestClientProtocol as Client
 
-from fedi.accounts import create_user
-from fedi.app import create_app
 from fedi.posting import Draft, make_post
 from fedi.services import Services
-from fedi.settings import load_settings
 
 AS2 = "application/activity+json"
 LD = 'application/ld+json; profile="https://www.w3.org/ns/activitystreams"'
-
-
-@pytest.fixture
-async def client(config_path: Path) -> AsyncIterator[tuple[Client, Services]]:
-    app = create_app(load_settings(config_path), workers=False)
-    async with app.test_app() as test_app:
-        svc: Services = app.config["IMPASTO_SERVICES"]
-        await create_user(svc, "alice", display_name="Alice")
-        yield test_app.test_client(), svc
 
 
 async def _json(client: Client, path: str, accept: str = AS2) -> Any:

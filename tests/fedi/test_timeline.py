@@ -12,13 +12,12 @@ from typing import Any
 import pytest
 
 from activitypub.activities import Activity
-from fedi.accounts import ensure_instance_actor
 from fedi.reactions import on_reaction
 from fedi.remote import get_actor
 from fedi.services import Services
 from storage import timelines
-from storage.models import Account, Follow
-from tests.fedi.test_threads import Origin
+from tests.support import rows
+from tests.support.origin import Origin, running_origin
 from tests.support.peer import Peer, PeerActor, deliver
 from tests.support.servers import Server, run_cli, wait_for
 
@@ -98,12 +97,9 @@ async def test_home_shows_own_and_followed_posts_by_publishing_time(
 
 @pytest.fixture
 async def origin(svc: Services, keypair: tuple[str, str]) -> AsyncIterator[Origin]:
-    """A fake server with carol and her notes; the instance actor exists to sign fetches."""
-    await ensure_instance_actor(svc)
-    host = Origin(keypair, 5)
-    await host.start()
-    yield host
-    await host.stop()
+    """A fake server with carol's and dave's notes 0 … 4."""
+    async with running_origin(svc, keypair, 5) as host:
+        yield host
 
 
 async def test_a_boost_of_an_unknown_post_is_fetched_only_for_followed_boosters(
@@ -119,23 +115,10 @@ async def test_a_boost_of_an_unknown_post_is_fetched_only_for_followed_boosters(
     await on_reaction(svc, announce(3))  # nobody here follows carol: dropped, nothing fetched
     assert origin.asked == []
     async with svc.sessions.begin() as session:
-        viewer = Account(
-            uri=f"{svc.urls.base}/users/viewer",
-            username="viewer",
-            inbox_url=f"{svc.urls.base}/users/viewer/inbox",
-            public_key_id=f"{svc.urls.base}/users/viewer#main-key",
-            public_key_pem="pem",
-        )
+        viewer = rows.account(f"{svc.urls.base}/users/viewer", "viewer", None)
         session.add(viewer)
         await session.flush()
-        session.add(
-            Follow(
-                uri=f"{viewer.uri}/follows/1",
-                follower_id=viewer.id,
-                target_id=carol.id,
-                state="accepted",
-            )
-        )
+        session.add(rows.accepted_follow(f"{viewer.uri}/follows/1", viewer.id, carol.id))
     await on_reaction(svc, announce(3))
     await on_reaction(svc, announce(3))  # again: nothing new
     await on_reaction(svc, announce(9))  # gone at its origin: dropped quietly

@@ -5,6 +5,7 @@ whose root his server never received."""
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
 from sqlalchemy import select
@@ -36,11 +37,19 @@ def _stored(instance: Instance, uri: str) -> bool:
     return query(instance.config, read)
 
 
+def _next_second() -> None:
+    """Wait into the next whole second. `published` travels in whole seconds (as Mastodon
+    writes it), so two servers' posts made within one second have no order to keep."""
+    time.sleep(1.05 - time.time() % 1)
+
+
 def _home_and_boosts(a: Instance, b: Instance) -> None:
     follow(b, a)
     first = _note_id(a, a.post("a lighthouse at dawn"))
     wait_for(lambda: _stored(b, first))
+    _next_second()
     own = _note_id(b, b.post("a lighthouse at noon"))
+    _next_second()
     second = _note_id(a, a.post("a lighthouse at dusk"))
     wait_for(lambda: len(_home(b)) == 3)
     home = _home(b)

@@ -10,9 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import MediaAttachment, Mention, Post, PostTag
-from tests.support.inspect import handled, query
-from tests.support.peer import Peer, PeerActor, activity, deliver
-from tests.support.servers import Server, wait_for
+from tests.support.inspect import deliver_handled, query
+from tests.support.peer import Peer, PeerActor, activity
+from tests.support.servers import Server
 
 AS = "https://www.w3.org/ns/activitystreams"
 
@@ -55,24 +55,21 @@ def _stored(server: Server) -> dict[str, Any] | None:
     return query(server.config, read)
 
 
-async def _delivered(server: Server, actor: PeerActor, doc: dict[str, Any]) -> None:
-    assert await deliver(actor, f"{server.base}/inbox", doc) == 202
-    await asyncio.to_thread(wait_for, lambda: handled(server.config, doc["id"]))
-
-
 async def test_only_the_author_updates_and_only_forward_in_time(
     server: Server, remote: Peer
 ) -> None:
     mallory, trent = remote.actors["mallory"], remote.actors["trent"]
     alice = f"{server.base}/users/alice"
-    await _delivered(server, mallory, activity("Create", mallory, _note(mallory, alice, "v1"), 1))
+    await deliver_handled(
+        server, mallory, activity("Create", mallory, _note(mallory, alice, "v1"), 1)
+    )
     original = await asyncio.to_thread(_stored, server)
     assert original is not None and original["content"] == "v1"
     assert original["tags"] == ["first"] and original["mentions"] == 1
 
     # trent rewrites mallory's note: an Update by him, with the note embedded as from her.
     forged = _note(mallory, alice, "<p>forged</p>", updated="2030-01-01T00:00:00Z")
-    await _delivered(server, trent, activity("Update", trent, forged, 1))
+    await deliver_handled(server, trent, activity("Update", trent, forged, 1))
     assert await asyncio.to_thread(_stored, server) == original
 
     newer = _note(
@@ -87,7 +84,7 @@ async def test_only_the_author_updates_and_only_forward_in_time(
             {"type": "Image", "mediaType": "image/png", "url": f"{mallory.id}/1.png", "name": "b"}
         ],
     )
-    await _delivered(server, mallory, activity("Update", mallory, newer, 2))
+    await deliver_handled(server, mallory, activity("Update", mallory, newer, 2))
     stored = await asyncio.to_thread(_stored, server)
     assert stored is not None
     assert stored["content"].startswith("<p>v3 ") and "script" not in stored["content"]
@@ -99,5 +96,5 @@ async def test_only_the_author_updates_and_only_forward_in_time(
 
     # An older edit arriving late does not overwrite the newer one.
     older = _note(mallory, alice, "<p>v2</p>", updated="2026-01-02T00:00:00Z")
-    await _delivered(server, mallory, activity("Update", mallory, older, 3))
+    await deliver_handled(server, mallory, activity("Update", mallory, older, 3))
     assert await asyncio.to_thread(_stored, server) == stored

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,6 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fedi.services import Services
 from fedi.settings import load_settings
 from storage.models import InboxActivity
+
+from .peer import PeerActor, deliver
+from .servers import Server, wait_for
 
 T = TypeVar("T")
 
@@ -41,3 +44,10 @@ def handled(config: Path, activity_id: str) -> bool:
         return state is not None and state != "pending"
 
     return query(config, read)
+
+
+async def deliver_handled(server: Server, actor: PeerActor, doc: dict[str, Any]) -> None:
+    """Deliver `doc` to the server's shared inbox (accepted: 202) and wait until the inbox
+    worker has dealt with it."""
+    assert await deliver(actor, f"{server.base}/inbox", doc) == 202
+    await asyncio.to_thread(wait_for, lambda: handled(server.config, doc["id"]))
