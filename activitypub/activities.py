@@ -182,7 +182,7 @@ def parse_note(doc: Mapping[str, Any]) -> RemoteNote:
         summary=summary if isinstance(summary, str) and summary else None,
         sensitive=doc.get("sensitive") is True,
         published=_datetime(doc.get("published")),
-        url=_first_str(doc.get("url")),
+        url=_web_url(doc.get("url")),
         in_reply_to=_url(in_reply_to, "inReplyTo") if in_reply_to else None,
         to=_audience(doc.get("to")),
         cc=_audience(doc.get("cc")),
@@ -202,6 +202,17 @@ def _mentions(value: Any) -> tuple[str, ...]:
         and item.get("type") == "Mention"
         and isinstance(item.get("href"), str)
     )
+
+
+def _web_url(value: Any) -> str | None:
+    """A note's page: an absolute http(s) URL (it ends up in links), else nothing."""
+    url = _first_str(value)
+    if url is None:
+        return None
+    try:
+        return normalize_id(url)
+    except ValueError:
+        return None
 
 
 def _hashtags(value: Any) -> tuple[str, ...]:

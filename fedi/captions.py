@@ -223,6 +223,8 @@ async def _lookup(svc: Services, canonical: str) -> Account | None:
     try:
         host = ascii_host(host)
         account = await _cached(svc, user, host)
+        if account is not None and account.domain and await svc.domain_blocked(account.domain):
+            return None  # a blocked server's account: not mentioned, nothing delivered there
         if account is None and host != svc.settings.instance.host.lower():
             account = await resolve(svc, f"{user}@{host}")
         return account

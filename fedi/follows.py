@@ -147,6 +147,8 @@ async def resolve(svc: Services, handle_or_url: str) -> Account:
             else "https"
         )
         found = await webfinger.resolve(svc.http, handle_or_url, scheme=scheme)
+        if await svc.domain_blocked(urlsplit(found.actor).netloc):  # a handle in front of it
+            raise FollowError(f"{handle_or_url} is an account on a server blocked here")
         account = await get_actor(svc, found.actor)
         await _confirm_handle(svc, handle_or_url, account, scheme)
         return account

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from activitypub import objects
 from storage import reactions
 from storage.models import Account, MediaAttachment, Mention, Post, PostTag
+from storage.timelines import shown
 
 from .captions import tag_infos
 from .services import Services
@@ -141,7 +142,7 @@ def _replies_to(uri: str) -> ColumnElement[bool]:
         Post.in_reply_to_uri == uri,
         Post.visibility.in_(("public", "unlisted")),
         Post.deleted_at.is_(None),
-        Account.suspended_at.is_(None),
+        shown(Account, None),  # not suspended, not on a blocked server
     )
 
 

@@ -66,6 +66,8 @@ async def store_actor(svc: Services, actor: RemoteActor) -> Account:
 
 async def fetch_actor(svc: Services, uri: str) -> Account:
     """Fetch a remote actor document (signed, id checked) and cache it."""
+    if await svc.domain_blocked(urlsplit(uri).netloc):
+        raise FetchError(f"{urlsplit(uri).netloc} is blocked on this server", uri)
     doc = await svc.http.get_json(uri, signer=await svc.instance_signer())
     actor = parse_actor(doc)
     # A redirect may lead to another actor's document (its id then matches the final URL):

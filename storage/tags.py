@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .models import Account, Post, PostTag
+from .timelines import shown
 
 
 def normalise(name: str) -> str:
@@ -25,7 +26,7 @@ async def tagged_page(
             PostTag.name == normalise(name),
             Post.visibility == "public",
             Post.deleted_at.is_(None),
-            Account.suspended_at.is_(None),
+            shown(Account, None),  # not suspended, not on a blocked server
         )
         .order_by(PostTag.post_id.desc())
         .limit(limit)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from typing import Any
 
 from quart import Blueprint, Response, redirect, request
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -282,6 +283,17 @@ async def other_activity(username: str, kind: str, activity_id: int) -> Response
             standing = await reactions.by_uri(session, uri) is not None
     if stored.activity_type != "Delete" and (author is None or author.suspended_at):
         standing = False
+    body = json.loads(stored.body)
+    if _private(body):
+        return error(404, "no such activity")
     if not standing:
         return _tombstone(uri, stored.activity_type, None)
-    return activity_json(json.loads(stored.body))
+    return activity_json(body)
+
+
+def _private(activity: dict[str, Any]) -> bool:
+    """A Block, or its Undo: told to the blocked account only, never published (as Mastodon)."""
+    inner = activity.get("object")
+    return activity.get("type") == "Block" or (
+        activity.get("type") == "Undo" and isinstance(inner, dict) and inner.get("type") == "Block"
+    )

@@ -87,3 +87,24 @@ def test_attachments_are_capped_and_filtered() -> None:
         }
     )
     assert [image.url for image in note.images] == [f"https://a.example/{i}.png" for i in range(4)]
+
+
+@pytest.mark.parametrize(
+    ("url", "kept"),
+    [
+        ("https://remote.example/@mallory/1", "https://remote.example/@mallory/1"),
+        ([{"type": "Link", "href": "https://remote.example/@m/1"}], "https://remote.example/@m/1"),
+        ("javascript:alert(1)", None),  # it ends up in a link on our pages
+        ("data:text/html,hi", None),
+        ("/relative/1", None),
+    ],
+)
+def test_a_notes_page_url_is_kept_only_if_it_is_http(url: object, kept: str | None) -> None:
+    doc = {
+        "id": "https://remote.example/notes/1",
+        "type": "Note",
+        "attributedTo": "https://remote.example/users/mallory",
+        "content": "<p>hi</p>",
+        "url": url,
+    }
+    assert parse_note(doc).url == kept

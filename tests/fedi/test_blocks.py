@@ -109,6 +109,11 @@ async def test_a_local_block_cuts_the_account_off_until_unblocked(
         wait_for, lambda: [u for u in _sent(remote, "Undo") if u["object"]["type"] == "Block"]
     )
     assert undo[0]["object"] == block[0]  # the original Block, embedded
+    # Neither is published: only the blocked account was told (Mastodon does not serve them).
+    for sent in (block[0], undo[0]):
+        path = sent["id"].removeprefix(server.base)
+        status = (await asyncio.to_thread(server.get_raw, path, "application/activity+json"))[0]
+        assert status == 404
     await deliver_handled(server, mallory, activity("Follow", mallory, alice, 3))
     state = await asyncio.to_thread(_state, server)
     assert state["follows"] == {("mallory", "alice"): "accepted"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fedi.accounts import create_user
 from fedi.captions import Caption, ascii_host, compose, render, tag_infos, tokens
 from fedi.services import Services
+from storage import domain_blocks
 from storage.models import Account
 from tests.support import rows
 
@@ -122,3 +123,16 @@ async def test_compose_resolves_local_and_known_accounts_and_prefills_a_reply(
     # Replying to oneself mentions nobody.
     text, caption = await compose(svc, "", author=alice, reply_to=alice)
     assert text == "" and caption.mentions == () and caption.html == ""
+
+
+async def test_an_account_on_a_blocked_server_is_not_mentioned(svc: Services) -> None:
+    alice = await create_user(svc, "alice")
+    async with svc.sessions.begin() as session:
+        session.add(rows.account("http://127.0.0.1:1/users/bob", "bob", "127.0.0.1:1"))
+    _, caption = await compose(svc, "hi @bob@127.0.0.1:1", author=alice)
+    assert len(caption.mentions) == 1
+    async with svc.sessions.begin() as session:
+        await domain_blocks.add(session, "127.0.0.1:1")
+    svc._blocked = None  # forget the cached set at once (a running server re-reads within 5 s)
+    _, caption = await compose(svc, "hi @bob@127.0.0.1:1", author=alice)
+    assert caption.mentions == () and "@bob@127.0.0.1:1" in caption.html

@@ -6,8 +6,10 @@ from quart.typing import TestClientProtocol as Client
 
 from fedi.posting import Draft, make_post
 from fedi.services import Services
-from storage.models import Post, PostTag
+from storage import domain_blocks
+from storage.models import MediaAttachment, Post, PostTag
 from storage.timeutil import utcnow
+from tests.support import rows
 
 
 async def _tagged(svc: Services, prompt: str, *names: str) -> Post:
@@ -37,3 +39,37 @@ async def test_tag_page_lists_public_tagged_pictures_newest_first(
 
     empty = await (await http.get("/tags/nothing")).get_data(as_text=True)
     assert "No pictures with #nothing yet." in empty
+
+
+async def test_a_blocked_servers_posts_leave_the_tag_page(client: tuple[Client, Services]) -> None:
+    http, svc = client
+    async with svc.sessions.begin() as session:
+        mallory = rows.account("https://evil.example/users/mallory", "mallory", "evil.example")
+        session.add(mallory)
+        await session.flush()
+        post = Post(
+            uri="https://evil.example/notes/1",
+            url="https://evil.example/@mallory/1",
+            account_id=mallory.id,
+            local=False,
+        )
+        session.add(post)
+        await session.flush()
+        session.add(PostTag(post_id=post.id, name="harbour"))
+        session.add(
+            MediaAttachment(
+                post_id=post.id,
+                account_id=mallory.id,
+                remote_url="https://evil.example/1.png",
+                media_type="image/png",
+                description="a harbour",
+            )
+        )
+    assert "https://evil.example/@mallory/1" in await (await http.get("/tags/harbour")).get_data(
+        as_text=True
+    )
+    async with svc.sessions.begin() as session:
+        await domain_blocks.add(session, "evil.example")
+    svc._blocked = None  # forget the cached set at once (a running server re-reads within 5 s)
+    page = await (await http.get("/tags/harbour")).get_data(as_text=True)
+    assert "evil.example" not in page
