@@ -4,15 +4,16 @@ actor itself); anything else has no effect. Both are safe to run twice."""
 
 from __future__ import annotations
 
+import asyncio
+
 from sqlalchemy import delete as sql_delete
-from sqlalchemy import update
 
 from activitypub.activities import Activity
 from activitypub.urls import ids_equal
 from storage import accounts, posts
-from storage.models import Account, MediaAttachment, Notification, Post
-from storage.timeutil import utcnow
+from storage.models import Account
 
+from .actions import remove_files
 from .services import Services
 
 
@@ -31,13 +32,10 @@ async def on_delete(svc: Services, activity: Activity) -> None:
         author = await session.get(Account, post.account_id)
         if author is None or not ids_equal(author.uri, activity.actor):
             return  # not theirs to delete
-        await session.execute(
-            update(Post)
-            .where(Post.id == post.id)
-            .values(deleted_at=utcnow(), content_html="", spoiler_text="")
-        )
-        await session.execute(sql_delete(MediaAttachment).where(MediaAttachment.post_id == post.id))
-        await session.execute(sql_delete(Notification).where(Notification.post_id == post.id))
+        # The same tombstone as a local delete: cached images, reactions, hashtags, mentions
+        # and notifications go with it.
+        files = await posts.tombstone(session, post.id)
+    await asyncio.to_thread(remove_files, svc.media_dir, files)
 
 
 async def _delete_actor(svc: Services, uri: str) -> None:

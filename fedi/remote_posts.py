@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import delete as sql_delete
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from activitypub.activities import Activity, ActivityError, RemoteNote, parse_note
 from activitypub.http import FetchError
@@ -27,16 +28,17 @@ from .services import Services
 log = logging.getLogger(__name__)
 
 
-async def _object_of(svc: Services, activity: Activity) -> dict[str, Any]:
-    """The Create's object; re-fetched from its origin unless the actor's server vouches for it."""
-    if (
-        activity.object is not None
-        and activity.object_id is not None
-        and same_origin(activity.object_id, activity.actor)
-    ):
-        return dict(activity.object)
+async def object_of(svc: Services, activity: Activity) -> dict[str, Any]:
+    """A Create's or Update's object: refused unless its id is on the actor's origin; taken as
+    sent, or fetched from there when only its id came (a forwarded Create)."""
     if activity.object_id is None:
-        raise ActivityError("Create without an object id")
+        raise ActivityError(f"{activity.type} without an object id")
+    if not same_origin(activity.object_id, activity.actor):
+        # Mastodon's `invalid_origin?(object_uri)`: refused before anything is fetched, or
+        # anyone could make us fetch (and keep) whatever another server serves.
+        raise ActivityError(f"the {activity.type}'s object is not on its actor's server")
+    if activity.object is not None:
+        return dict(activity.object)
     return await svc.http.get_json(activity.object_id, signer=await svc.instance_signer())
 
 
@@ -61,6 +63,29 @@ async def _followed(session: AsyncSession, author_ids: set[int]) -> set[int]:
     return set((await session.execute(stmt)).scalars())
 
 
+async def _replies_to_followed(session: AsyncSession, notes: list[RemoteNote]) -> set[str]:
+    """Which of the posts these notes reply to are stored here, by an author someone here
+    follows (Mastodon's `responds_to_followed_account?`: how a forwarded reply by a stranger
+    reaches the followers of the account it answers). One query for the batch."""
+    replied_to = {note.in_reply_to for note in notes if note.in_reply_to}
+    if not replied_to:
+        return set()
+    follower = aliased(Account)
+    stmt = (
+        select(Post.uri)
+        .join(Follow, Follow.target_id == Post.account_id)
+        .join(follower, follower.id == Follow.follower_id)
+        .where(
+            Post.uri.in_(replied_to),
+            Post.deleted_at.is_(None),
+            Follow.state == "accepted",
+            follower.domain.is_(None),
+        )
+        .distinct()
+    )
+    return set((await session.execute(stmt)).scalars())
+
+
 async def _authors(svc: Services, uris: set[str]) -> dict[str, Account | Exception]:
     """The notes' authors: cached ones in one query, the others fetched one by one."""
     async with svc.reads() as session:
@@ -75,7 +100,7 @@ async def _authors(svc: Services, uris: set[str]) -> dict[str, Account | Excepti
 
 
 async def _note_of(svc: Services, activity: Activity) -> RemoteNote:
-    note = parse_note(await _object_of(svc, activity))
+    note = parse_note(await object_of(svc, activity))
     if not ids_equal(note.attributed_to, activity.actor):
         raise ActivityError("the Create's actor is not the object's author")
     return note
@@ -124,8 +149,9 @@ async def on_creates(svc: Services, activities: list[Activity]) -> list[Exceptio
     """Store a batch of remote notes (idempotent), then cache their images.
 
     Mastodon's rule decides what is kept: posts from accounts someone here follows, replies
-    to us and mentions of us. One read for the authors, one for the follows and one write
-    for the posts serve the whole batch. Returns, per activity, None or why it failed.
+    to us or to a post of an account followed here, and mentions of us. One read for the
+    authors, one for the follows and replies, and one write for the posts serve the whole
+    batch. Returns, per activity, None or why it failed.
     """
     outcomes: list[Exception | None] = [None] * len(activities)
     notes: dict[int, RemoteNote] = {}
@@ -142,10 +168,13 @@ async def on_creates(svc: Services, activities: list[Activity]) -> list[Exceptio
             del notes[index]
     async with svc.reads() as session:
         followed = await _followed(session, {_author(authors, n).id for n in notes.values()})
+        answered = await _replies_to_followed(session, list(notes.values()))
     wanted = {
         index: note
         for index, note in notes.items()
-        if _author(authors, note).id in followed or _addresses_us(svc, note)
+        if _author(authors, note).id in followed
+        or (note.in_reply_to or "") in answered
+        or _addresses_us(svc, note)
     }
     try:
         media = await _store(svc, list(wanted.values()), authors)

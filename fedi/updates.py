@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from activitypub import objects
 from activitypub.activities import Activity, RemoteNote, parse_note
-from activitypub.urls import ids_equal, same_origin
+from activitypub.urls import ids_equal
 from storage import deliveries, follows, posts, reactions
 from storage.ids import new_id
 from storage.models import Account, MediaAttachment, Mention, Post, PostTag
@@ -23,7 +23,7 @@ from .errors import UserError
 from .lookup import find_post
 from .notes import ALT_TEXT_LIMIT, Tags, content_html, note, tags_of
 from .outbox import queue
-from .remote_posts import post_and_media, retag
+from .remote_posts import object_of, post_and_media, retag
 from .services import Services
 
 
@@ -113,21 +113,13 @@ def _update_doc(svc: Services, author: Account, doc: dict[str, Any]) -> dict[str
     return update
 
 
-async def _object_of(svc: Services, activity: Activity) -> dict[str, Any]:
-    """The Update's object: taken as sent only from the actor's own origin, else re-fetched
-    (the same rule as a Create's object, fedi.remote_posts)."""
-    assert activity.object_id is not None
-    if activity.object is not None and same_origin(activity.object_id, activity.actor):
-        return dict(activity.object)
-    return await svc.http.get_json(activity.object_id, signer=await svc.instance_signer())
-
-
 def _stale(post: Post, note: RemoteNote) -> bool:
-    """An Update no newer than the last one applied (they may arrive out of order)."""
+    """An Update older than the last one applied (they may arrive out of order). `updated`
+    travels in whole seconds, so an equal one may be a second edit in the same second: it is
+    applied (again, at worst). An Update without `updated` is applied too, as before
+    (Mastodon applies only its poll results)."""
     return (
-        post.updated_at is not None
-        and note.updated is not None
-        and (note.updated <= post.updated_at)
+        post.updated_at is not None and note.updated is not None and note.updated < post.updated_at
     )
 
 
@@ -142,7 +134,7 @@ async def on_update_note(svc: Services, activity: Activity) -> None:
         return  # Mastodon ignores Updates of notes it does not have
     if not ids_equal(author.uri, activity.actor):
         return  # only the note's author may change it
-    remote = parse_note(await _object_of(svc, activity))
+    remote = parse_note(await object_of(svc, activity))
     if not ids_equal(remote.id, post.uri) or not ids_equal(remote.attributed_to, author.uri):
         return
     if _stale(post, remote):

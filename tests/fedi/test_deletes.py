@@ -6,10 +6,25 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from quart.typing import TestClientProtocol as Client
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Account, InboxActivity, Post
+from activitypub.activities import Activity
+from fedi.deletes import on_delete
+from fedi.media_store import new_file_name, write_file
+from fedi.services import Services
+from storage import accounts
+from storage.models import (
+    Account,
+    InboxActivity,
+    MediaAttachment,
+    Mention,
+    Notification,
+    Post,
+    PostTag,
+    Reaction,
+)
 from tests.support.inspect import query
 from tests.support.peer import Peer, PeerActor, activity, deliver
 from tests.support.servers import Server, wait_for
@@ -75,3 +90,82 @@ async def test_a_deleted_accounts_farewell_is_accepted_without_its_key(
         await deliver(ghost, inbox, activity("Follow", ghost, f"{server.base}/users/alice", 1))
         == 401
     )
+
+
+async def test_a_deleted_remote_post_leaves_nothing_behind(
+    client: tuple[Client, Services],
+) -> None:
+    """Its cached image file, reactions, hashtags, mentions and notifications go with it, as
+    for a local delete; only its author deletes it, and a second Delete changes nothing."""
+    _, svc = client
+    file_name = new_file_name("png")
+    write_file(svc.media_dir, file_name, b"\x89PNG cached copy")
+    base = "http://127.0.0.1:9/users"
+    async with svc.sessions.begin() as session:
+        alice = await accounts.local_account(session, "alice")
+        assert alice is not None
+        mallory, trent = (
+            Account(
+                uri=f"{base}/{name}",
+                username=name,
+                domain="127.0.0.1:9",
+                inbox_url=f"{base}/{name}/inbox",
+                public_key_id=f"{base}/{name}#main-key",
+                public_key_pem="-",
+            )
+            for name in ("mallory", "trent")
+        )
+        session.add_all([mallory, trent])
+        await session.flush()
+        post = Post(uri=f"{mallory.uri}/notes/1", account_id=mallory.id, local=False)
+        post.content_html = "<p>@alice #cats</p>"
+        session.add(post)
+        await session.flush()
+        session.add_all(
+            [
+                MediaAttachment(
+                    post_id=post.id,
+                    account_id=mallory.id,
+                    file_name=file_name,
+                    remote_url=f"{mallory.uri}/1.png",
+                    media_type="image/png",
+                ),
+                Reaction(
+                    kind="like", uri=f"{alice.uri}#likes/1", account_id=alice.id, post_id=post.id
+                ),
+                Mention(post_id=post.id, account_id=alice.id),
+                PostTag(post_id=post.id, name="cats"),
+                Notification(
+                    account_id=alice.id,
+                    kind="mention",
+                    from_account_id=mallory.id,
+                    post_id=post.id,
+                    source_uri=post.uri,
+                ),
+            ]
+        )
+    note, post_id = f"{base}/mallory/notes/1", post.id
+
+    def delete(actor: str, n: int) -> Activity:
+        return Activity(f"{actor}#delete/{n}", "Delete", actor, note, None, (), ())
+
+    async def left() -> dict[str, int]:
+        async with svc.reads() as session:
+            counts = {}
+            for table in (MediaAttachment, Reaction, Mention, PostTag, Notification):
+                stmt = select(func.count()).select_from(table).where(table.post_id == post_id)
+                counts[table.__tablename__] = int(await session.scalar(stmt) or 0)
+            return counts
+
+    before = await left()
+    await on_delete(svc, delete(f"{base}/trent", 1))  # not his
+    assert await left() == before and (svc.media_dir / file_name).exists()
+
+    for n in (2, 3):  # the second Delete finds a tombstone
+        await on_delete(svc, delete(f"{base}/mallory", n))
+        assert set((await left()).values()) == {0}
+        assert not (svc.media_dir / file_name).exists()
+        async with svc.reads() as session:
+            stored = await session.get(Post, post_id)
+            assert stored is not None and stored.deleted_at is not None
+            assert stored.content_html == ""

@@ -12,10 +12,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import InboxActivity, Post
+from storage.models import Follow, InboxActivity, Post
 from tests.support.inspect import query
+from tests.support.origin import Origin
 from tests.support.peer import Peer, PeerActor, activity, deliver
-from tests.support.servers import Server, wait_for
+from tests.support.servers import Server, run_cli, wait_for
 
 AS = "https://www.w3.org/ns/activitystreams"
 
@@ -137,3 +138,77 @@ async def test_other_activities_signed_by_someone_else_are_refused(
     note_id = f"{mallory.id}/notes/1"
     update = activity("Update", mallory, {"id": note_id, "type": "Note"}, 1)
     assert await deliver(trent, f"{server.base}/inbox", update) == 401
+
+
+async def test_a_note_from_another_server_is_refused_unfetched(
+    server: Server, remote: Peer, keypair: tuple[str, str]
+) -> None:
+    """As Mastodon's `invalid_origin?`: a Create whose object id is on another server than its
+    actor is refused before anything is fetched, sent by the actor or forwarded."""
+    mallory, trent = remote.actors["mallory"], remote.actors["trent"]
+    alice = f"{server.base}/users/alice"
+    origin = Origin(keypair, length=3)
+    await origin.start()
+    try:
+        claimed = {"id": origin.url(1), **_note(mallory, alice, "<p>carol's?</p>")}
+        create = activity("Create", mallory, claimed, 1)
+        assert await deliver(mallory, f"{server.base}/inbox", create) == 202
+        outcome = await asyncio.to_thread(
+            wait_for, lambda: _outcome(server, create["id"], forwarded=False)
+        )
+        assert outcome[0] == "failed" and "actor's server" in (outcome[1] or "")
+
+        forwarded = activity("Create", mallory, {"id": origin.url(2)}, 2)
+        assert await deliver(trent, f"{server.base}/inbox", forwarded) == 401
+        assert origin.asked == []
+    finally:
+        await origin.stop()
+    assert await asyncio.to_thread(_posts, server) == {}
+
+
+def _accepted_follows(server: Server) -> int:
+    async def read(session: AsyncSession) -> int:
+        return len(list(await session.scalars(select(Follow).where(Follow.state == "accepted"))))
+
+    return query(server.config, read)
+
+
+async def test_a_forwarded_reply_to_a_followed_account_is_kept(
+    server: Server, remote: Peer
+) -> None:
+    """Mastodon forwards a stranger's reply to the followers of the account it answers: kept
+    here when that account's post is stored and alice follows it; a reply to a post we do not
+    have, by an account nobody follows, is still dropped."""
+    mallory, trent = remote.actors["mallory"], remote.actors["trent"]
+    handle = f"trent@127.0.0.1:{remote.port}"
+    await asyncio.to_thread(run_cli, server.config, "follow", "alice", handle)
+    follow = await asyncio.to_thread(
+        wait_for,
+        lambda: next((r.json for r in remote.received if r.json["type"] == "Follow"), None),
+    )
+    accept = activity("Accept", trent, follow, 1)
+    assert await deliver(trent, f"{server.base}/inbox", accept) == 202
+    await asyncio.to_thread(wait_for, lambda: _accepted_follows(server) == 1)
+
+    # trent's own post, kept because alice follows him.
+    trents = {"id": f"{trent.id}/notes/1", **_note(trent, "", "<p>a kite</p>"), "tag": []}
+    assert await deliver(trent, f"{server.base}/inbox", activity("Create", trent, trents, 1)) == 202
+    created = f"{trent.id}#create/1"
+    await asyncio.to_thread(wait_for, lambda: _outcome(server, created, forwarded=False))
+
+    # mallory (followed by nobody here) answers it, without mentioning alice; trent's server
+    # forwards the reply.
+    reply = {**_note(mallory, "", "<p>nice kite</p>"), "tag": [], "inReplyTo": trents["id"]}
+    answer = _serve(remote, "mallory-reply-1", reply)
+    state, error = await _forward(server, trent, activity("Create", mallory, {"id": answer}, 1))
+    assert (state, error) == ("done", None)
+
+    # A reply to a post nobody here has: dropped.
+    stray = {**reply, "inReplyTo": f"{trent.id}/notes/unknown"}
+    elsewhere = _serve(remote, "mallory-reply-2", stray)
+    state, _ = await _forward(server, trent, activity("Create", mallory, {"id": elsewhere}, 2))
+    assert state == "done"
+    assert await asyncio.to_thread(_posts, server) == {
+        trents["id"]: "<p>a kite</p>",
+        answer: "<p>nice kite</p>",
+    }

@@ -98,3 +98,10 @@ async def test_only_the_author_updates_and_only_forward_in_time(
     older = _note(mallory, alice, "<p>v2</p>", updated="2026-01-02T00:00:00Z")
     await deliver_handled(server, mallory, activity("Update", mallory, older, 3))
     assert await asyncio.to_thread(_stored, server) == stored
+
+    # `updated` has whole seconds: a second edit in the same second is applied, not dropped.
+    same_second = _note(mallory, alice, "<p>v4</p>", updated="2026-01-03T00:00:00Z")
+    await deliver_handled(server, mallory, activity("Update", mallory, same_second, 4))
+    latest = await asyncio.to_thread(_stored, server)
+    assert latest is not None and latest["content"] == "<p>v4</p>"
+    assert latest["updated"] == "2026-01-03T00:00:00+00:00"
