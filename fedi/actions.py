@@ -6,8 +6,9 @@ Mastodon sends them.
 - Announce is public, cc the author and the booster's followers, and goes to the booster's
   followers and the author (Mastodon's ReblogService).
 - Undo embeds the original activity and goes wherever it went.
-- Delete carries a Tombstone with the Note id and goes to every inbox the Create reached,
-  current followers, and remote accounts that liked or boosted the post.
+- Delete carries a Tombstone with the Note id and goes to every inbox the Create and its
+  Updates reached, current followers and mentioned accounts, and remote accounts that liked
+  or boosted the post.
 """
 
 from __future__ import annotations
@@ -18,23 +19,28 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from activitypub import objects
-from storage import accounts, deliveries, follows, notifications, posts, reactions
+from storage import deliveries, follows, notifications, posts, reactions
 from storage.ids import new_id
-from storage.models import Account, Post
+from storage.models import Account, Delivery, OutboundActivity, Post
 from storage.timeutil import utcnow
 
+from .accounts import AccountError, local_or_error
+from .blocks import refuse_across_block
 from .errors import UserError
 from .lookup import find_post
 from .media_store import FILE_NAME
+from .notes import tags_of
 from .outbox import queue, undo_activity
-from .services import INSTANCE_ACTOR, Services
+from .services import Services
 
 ACTIVITY = {reactions.LIKE: "Like", reactions.ANNOUNCE: "Announce"}
 NOTIFY = {reactions.LIKE: notifications.LIKE, reactions.ANNOUNCE: notifications.BOOST}
 VERB = {reactions.LIKE: "liked", reactions.ANNOUNCE: "boosted"}
+DO = {reactions.LIKE: "like", reactions.ANNOUNCE: "boost"}
 # Mastodon refuses to reblog private (followers-only) and direct statuses.
 BOOSTABLE = ("public", "unlisted")
 
@@ -54,10 +60,10 @@ class Done:
 
 async def acting_account(session: AsyncSession, username: str) -> Account:
     """The local user who acts, or ActionError (unknown, the instance actor, or deleted)."""
-    account = await accounts.local_account(session, username)
-    if account is None or account.username == INSTANCE_ACTOR or account.suspended_at:
-        raise ActionError(f"no local user {username!r}")
-    return account
+    try:
+        return await local_or_error(session, username)  # deleted accounts are not found
+    except AccountError as exc:
+        raise ActionError(str(exc)) from None
 
 
 async def _author(session: AsyncSession, post: Post) -> Account:
@@ -98,10 +104,11 @@ async def react(svc: Services, username: str, reference: str, kind: str) -> Done
         )
     async with svc.sessions.begin() as session:
         actor = await acting_account(session, username)
+        author = await _author(session, post)
+        await refuse_across_block(svc, session, actor, author, DO[kind])
         existing = await reactions.find(session, kind, actor.id, post.id)
         if existing is not None:
             return Done(existing.uri, post, new=False)
-        author = await _author(session, post)
         doc = _reaction_doc(svc, kind, actor, author, post)
         if not await reactions.add(session, kind, doc["id"], actor.id, post.id):
             raise ActionError(f"{reference} was {VERB[kind]} at the same moment; try again")
@@ -179,12 +186,39 @@ async def delete_post(svc: Services, username: str, reference: str) -> Done:
 
 
 async def _delete_inboxes(session: AsyncSession, author: Account, post: Post) -> list[str]:
-    """Who has a copy: whoever the Create reached (followers then, mentioned accounts), the
-    followers now, and remote accounts that liked or boosted it (Mastodon's reach, roughly)."""
+    """Who has a copy: whoever the Create or any Update of it reached, the followers and
+    mentioned accounts now, and remote accounts that liked or boosted it (Mastodon's reach,
+    roughly: an account first mentioned in an edit got the post by that Update)."""
     reached = await deliveries.inboxes_of(session, f"{post.uri}/activity")
+    reached += await _update_inboxes(session, author, post)
     reached += await follows.follower_inboxes(session, author.id)
+    reached += [
+        account.shared_inbox_url or account.inbox_url
+        for account in (await tags_of(session, [post.id]))[post.id].mentions
+        if not account.is_local
+    ]
     reached += await reactions.remote_inboxes(session, post.id)
     return list(dict.fromkeys(reached))
+
+
+async def _update_inboxes(session: AsyncSession, author: Account, post: Post) -> list[str]:
+    """The inboxes every Update(Note) of the post we sent was queued for. Update ids do not
+    name the post, so the author's Updates whose body names it are read and checked."""
+    stmt = select(OutboundActivity.id, OutboundActivity.body).where(
+        OutboundActivity.account_id == author.id,
+        OutboundActivity.activity_type == "Update",
+        OutboundActivity.body.contains(post.uri, autoescape=True),
+    )
+    ids = [row_id for row_id, body in await session.execute(stmt) if _object_id(body) == post.uri]
+    if not ids:
+        return []
+    found = select(Delivery.inbox_url).where(Delivery.activity_id.in_(ids)).distinct()
+    return sorted((await session.execute(found)).scalars())
+
+
+def _object_id(body: str) -> str | None:
+    obj = json.loads(body).get("object")
+    return obj.get("id") if isinstance(obj, dict) else obj if isinstance(obj, str) else None
 
 
 def remove_files(directory: Path, names: list[str]) -> None:

@@ -17,6 +17,7 @@ from storage.ids import new_id
 from storage.models import Account, Block
 
 from .accounts import local_or_error
+from .captions import handle_of
 from .errors import UserError
 from .follows import follow_doc, resolve
 from .outbox import queue, undo_activity
@@ -45,6 +46,20 @@ async def _farewells(
         activity_id = svc.urls.activity(blocker.username, kind, new_id())
         sent.append(objects.activity(kind, activity_id, blocker.uri, inner, to=[target.uri]))
     return sent
+
+
+async def refuse_across_block(
+    svc: Services, session: AsyncSession, actor: Account, author: Account, doing: str
+) -> None:
+    """BlockError when either account blocks the other: Mastodon refuses to favourite,
+    reblog or reply to a status whose author blocks you or whom you block."""
+    if actor.id == author.id:
+        return
+    them = handle_of(author, svc.settings.instance.host)
+    if await block_rows.blocks(session, actor.id, author.id):
+        raise BlockError(f"{actor.username} blocks {them}: unblock them to {doing} their post")
+    if await block_rows.blocks(session, author.id, actor.id):
+        raise BlockError(f"{them} blocks {actor.username}: you cannot {doing} their post")
 
 
 async def block(svc: Services, username: str, handle_or_url: str) -> bool:
@@ -94,7 +109,7 @@ async def listing(svc: Services, username: str) -> list[tuple[str, str]]:
         account = await local_or_error(session, username)
         rows = await block_rows.blocked_by(session, account.id)
     host = svc.settings.instance.host
-    return [(f"{target.username}@{target.domain or host}", target.uri) for _, target in rows]
+    return [(handle_of(target, host), target.uri) for _, target in rows]
 
 
 async def on_block(svc: Services, activity: Activity) -> None:

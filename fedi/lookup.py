@@ -1,17 +1,19 @@
 """Finding a post from what a person types: its id, its page URL, or a remote post's URL.
 
 Ours and stored ones are read from the database; a remote post not stored yet is fetched from
-its origin with a signed GET (the fetched document's id must be where it came from) and stored.
+its origin with a signed GET (the fetched document's id must be where it came from; a page
+URL's document is fetched again by the id it names) and stored.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Any
 from urllib.parse import urlsplit
 
 from activitypub.activities import ActivityError, parse_note
-from activitypub.http import FetchError
-from activitypub.urls import same_origin
+from activitypub.http import BadDocument, FetchError
+from activitypub.urls import ids_equal, same_origin
 from storage import posts
 from storage.models import Post
 
@@ -56,11 +58,9 @@ async def _stored(svc: Services, ref: str) -> Post | None:
 async def _fetched(svc: Services, url: str) -> Post | None:
     if not url.startswith(("https://", "http://")):
         return None
-    if await svc.domain_blocked(urlsplit(url).netloc):
-        raise PostNotFound(f"{urlsplit(url).netloc} is blocked on this server")
+    await _refuse_blocked(svc, url)
     try:
-        doc = await svc.http.get_json(url, signer=await svc.instance_signer())
-        note = parse_note(doc)
+        note = parse_note(await _document(svc, url))
     except FetchError as exc:
         raise PostNotFound(f"{url} could not be fetched: {exc}") from exc
     except ActivityError as exc:
@@ -68,3 +68,25 @@ async def _fetched(svc: Services, url: str) -> Post | None:
     async with svc.reads() as session:
         stored = await posts.by_uri(session, note.id)  # fetched by its page URL, say
     return stored or await store_fetched(svc, note)
+
+
+async def _refuse_blocked(svc: Services, url: str) -> None:
+    if await svc.domain_blocked(urlsplit(url).netloc):
+        raise PostNotFound(f"{urlsplit(url).netloc} is blocked on this server")
+
+
+async def _document(svc: Services, url: str) -> dict[str, Any]:
+    """The document `url` names, its id checked. A page URL (Mastodon's /@user/ID) serves the
+    Note under another id (/users/user/statuses/ID): as Mastodon's FetchResourceService does,
+    that id is fetched once more with the strict check, and only that document is used."""
+    signer = await svc.instance_signer()
+    try:
+        return await svc.http.get_json(url, signer=signer)
+    except BadDocument as strict:
+        first = await svc.http.get_json(url, signer=signer, expect_id=False)
+        named = first.get("id")
+        # No id, or the URL's own id (the fetch went elsewhere): nothing to follow.
+        if not isinstance(named, str) or ids_equal(named, url) or not named.startswith("http"):
+            raise strict from None
+    await _refuse_blocked(svc, named)
+    return await svc.http.get_json(named, signer=signer)  # never the first one's content

@@ -14,6 +14,7 @@ from storage.models import Account, MediaAttachment, Mention, Post, PostTag
 
 from . import generation
 from .accounts import ensure_instance_actor
+from .blocks import refuse_across_block
 from .c2pa_manifest import SETTING as C2PA_SETTING
 from .c2pa_manifest import C2paSigningError, sign_image
 from .captions import Caption, compose
@@ -81,7 +82,7 @@ async def make_post(svc: Services, draft: Draft, progress: Progress | None = Non
     if author is None or author.username == INSTANCE_ACTOR:
         raise PostError(f"no local user {draft.username!r}")
     # The post replied to and the caption's mentions are found before any image is paid for.
-    parent, parent_author = await _parent(svc, draft.in_reply_to)
+    parent, parent_author = await _parent(svc, author, draft.in_reply_to)
     caption_text, caption = await compose(svc, draft.caption, author=author, reply_to=parent_author)
     request = GenerationRequest(prompt=draft.prompt, seed=draft.seed)
     try:
@@ -155,14 +156,18 @@ async def make_post(svc: Services, draft: Draft, progress: Progress | None = Non
     return post
 
 
-async def _parent(svc: Services, reference: str | None) -> tuple[Post | None, Account | None]:
-    """The post replied to (a remote one is fetched) and its author."""
+async def _parent(
+    svc: Services, author: Account, reference: str | None
+) -> tuple[Post | None, Account | None]:
+    """The post replied to (a remote one is fetched) and its author; BlockError when either
+    blocks the other (Mastodon refuses such replies)."""
     if reference is None:
         return None, None
     parent = await find_post(svc, reference)
     async with svc.reads() as session:
         parent_author = await session.get(Account, parent.account_id)
-    assert parent_author is not None
+        assert parent_author is not None
+        await refuse_across_block(svc, session, author, parent_author, "reply to")
     return parent, parent_author
 
 

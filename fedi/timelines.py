@@ -11,10 +11,10 @@ import nh3
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import posts, timelines
-from storage.models import Account
 from storage.timelines import Entry
 
 from .accounts import local_or_error
+from .captions import handle_of
 from .services import Services
 
 HOME, LOCAL, FEDERATED = "home", "local", "federated"
@@ -62,13 +62,14 @@ async def records(
     """Entries as records: the entry id, the post (id, author, text, images, when, the prompt
     of our own pictures, what it answers) and, for a boost, who boosted it and when."""
     media = await posts.media_of(session, list({entry.post.id for entry in entries}))
+    host = svc.settings.instance.host
     return [
         {
             "id": str(entry.id),
             "post_id": str(entry.post.id),
             "uri": entry.post.uri,
             "url": entry.post.url,
-            "account": handle(svc, entry.author),
+            "account": handle_of(entry.author, host),
             "text": html.unescape(nh3.clean(entry.post.content_html, tags=set())).strip(),
             "images": [
                 item.remote_url or svc.urls.media(item.file_name or "")
@@ -77,13 +78,8 @@ async def records(
             "created_at": entry.post.published_at.isoformat(),
             "prompt": entry.post.prompt,
             "in_reply_to": entry.post.in_reply_to_uri,
-            "boosted_by": handle(svc, entry.booster) if entry.booster else None,
+            "boosted_by": handle_of(entry.booster, host) if entry.booster else None,
             "boosted_at": entry.boosted_at.isoformat() if entry.boosted_at else None,
         }
         for entry in entries
     ]
-
-
-def handle(svc: Services, account: Account) -> str:
-    """user@host, ours included."""
-    return f"{account.username}@{account.domain or svc.settings.instance.host}"

@@ -1,14 +1,15 @@
 """Timelines, newest first and keyset-paged by id (ids carry the publishing time).
 
-Home is one's own posts, the posts of accounts one follows, and boosts by either; the local
-and federated timelines are public posts (no boosts, as in Mastodon). Paging follows Mastodon's
-client API: `max_id` pages down, `since_id` gives the newest entries above an id, `min_id` the
-entries right above it (it wins over `since_id`); every page is newest first.
+Home is one's own posts, the posts of accounts one follows, and boosts by either (each post
+once a page, by its newest entry); the local and federated timelines are public posts (no
+boosts, as in Mastodon). Paging follows Mastodon's client API: `max_id` pages down, `since_id`
+gives the newest entries above an id, `min_id` the entries right above it (it wins over
+`since_id`); every page is newest first.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, TypeVar, TypeVarTuple
 
@@ -67,11 +68,36 @@ class Window:
         order = column.asc() if self.upward else column.desc()
         return stmt.where(*self.bounds(column)).order_by(order).limit(self.limit)
 
+    def ordered(self, entries: list[Entry]) -> list[Entry]:
+        """Candidates from several queries in reading order (newest first; oldest first up
+        from min_id), at most the window's limit of them."""
+        entries.sort(key=lambda entry: entry.id, reverse=not self.upward)
+        return entries[: self.limit]
+
     def cut(self, entries: list[Entry]) -> list[Entry]:
         """The window's entries out of candidates from several queries, newest first."""
-        entries.sort(key=lambda entry: entry.id, reverse=not self.upward)
-        kept = entries[: self.limit]
+        kept = self.ordered(entries)
         return kept[::-1] if self.upward else kept
+
+    def past(self, entry_id: int) -> Window:
+        """The rest of the window, read on from entry `entry_id` in reading order."""
+        return replace(self, min_id=entry_id) if self.upward else replace(self, max_id=entry_id)
+
+
+def fold(window: Window, candidates: list[Entry], page: dict[int, Entry]) -> bool:
+    """Add candidates, in reading order, to a page of entries by post id, keeping each post's
+    newest entry; True once the page is full. It fills on the entry read last, so every entry
+    folded away was read before the page's last one, and the next page (read on from that
+    one) never meets it again."""
+    for entry in candidates:
+        if entry.post.id in page:
+            if window.upward:  # read oldest first: the newer entry takes the post's place
+                page[entry.post.id] = entry
+            continue
+        page[entry.post.id] = entry
+        if len(page) >= window.limit:
+            return True
+    return False
 
 
 def shown(author: Any, viewer_id: int | None) -> ColumnElement[bool]:
@@ -129,8 +155,22 @@ async def home(
     since_id: int | None = None,
     min_id: int | None = None,
 ) -> list[Entry]:
-    """Own and followed accounts' posts and boosts (accepted follows), strictly by id."""
+    """Own and followed accounts' posts and boosts (accepted follows), strictly by id; each
+    post once a page, by its newest entry (Mastodon shows a post once when it, or a boost of
+    it, is already recent in the feed), the page filled up past the entries folded away."""
     window = Window(limit, max_id, since_id, min_id)
+    page: dict[int, Entry] = {}
+    while True:
+        candidates = await _home_candidates(session, account_id, window)
+        full = fold(window, candidates, page)
+        if full or not candidates or len(candidates) < window.limit:
+            break
+        window = window.past(candidates[-1].id)
+    return sorted(page.values(), key=lambda entry: entry.id, reverse=True)
+
+
+async def _home_candidates(session: AsyncSession, account_id: int, window: Window) -> list[Entry]:
+    """The window's first home entries in reading order, duplicates of a post included."""
     booster = aliased(Account)
     posts = (
         select(Post, Account)
@@ -155,7 +195,7 @@ async def home(
     boost_rows = await _home_rows(
         session, account_id, window, boosts, Reaction.account_id, Reaction.id, boost
     )
-    return window.cut(
+    return window.ordered(
         [Entry(post.id, post, author) for post, author in post_rows]
         + [Entry(r.id, post, author, by, r.created_at) for r, post, author, by in boost_rows]
     )

@@ -5,13 +5,14 @@ The app runs without workers, so queued deliveries stay in the database to be re
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
 from quart.typing import TestClientProtocol as Client
 from sqlalchemy import delete, select
 
-from fedi import actions
+from fedi import actions, updates
 from fedi.account_deletion import delete_account
 from fedi.accounts import create_user
 from fedi.errors import UserError
@@ -20,9 +21,11 @@ from fedi.services import Services
 from storage import notifications, reactions
 from storage.models import (
     Account,
+    Block,
     Delivery,
     Follow,
     MediaAttachment,
+    Mention,
     Notification,
     OutboundActivity,
     Post,
@@ -268,3 +271,58 @@ async def test_a_deleted_account_says_so_to_every_inbox_that_knew_it(
     assert (await http.get(delete_path, headers={"Accept": AS2})).status_code == 200
     with pytest.raises(actions.ActionError, match="no local user"):
         await actions.react(svc, "alice", mallory_post.uri, reactions.LIKE)
+
+
+async def test_no_like_boost_or_reply_across_a_block_either_way(
+    client: tuple[Client, Services],
+) -> None:
+    _, svc = client
+    mallory = await _remote(svc, "mallory", "remote.example")
+    post = await _remote_post(svc, mallory, 1, "public")
+    async with svc.sessions() as session:
+        alice = await session.scalar(select(Account).where(Account.username == "alice"))
+    assert alice is not None
+    attempts: list[Callable[[], Awaitable[object]]] = [
+        lambda: actions.react(svc, "alice", post.uri, reactions.LIKE),
+        lambda: actions.react(svc, "alice", post.uri, reactions.ANNOUNCE),
+        lambda: make_post(svc, Draft("alice", "a reply", in_reply_to=post.uri)),
+    ]
+    for blocker, target, says in [
+        (alice, mallory, "alice blocks mallory@remote.example: unblock them to"),
+        (mallory, alice, "mallory@remote.example blocks alice: you cannot"),
+    ]:
+        async with svc.sessions.begin() as session:
+            await session.execute(delete(Block))
+            session.add(Block(account_id=blocker.id, target_id=target.id, uri=f"{blocker.uri}/b"))
+        for attempt in attempts:
+            with pytest.raises(UserError, match=says):
+                await attempt()
+    async with svc.sessions() as session:
+        assert await session.scalar(select(OutboundActivity)) is None
+        assert await session.scalar(select(Reaction)) is None
+        assert await session.scalar(select(Post).where(Post.local)) is None
+
+
+async def test_a_delete_reaches_those_an_edit_reached_and_those_mentioned_now(
+    client: tuple[Client, Services],
+) -> None:
+    _, svc = client
+    mallory, trent = await _mallory_and_trent(svc)
+    victor = await _remote(svc, "victor", "third.example")
+    wendy = await _remote(svc, "wendy", "fourth.example")
+    await _remote(svc, "yvonne", "fifth.example")
+    post = await make_post(svc, Draft("alice", "a kite"))  # the Create reaches trent
+    await updates.edit(svc, "alice", post.uri, updates.Edit(caption="for @mallory@remote.example"))
+    await updates.edit(svc, "alice", post.uri, updates.Edit(caption="for @victor@third.example"))
+    other = await make_post(svc, Draft("alice", "a boat"))
+    await updates.edit(svc, "alice", other.uri, updates.Edit(caption="@yvonne@fifth.example"))
+    async with svc.sessions.begin() as session:
+        await session.execute(delete(Follow))  # trent unfollows
+        # A mention the edits did not deliver to (stored before deliveries were recorded).
+        session.add(Mention(post_id=post.id, account_id=wendy.id))
+    await actions.delete_post(svc, "alice", post.uri)
+    [(_, inboxes)] = await _sent(svc, "Delete")
+    # mallory was mentioned only by the first edit, which is all that gave her a copy;
+    # yvonne got an edit of another post only.
+    expected = [trent, mallory, victor, wendy]
+    assert inboxes == sorted(account.shared_inbox_url or "" for account in expected)

@@ -283,3 +283,73 @@ async def test_followers_only_and_direct_posts_reach_only_their_readers(
     assert [_label(e) for e in federated] == FEDERATED
     assert "stranger followers-only" in [_label(e) for e in strangers]  # their own
     assert {"friend direct to me", "friend direct to another"} <= {_label(e) for e in friends}
+
+
+async def test_home_shows_a_post_once_a_page_by_its_newest_entry(svc: Services, plan: str) -> None:
+    """A boost of a post already in home, a second boost of a boosted post and a boost of
+    one's own post each fold into the newest entry of their post; paged in any size, each
+    page still shows a post once, and the only entries a walk leaves out are those folded
+    into a newer entry of their post on the page that read past them."""
+    world = await _fill(svc)
+    me = world.accounts["me"].id
+    more = World(accounts=world.accounts, posts=world.posts)
+    more.react("friend", "me 1", 30)  # a post of one's own, boosted by a followed account
+    more.react("me", "stranger 4", 31)  # boosted again, by another booster
+    more.react("friend", "friend 7", 32)  # a followed account's own post, boosted by it
+    async with svc.sessions.begin() as session:
+        session.add_all(more.rows)
+    boosted = ("announce/13", "announce/14", "announce/30", "announce/31", "announce/32")
+    async with svc.reads() as session:
+        page = await timelines.home(session, me, limit=50)
+        assert [_label(e) for e in page] == [
+            "friend boosted friend 7",
+            "me boosted stranger 4",
+            "friend boosted me 1",
+            "me boosted neighbour 9",
+            "me 5",
+            "friend 2",
+        ]
+        # Every home entry, folded or not (four posts, five boosts), with its post's id.
+        posted = ("me 1", "friend 2", "me 5", "friend 7")
+        every = {world.posts[text].id: world.posts[text].id for text in posted} | {
+            row.id: row.post_id
+            for row in world.rows + more.rows
+            if isinstance(row, Reaction) and row.uri.endswith(tuple(f"/{m}" for m in boosted))
+        }
+        for size in (1, 2, 3, 4, 6):
+            for walk in (await _pages_down(session, me, size), await _pages_up(session, me, size)):
+                ids = [entry.id for part in walk for entry in part]
+                assert ids == sorted(set(ids), reverse=True)  # no repeats, newest first
+                for part in walk:
+                    assert len({entry.post.id for entry in part}) == len(part) <= size
+                for left_out in set(every) - set(ids):
+                    assert _folded(left_out, every[left_out], walk)
+        assert len(every) == 9 and {entry.id for entry in page} < set(every)
+
+
+def _folded(entry_id: int, post_id: int, walk: list[list[Entry]]) -> bool:
+    """Whether the page whose reach (between its neighbours) holds the entry shows its post
+    by a newer entry."""
+    for i, page in enumerate(walk):
+        upper = walk[i - 1][-1].id if i > 0 else 2**63
+        lower = walk[i + 1][0].id if i + 1 < len(walk) else 0
+        if lower < entry_id < upper:
+            return any(e.post.id == post_id and e.id > entry_id for e in page)
+    return False
+
+
+async def _pages_down(session: AsyncSession, viewer: int, size: int) -> list[list[Entry]]:
+    pages, max_id = [], None
+    while page := await timelines.home(session, viewer, limit=size, max_id=max_id):
+        pages.append(page)
+        max_id = page[-1].id
+    return pages
+
+
+async def _pages_up(session: AsyncSession, viewer: int, size: int) -> list[list[Entry]]:
+    pages: list[list[Entry]] = []
+    min_id = 0
+    while page := await timelines.home(session, viewer, limit=size, min_id=min_id):
+        pages.insert(0, page)
+        min_id = page[0].id
+    return pages

@@ -46,6 +46,7 @@ class Origin:
         app = web.Application()
         app.router.add_get("/users/{name:carol|dave}", self._actor)
         app.router.add_get("/users/{name:carol|dave}/notes/{n}", self._note)
+        app.router.add_get("/@{name:carol|dave}/{n}", self._page)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
@@ -59,12 +60,29 @@ class Origin:
         actor = self.carol if request.match_info["name"] == "carol" else self.dave
         return web.json_response(actor.document(), content_type="application/activity+json")
 
+    def page(self, n: int, author: str = "carol") -> str:
+        """The page URL of the author's note n (Mastodon's /@user/ID)."""
+        return f"{self.carol.base}/@{author}/{n}"
+
+    async def _page(self, request: web.Request) -> web.Response:
+        """Note n under its own id, as Mastodon serves a status at its page URL (even when the
+        Note's own URL is missing); its content says "page" so that tests can tell which of
+        the two documents was used."""
+        doc = self._document(int(request.match_info["n"]), request.match_info["name"])
+        doc["content"] = doc["content"].replace("note", "page")
+        return web.json_response(doc, content_type="application/activity+json")
+
     async def _note(self, request: web.Request) -> web.Response:
         n, author = int(request.match_info["n"]), request.match_info["name"]
         self.asked.append(n)
         await asyncio.sleep(self.slow.get(n, 0))
         if n in self.missing or n >= self.length:
             return web.Response(status=404)
+        return web.json_response(
+            self._document(n, author), content_type="application/activity+json"
+        )
+
+    def _document(self, n: int, author: str) -> dict[str, Any]:
         doc: dict[str, Any] = {
             "@context": AS,
             "id": self.url(n, author),
@@ -76,7 +94,7 @@ class Origin:
         }
         if n > 0:
             doc["inReplyTo"] = self.url(n - 1, author)
-        return web.json_response(doc, content_type="application/activity+json")
+        return doc
 
 
 @asynccontextmanager
