@@ -16,6 +16,7 @@ from generators.builtin import BuiltinGenerator
 from storage import accounts
 from storage.models import Account
 
+from .errors import UserError
 from .media import Provenance, process_image
 from .media_store import content_type, new_file_name, write_file
 from .services import INSTANCE_ACTOR, Services
@@ -23,7 +24,7 @@ from .services import INSTANCE_ACTOR, Services
 USERNAME = re.compile(r"^[A-Za-z0-9_]{1,30}$")
 
 
-class AccountError(Exception):
+class AccountError(UserError):
     """A local account cannot be created or found; the message says why."""
 
 

@@ -22,7 +22,7 @@ from storage import accounts
 from storage.models import Account
 
 from .errors import UserError
-from .follows import FollowError, resolve
+from .follows import resolve
 from .services import INSTANCE_ACTOR, Services
 
 log = logging.getLogger(__name__)
@@ -231,7 +231,6 @@ async def _lookup(svc: Services, canonical: str) -> Account | None:
     except (
         UnicodeError,
         UserError,
-        FollowError,
         FetchError,
         WebFingerError,
         ActorParseError,

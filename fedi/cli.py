@@ -17,7 +17,7 @@ from storage import domain_blocks
 from storage.migrate import upgrade
 
 from . import cli_actions, cli_manage, cli_replies, cli_timelines, follows, notifications
-from .accounts import AccountError, create_user, ensure_instance_actor
+from .accounts import create_user, ensure_instance_actor
 from .cli_run import (
     Command,
     checked,
@@ -29,8 +29,7 @@ from .cli_run import (
 from .cli_run import with_schema as with_schema  # for the fedi/cli_<area>.py modules
 from .errors import UserError
 from .follows import FollowError
-from .lookup import PostNotFound
-from .posting import Draft, PostError
+from .posting import Draft
 from .services import Services
 from .settings import ConfigError, Settings, config_path, load_settings
 
@@ -263,15 +262,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             _write_config_if_absent(path, args.url)
         settings = load_settings(path)
         return asyncio.run(COMMANDS[args.command](args, settings))
-    except (
-        ConfigError,
-        AccountError,
-        PostError,
-        FollowError,
-        BackendConfigError,
-        PostNotFound,
-        UserError,
-    ) as exc:
+    except (ConfigError, BackendConfigError, UserError) as exc:
         print(f"impasto: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

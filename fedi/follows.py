@@ -16,12 +16,13 @@ from storage import accounts, blocks, follows, notifications
 from storage.ids import new_id
 from storage.models import Account, Follow
 
+from .errors import UserError
 from .outbox import queue, undo_activity
 from .remote import get_actor
 from .services import Services
 
 
-class FollowError(Exception):
+class FollowError(UserError):
     """A follow action cannot be done; the message says why."""
 
 

@@ -18,6 +18,7 @@ from .blocks import refuse_across_block
 from .c2pa_manifest import SETTING as C2PA_SETTING
 from .c2pa_manifest import C2paSigningError, sign_image
 from .captions import Caption, compose
+from .errors import UserError
 from .generation import LimitReached, Progress
 from .lookup import find_post
 from .media import MediaError, ProcessedImage, Provenance, process_image
@@ -30,7 +31,7 @@ from .services import INSTANCE_ACTOR, Services
 MAX_PROMPT_CHARS = 10_000
 
 
-class PostError(Exception):
+class PostError(UserError):
     """A post could not be made; the message says why in words a user understands."""
 
 
