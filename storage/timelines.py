@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, TypeVar, TypeVarTuple
 
-from sqlalchemy import ColumnElement, Result, Select, and_, func, or_, select
+from sqlalchemy import BigInteger, ColumnElement, Result, Select, and_, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -223,16 +223,19 @@ async def _home_rows(
     Two plans, chosen by counting (up to PROBE) those accounts' rows in the window. With few,
     theirs are read by the (owner, key) index and sorted. With many, `+ 0` keeps the planner
     off that index: it walks the key's index in order and stops after a page, which takes few
-    steps exactly because their rows are frequent. (Mastodon keeps home feeds in Redis.)"""
+    steps exactly because their rows are frequent. (Mastodon keeps home feeds in Redis.)
+
+    "The viewer or an account it follows" is one IN over a UNION ALL where the index is wanted:
+    written as an OR, PostgreSQL scans the whole (owner, key) index instead (bench/README.md,
+    "Home timeline at scale", has the plans and the figures)."""
     followed = _followed(account_id)
-    probe = (
-        select(key)
-        .where(or_(owner == account_id, owner.in_(followed)), *where, *window.bounds(key))
-        .limit(PROBE)
-    )
+    home_accounts = owner.in_(followed.union_all(select(literal(account_id, BigInteger))))
+    probe = select(key).where(home_accounts, *where, *window.bounds(key)).limit(PROBE)
     counted = await session.scalar(select(func.count()).select_from(probe.subquery()))
-    owned = owner + 0 if (counted or 0) >= PROBE else owner
-    mine = or_(owned == account_id, owned.in_(followed))
+    if (counted or 0) >= PROBE:
+        mine = or_(owner + 0 == account_id, (owner + 0).in_(followed))
+    else:
+        mine = home_accounts
     # The page's keys first, so that only keys are sorted, then its rows.
     page = window.apply(stmt.with_only_columns(key).where(mine), key)
     return await session.execute(window.apply(stmt.where(key.in_(page)), key))
