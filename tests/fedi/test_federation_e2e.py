@@ -6,12 +6,12 @@ from io import BytesIO
 from pathlib import Path
 
 from PIL import Image
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Delivery, Follow, InboxActivity, MediaAttachment, Post
+from storage.models import Follow, MediaAttachment, Post
 from tests.support.databases import DatabaseFactory
-from tests.support.inspect import query
+from tests.support.inspect import creates_done, delivery_states, query
 from tests.support.servers import Server, free_port, run_cli, wait_for, write_config
 
 
@@ -77,19 +77,9 @@ def test_follow_by_handle_post_and_undo(tmp_path: Path, databases: DatabaseFacto
             assert image.size == (1024, 1024)
 
         # The activity was verified and stored exactly once on B; A recorded the delivery.
-        async def creates(session: AsyncSession) -> int:
-            stmt = select(func.count()).where(
-                InboxActivity.activity_type == "Create", InboxActivity.state == "done"
-            )
-            return int((await session.execute(stmt)).scalar_one())
-
-        wait_for(lambda: query(b_config, creates) == 1, timeout=10)
-
-        async def delivered(session: AsyncSession) -> list[str]:
-            return list((await session.execute(select(Delivery.state))).scalars())
-
+        wait_for(lambda: creates_done(b_config) == 1, timeout=10)
         # Accept and Create, each delivered once.
-        wait_for(lambda: query(a_config, delivered) == ["delivered"] * 2, timeout=10)
+        wait_for(lambda: delivery_states(a_config) == ["delivered"] * 2, timeout=10)
 
         # Undo: bob unfollows; A removes the follower.
         run_cli(b_config, "unfollow", "bob", f"alice@127.0.0.1:{a_port}")

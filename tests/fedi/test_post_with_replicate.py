@@ -21,9 +21,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedi.cli import main as cli_main
 from fedi.media import TRAINED_ALGORITHMIC_MEDIA
-from storage.models import Delivery, Follow, Generation, InboxActivity, MediaAttachment, Post
+from storage.models import Delivery, Follow, Generation, MediaAttachment, Post
 from tests.support.databases import DatabaseFactory
-from tests.support.inspect import query
+from tests.support.inspect import creates_done, delivery_states, query
 from tests.support.model_hosts import FakeReplicate, OutputHost, hosts_in_thread
 from tests.support.servers import Server, free_port, run_cli, wait_for, write_config
 
@@ -213,18 +213,8 @@ def test_replicate_post_is_federated_with_provenance(
         with Image.open(io.BytesIO(cached)) as image:
             assert image.size == (768, 512)
 
-        async def creates(session: AsyncSession) -> int:
-            stmt = select(func.count()).where(
-                InboxActivity.activity_type == "Create", InboxActivity.state == "done"
-            )
-            return int((await session.execute(stmt)).scalar_one())
-
-        wait_for(lambda: query(b_config, creates) == 1, timeout=10)
-
-        async def delivered(session: AsyncSession) -> list[str]:
-            return list((await session.execute(select(Delivery.state))).scalars())
-
-        wait_for(lambda: query(a_config, delivered) == ["delivered"] * 2, timeout=10)
+        wait_for(lambda: creates_done(b_config) == 1, timeout=10)
+        wait_for(lambda: delivery_states(a_config) == ["delivered"] * 2, timeout=10)
     finally:
         server_a.stop()
         server_b.stop()

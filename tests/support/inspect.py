@@ -7,12 +7,12 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedi.services import Services
 from fedi.settings import load_settings
-from storage.models import InboxActivity
+from storage.models import Delivery, InboxActivity
 
 from .peer import PeerActor, deliver
 from .servers import Server, wait_for
@@ -51,3 +51,24 @@ async def deliver_handled(server: Server, actor: PeerActor, doc: dict[str, Any])
     worker has dealt with it."""
     assert await deliver(actor, f"{server.base}/inbox", doc) == 202
     await asyncio.to_thread(wait_for, lambda: handled(server.config, doc["id"]))
+
+
+def creates_done(config: Path) -> int:
+    """How many received Creates the instance's inbox worker has handled."""
+
+    async def read(session: AsyncSession) -> int:
+        stmt = select(func.count()).where(
+            InboxActivity.activity_type == "Create", InboxActivity.state == "done"
+        )
+        return int((await session.execute(stmt)).scalar_one())
+
+    return query(config, read)
+
+
+def delivery_states(config: Path) -> list[str]:
+    """The state of each of the instance's outbound deliveries."""
+
+    async def read(session: AsyncSession) -> list[str]:
+        return list((await session.execute(select(Delivery.state))).scalars())
+
+    return query(config, read)
