@@ -35,6 +35,20 @@ def _refused(instance: Instance, activity_type: str) -> list[int | None]:
     return query(instance.config, read)
 
 
+def _pending(instance: Instance, activity_type: str) -> int:
+    """The instance's deliveries of one activity type not yet delivered or given up."""
+
+    async def read(session: AsyncSession) -> int:
+        rows = await session.execute(
+            select(Delivery.id)
+            .join(OutboundActivity, OutboundActivity.id == Delivery.activity_id)
+            .where(OutboundActivity.activity_type == activity_type, Delivery.state == "pending")
+        )
+        return len(list(rows.scalars()))
+
+    return query(instance.config, read)
+
+
 def _stored(instance: Instance, uri: str) -> bool:
     async def read(session: AsyncSession) -> bool:
         return await session.scalar(select(Post.id).where(Post.uri == uri)) is not None
@@ -80,6 +94,9 @@ def _cut_off_and_restored(a: Instance, b: Instance) -> None:
     second = a.server.get(a.post("a harbour at dusk").removeprefix(a.base), AS2)["id"]
     wait_for(lambda: _stored(b, second))
     b.cli("unlike", "bob", first)
+    # The Undo names the post as well, as Mastodon's does: it must land before the new Like,
+    # or it would take that back too (deliveries are not ordered).
+    wait_for(lambda: _pending(b, "Undo") == 0)
     b.cli("like", "bob", first)
     wait_for(lambda: _likes(a, first) == 1)
 
