@@ -164,9 +164,12 @@ def _images(value: Any) -> tuple[RemoteImage, ...]:
     return tuple(images[:MAX_ATTACHMENTS])
 
 
+NOTE_TYPES = ("Note", "Article", "Page", "Image", "Question", "Video")  # stored as posts
+
+
 def parse_note(doc: Mapping[str, Any]) -> RemoteNote:
     """Parse a Note-like object; its id must be on its author's origin."""
-    if doc.get("type") not in ("Note", "Article", "Page", "Image", "Question", "Video"):
+    if doc.get("type") not in NOTE_TYPES:
         raise ActivityError(f"unsupported object type {doc.get('type')!r}")
     note_id = _url(doc.get("id"), "object id")
     author = _url(doc.get("attributedTo"), "attributedTo")
@@ -193,8 +196,20 @@ def parse_note(doc: Mapping[str, Any]) -> RemoteNote:
     )
 
 
+def _tag_items(value: Any) -> list[Any]:
+    """A `tag` as a list. Pixelfed sends a reply's tags as one object: PHP's array_merge of
+    the parent author's Mention (its keys type, href, name) with the list of the other tags
+    (keys "0", "1", …), so those others are read from the numbered keys."""
+    if isinstance(value, list):
+        return value
+    if isinstance(value, Mapping):
+        numbered = [item for key, item in value.items() if isinstance(key, str) and key.isdigit()]
+        return [value, *numbered]
+    return []
+
+
 def _mentions(value: Any) -> tuple[str, ...]:
-    items: Sequence[Any] = value if isinstance(value, list) else [value] if value else []
+    items = _tag_items(value)
     return tuple(
         item["href"]
         for item in items
@@ -216,7 +231,7 @@ def _web_url(value: Any) -> str | None:
 
 
 def _hashtags(value: Any) -> tuple[str, ...]:
-    items: Sequence[Any] = value if isinstance(value, list) else [value] if value else []
+    items = _tag_items(value)
     names: list[str] = []
     for item in items:
         if not isinstance(item, Mapping) or item.get("type") != "Hashtag":

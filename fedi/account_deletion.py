@@ -14,7 +14,8 @@ from activitypub import objects
 from storage import account_removal, posts
 from storage.ids import new_id
 
-from .actions import acting_account, remove_files
+from .actions import acting_account
+from .media_store import remove_files
 from .outbox import queue
 from .services import Services
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -32,7 +31,7 @@ from .accounts import AccountError, local_or_error
 from .blocks import refuse_across_block
 from .errors import UserError
 from .lookup import find_post
-from .media_store import FILE_NAME
+from .media_store import remove_files
 from .notes import tags_of
 from .outbox import queue, undo_activity
 from .services import Services
@@ -219,10 +218,3 @@ async def _update_inboxes(session: AsyncSession, author: Account, post: Post) ->
 def _object_id(body: str) -> str | None:
     obj = json.loads(body).get("object")
     return obj.get("id") if isinstance(obj, dict) else obj if isinstance(obj, str) else None
-
-
-def remove_files(directory: Path, names: list[str]) -> None:
-    """Unlink stored media files (generated names only; a missing one is already gone)."""
-    for name in names:
-        if FILE_NAME.fullmatch(name):
-            (directory / name).unlink(missing_ok=True)

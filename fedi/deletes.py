@@ -13,7 +13,7 @@ from activitypub.urls import ids_equal
 from storage import accounts, posts
 from storage.models import Account
 
-from .actions import remove_files
+from .media_store import remove_files
 from .services import Services
 
 
@@ -39,9 +39,12 @@ async def on_delete(svc: Services, activity: Activity) -> None:
 
 
 async def _delete_actor(svc: Services, uri: str) -> None:
-    """Remove a remote account; its posts, follows, reactions and notifications go with it."""
+    """Remove a remote account; its posts, their cached images, its follows, reactions and
+    notifications go with it."""
     async with svc.sessions.begin() as session:
         account = await accounts.by_uri(session, uri)
         if account is None or account.is_local:
             return
+        files = await posts.media_files_of_account(session, account.id)
         await session.execute(sql_delete(Account).where(Account.id == account.id))
+    await asyncio.to_thread(remove_files, svc.media_dir, files)

@@ -38,3 +38,10 @@ def content_type(file_name: str) -> str | None:
     """The image content type of a generated file name, or None if it is not one."""
     match = FILE_NAME.fullmatch(file_name)
     return CONTENT_TYPES[match.group(1)] if match else None
+
+
+def remove_files(directory: Path, names: list[str]) -> None:
+    """Unlink stored media files (generated names only; a missing one is already gone)."""
+    for name in names:
+        if FILE_NAME.fullmatch(name):
+            (directory / name).unlink(missing_ok=True)

@@ -14,13 +14,13 @@ from sqlalchemy.orm import aliased
 from activitypub.activities import Activity, ActivityError, RemoteNote, parse_note
 from activitypub.http import FetchError
 from activitypub.urls import ids_equal, same_origin
-from storage import notifications
+from storage import notifications, posts
 from storage.ids import new_id
 from storage.models import Account, Follow, MediaAttachment, Mention, Post, PostTag
 from storage.timeutil import utcnow
 
 from .media import MediaError, process_image
-from .media_store import new_file_name, write_file
+from .media_store import new_file_name, remove_files, write_file
 from .remote import get_actor
 from .sanitize import clean_html
 from .services import Services
@@ -118,6 +118,8 @@ def _new_post(note: RemoteNote, author: Account) -> tuple[Post, list[MediaAttach
         sensitive=note.sensitive,
         in_reply_to_uri=note.in_reply_to,
     )
+    if note.updated is not None:  # fetched or received after an edit
+        post.updated_at = min(note.updated, utcnow())
     if note.published is not None:
         # As Mastodon does: the id carries the publishing time (never a future one), so
         # ordering and paging by id is chronological across servers.
@@ -187,11 +189,7 @@ async def on_creates(svc: Services, activities: list[Activity]) -> list[Exceptio
                 media += await _store(svc, [note], authors)
             except Exception as exc:
                 outcomes[index] = exc
-    for item in media:
-        try:
-            await _cache_image(svc, item)
-        except Exception:  # the post is stored; its image stays a link to the original
-            log.exception("caching %s failed", item.remote_url)
+    await cache_images(svc, media)
     return outcomes
 
 
@@ -201,11 +199,7 @@ async def store_fetched(svc: Services, note: RemoteNote) -> Post:
     author = authors[note.attributed_to]
     if isinstance(author, Exception):
         raise author
-    for item in await _store(svc, [note], authors):
-        try:
-            await _cache_image(svc, item)
-        except Exception:  # the post is stored; its image stays a link to the original
-            log.exception("caching %s failed", item.remote_url)
+    await cache_images(svc, await _store(svc, [note], authors))
     async with svc.reads() as session:
         post = (await session.execute(select(Post).where(Post.uri == note.id))).scalar_one()
     return post
@@ -294,6 +288,15 @@ def visibility(note: RemoteNote, author: Account) -> str:
     return "direct"
 
 
+async def cache_images(svc: Services, media: list[MediaAttachment]) -> None:
+    """Keep local copies of stored posts' remote images; one that fails stays a link."""
+    for item in media:
+        try:
+            await _cache_image(svc, item)
+        except Exception:  # the post is stored; its image stays a link to the original
+            log.exception("caching %s failed", item.remote_url)
+
+
 async def _cache_image(svc: Services, media: MediaAttachment) -> None:
     """Fetch a remote image, check and re-encode it, and keep a local copy."""
     assert media.remote_url is not None
@@ -321,6 +324,8 @@ async def _cache_image(svc: Services, media: MediaAttachment) -> None:
             row.file_name, row.file_size = file_name, len(processed.data)
             row.width, row.height = processed.width, processed.height
             row.blurhash = row.blurhash or processed.blurhash
+    if row is None:  # the post was deleted or edited meanwhile
+        await asyncio.to_thread(remove_files, svc.media_dir, [file_name])
 
 
 def post_and_media(note: RemoteNote, author: Account) -> tuple[Post, list[MediaAttachment]]:
@@ -329,7 +334,13 @@ def post_and_media(note: RemoteNote, author: Account) -> tuple[Post, list[MediaA
 
 
 async def retag(session: AsyncSession, note: RemoteNote, post: Post) -> None:
-    """Replace a stored post's hashtags and mentions with those of its edited note."""
+    """Replace a stored post's hashtags and mentions with those of its edited note; local
+    users the edit newly mentions are notified (as Mastodon and GoToSocial now do)."""
+    before = set(await posts.local_mentions(session, post.id))
     await session.execute(sql_delete(PostTag).where(PostTag.post_id == post.id))
     await session.execute(sql_delete(Mention).where(Mention.post_id == post.id))
     await _tag(session, [(note, post)])
+    await session.flush()
+    for account_id in await posts.local_mentions(session, post.id):
+        if account_id not in before:
+            await notifications.about_post(session, account_id, notifications.MENTION, post)

@@ -3,16 +3,18 @@ our copy, but only when it comes from the note's author and is newer than what w
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from activitypub import objects
-from activitypub.activities import Activity, RemoteNote, parse_note
+from activitypub.activities import NOTE_TYPES, Activity, RemoteNote, parse_note
 from activitypub.urls import ids_equal
-from storage import deliveries, follows, posts, reactions
+from storage import deliveries, follows, notifications, posts, reactions
 from storage.ids import new_id
 from storage.models import Account, MediaAttachment, Mention, Post, PostTag
 from storage.timeutil import utcnow
@@ -21,10 +23,13 @@ from .accounts import local_or_error
 from .captions import Caption, compose
 from .errors import UserError
 from .lookup import find_post
+from .media_store import remove_files
 from .notes import ALT_TEXT_LIMIT, Tags, content_html, note, tags_of
 from .outbox import queue
-from .remote_posts import object_of, post_and_media, retag
+from .remote_posts import cache_images, object_of, on_creates, post_and_media, retag
 from .services import Services
+
+UNKNOWN_NOTE_AGE = timedelta(days=1)  # Mastodon's OBJECT_AGE_THRESHOLD
 
 
 class EditError(UserError):
@@ -90,13 +95,18 @@ def _apply(post: Post, media: list[MediaAttachment], change: Edit) -> None:
 
 
 async def _recaption(session: AsyncSession, post: Post, text: str, caption: Caption) -> None:
-    """The new caption (the model line kept); its mentions and hashtags replace the old."""
+    """The new caption (the model line kept); its mentions and hashtags replace the old, and
+    local users it newly mentions are notified."""
+    before = set(await posts.local_mentions(session, post.id))
     post.caption = text
     post.content_html = content_html(caption.html, post.generator_model)
     await session.execute(delete(Mention).where(Mention.post_id == post.id))
     await session.execute(delete(PostTag).where(PostTag.post_id == post.id))
     session.add_all(Mention(post_id=post.id, account_id=account.id) for account in caption.mentions)
     session.add_all(PostTag(post_id=post.id, name=name) for name in caption.hashtags)
+    for account in caption.mentions:
+        if account.is_local and account.id not in before:
+            await notifications.about_post(session, account.id, notifications.MENTION, post)
 
 
 def _update_doc(svc: Services, author: Account, doc: dict[str, Any]) -> dict[str, Any]:
@@ -114,24 +124,27 @@ def _update_doc(svc: Services, author: Account, doc: dict[str, Any]) -> dict[str
 
 
 def _stale(post: Post, note: RemoteNote) -> bool:
-    """An Update older than the last one applied (they may arrive out of order). `updated`
-    travels in whole seconds, so an equal one may be a second edit in the same second: it is
-    applied (again, at worst). An Update without `updated` is applied too, as before
-    (Mastodon applies only its poll results)."""
-    return (
-        post.updated_at is not None and note.updated is not None and note.updated < post.updated_at
-    )
+    """Not to be applied: an edit without `updated` (Mastodon takes only poll results from
+    such an Update, and we have no polls), or one older than the last applied (they may
+    arrive out of order). `updated` travels in whole seconds, so an equal one may be a second
+    edit in the same second: it is applied (again, at worst)."""
+    if note.updated is None:
+        return True
+    return post.updated_at is not None and note.updated < post.updated_at
 
 
 async def on_update_note(svc: Services, activity: Activity) -> None:
-    """Update(Note) of a post we have: applied only if its author sent it and it is newer."""
+    """Update(Note): applied only if the note's author sent it and it is newer."""
     if activity.object_id is None:
         return
     async with svc.reads() as session:
         post = await posts.by_uri(session, activity.object_id)
         author = await session.get(Account, post.account_id) if post is not None else None
-    if post is None or post.local or post.deleted_at is not None or author is None:
-        return  # Mastodon ignores Updates of notes it does not have
+    if post is None:
+        await _update_of_unknown(svc, activity)
+        return
+    if post.local or post.deleted_at is not None or author is None:
+        return
     if not ids_equal(author.uri, activity.actor):
         return  # only the note's author may change it
     remote = parse_note(await object_of(svc, activity))
@@ -148,18 +161,40 @@ async def on_update_note(svc: Services, activity: Activity) -> None:
         row.sensitive = fresh.sensitive
         if remote.updated is not None:
             row.updated_at = min(remote.updated, utcnow())
-        await _replace_media(session, row, media)
+        unused = await _replace_media(session, row, media)
         await retag(session, remote, row)
+    await asyncio.to_thread(remove_files, svc.media_dir, unused)
+    # New images were stored (they have ids now): keep copies, as for a Create.
+    await cache_images(svc, [item for item in media if item.id is not None])
 
 
-async def _replace_media(session: AsyncSession, post: Post, media: list[MediaAttachment]) -> None:
-    """The same images keep their cached copies (alt text refreshed); others replace them."""
+async def _update_of_unknown(svc: Services, activity: Activity) -> None:
+    """As Mastodon: deliveries are not ordered, so an Update may come before its Create; one
+    of a recent note we do not have is taken as that Create (and kept by the same rules).
+    Updates of older notes we never had are of no interest."""
+    doc = activity.object
+    if doc is None or doc.get("type") not in NOTE_TYPES:
+        return  # an actor's Update, or a bare id
+    published = parse_note(doc).published
+    if published is not None and published < utcnow() - UNKNOWN_NOTE_AGE:
+        return
+    [failure] = await on_creates(svc, [activity])
+    if failure is not None:
+        raise failure
+
+
+async def _replace_media(
+    session: AsyncSession, post: Post, media: list[MediaAttachment]
+) -> list[str]:
+    """The same images keep their cached copies (alt text refreshed); others replace them.
+    Returns the cached files no longer used."""
     existing = (await posts.media_of(session, [post.id]))[post.id]
     if [item.remote_url for item in existing] == [item.remote_url for item in media]:
         for old, new in zip(existing, media, strict=True):
             old.description, old.blurhash = new.description, new.blurhash or old.blurhash
-        return
+        return []
     await session.execute(delete(MediaAttachment).where(MediaAttachment.post_id == post.id))
     for item in media:
         item.post_id = post.id
     session.add_all(media)
+    return [item.file_name for item in existing if item.file_name]

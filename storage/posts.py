@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import ColumnElement, and_, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from .models import MediaAttachment, Mention, Notification, Post, PostTag, Reaction
+from .models import Account, MediaAttachment, Mention, Notification, Post, PostTag, Reaction
 from .timeutil import utcnow
 
 
@@ -92,6 +92,16 @@ async def tombstone(session: AsyncSession, post_id: int) -> list[str]:
         )
     )
     return files
+
+
+async def local_mentions(session: AsyncSession, post_id: int) -> list[int]:
+    """Ids of the local accounts a post mentions."""
+    rows = await session.execute(
+        select(Mention.account_id)
+        .join(Account, Account.id == Mention.account_id)
+        .where(Mention.post_id == post_id, Account.domain.is_(None))
+    )
+    return list(rows.scalars())
 
 
 async def media_files_of_account(session: AsyncSession, account_id: int) -> list[str]:

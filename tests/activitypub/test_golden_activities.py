@@ -115,6 +115,24 @@ def test_mastodon_edit_carries_updated() -> None:
     assert (note.hashtags, note.images) == (original.hashtags, original.images)
 
 
+def test_pixelfed_edit_of_a_reply_with_its_tags_in_one_object() -> None:
+    _, original = _create("pixelfed_create_reply_mention.json")
+    activity = parse_activity(_load("pixelfed_update_reply_tags.json"))
+    assert activity.type == "Update" and activity.actor == original.attributed_to
+    assert activity.object is not None
+    note = parse_note(activity.object)
+    assert note.id == activity.object_id == original.id
+    assert note.updated == datetime(2024, 1, 10, 7, 20, 41, tzinfo=UTC)
+    assert note.in_reply_to == original.in_reply_to
+    # The parent's author from the object's own keys, the others from its numbered keys.
+    assert note.mentions == (
+        "https://gram.social/users/Alice",
+        "https://pixelfed.social/users/dansup",
+    )
+    assert note.hashtags == ("film",)
+    assert original.mentions == ("https://gram.social/users/Alice",)
+
+
 def test_mastodon_like_announce_and_their_undo() -> None:
     like = parse_activity(_load("mastodon_like.json"))
     assert (like.type, like.actor, like.object_id, like.object) == (

@@ -326,3 +326,16 @@ async def test_a_delete_reaches_those_an_edit_reached_and_those_mentioned_now(
     # yvonne got an edit of another post only.
     expected = [trent, mallory, victor, wendy]
     assert inboxes == sorted(account.shared_inbox_url or "" for account in expected)
+
+
+async def test_a_local_user_an_edit_newly_mentions_is_told_once(
+    client: tuple[Client, Services],
+) -> None:
+    _, svc = client
+    post = await make_post(svc, Draft("alice", "a kite"))
+    assert await _notified(svc, "bob") == []
+    for caption in ("for @bob", "still for @bob", "for nobody", "for @bob again"):
+        await updates.edit(svc, "alice", post.uri, updates.Edit(caption=caption))
+    # Told once: a notification is kept for each (kind, post), and a mention dropped and
+    # added back again does not repeat it.
+    assert await _notified(svc, "bob") == ["mention"]

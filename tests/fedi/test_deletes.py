@@ -92,15 +92,15 @@ async def test_a_deleted_accounts_farewell_is_accepted_without_its_key(
     )
 
 
-async def test_a_deleted_remote_post_leaves_nothing_behind(
-    client: tuple[Client, Services],
-) -> None:
-    """Its cached image file, reactions, hashtags, mentions and notifications go with it, as
-    for a local delete; only its author deletes it, and a second Delete changes nothing."""
-    _, svc = client
+BASE = "http://127.0.0.1:9/users"
+
+
+async def _mallorys_post(svc: Services) -> tuple[str, int]:
+    """mallory's cached image post, liked by alice, mentioning her, tagged and notified of;
+    returns the image's file name and the post's id."""
     file_name = new_file_name("png")
     write_file(svc.media_dir, file_name, b"\x89PNG cached copy")
-    base = "http://127.0.0.1:9/users"
+    base = BASE
     async with svc.sessions.begin() as session:
         alice = await accounts.local_account(session, "alice")
         assert alice is not None
@@ -144,7 +144,17 @@ async def test_a_deleted_remote_post_leaves_nothing_behind(
                 ),
             ]
         )
-    note, post_id = f"{base}/mallory/notes/1", post.id
+    return file_name, post.id
+
+
+async def test_a_deleted_remote_post_leaves_nothing_behind(
+    client: tuple[Client, Services],
+) -> None:
+    """Its cached image file, reactions, hashtags, mentions and notifications go with it, as
+    for a local delete; only its author deletes it, and a second Delete changes nothing."""
+    _, svc = client
+    file_name, post_id = await _mallorys_post(svc)
+    base, note = BASE, f"{BASE}/mallory/notes/1"
 
     def delete(actor: str, n: int) -> Activity:
         return Activity(f"{actor}#delete/{n}", "Delete", actor, note, None, (), ())
@@ -169,3 +179,22 @@ async def test_a_deleted_remote_post_leaves_nothing_behind(
             stored = await session.get(Post, post_id)
             assert stored is not None and stored.deleted_at is not None
             assert stored.content_html == ""
+
+
+async def test_a_deleted_remote_actor_takes_its_cached_images(
+    client: tuple[Client, Services],
+) -> None:
+    _, svc = client
+    file_name, post_id = await _mallorys_post(svc)
+    mallory, trent = f"{BASE}/mallory", f"{BASE}/trent"
+
+    def delete(actor: str, target: str) -> Activity:
+        return Activity(f"{actor}#delete/1", "Delete", actor, target, None, (), ())
+
+    await on_delete(svc, delete(trent, mallory))  # not his to delete
+    assert (svc.media_dir / file_name).exists()
+    await on_delete(svc, delete(mallory, mallory))
+    assert not (svc.media_dir / file_name).exists()
+    async with svc.reads() as session:
+        assert await session.get(Post, post_id) is None
+        assert await accounts.by_uri(session, mallory) is None

@@ -330,6 +330,32 @@ async def test_recorded_posts_are_stored_as_their_authors_meant(
         [],
     )
 
+    # Pixelfed's edit of its reply to alice, its tags in one object (SOURCES.md): the new
+    # hashtag and mention are read from its numbered keys; alice is still mentioned, and
+    # not told twice.
+    pixelfed_edit = _sent_by(
+        "pixelfed_update_reply_tags.json",
+        peggy,
+        "https://pixelfed.social/users/mczachurski",
+        remote,
+        {
+            "https://gram.social/p/Alice/650350850687790456": alice_post,
+            "https://gram.social/users/Alice": alice,
+            "https://pixelfed.social/users/dansup": mallory.id,
+        },
+    )
+    await _send(server, [(peggy, pixelfed_edit)])
+    post, _ = await asyncio.to_thread(_stored, server, pixelfed_reply["object"]["id"])
+    assert post.content_html.startswith("Extra colours! <a ") and "#film</a>" in post.content_html
+    assert post.updated_at is not None
+    assert post.updated_at.isoformat().startswith("2024-01-10T07:20:41")
+    tags, mentioned = await asyncio.to_thread(
+        _tags_and_mentions, server, pixelfed_reply["object"]["id"]
+    )
+    assert (tags, sorted(mentioned)) == (["film"], sorted([alice, mallory.id]))
+    told = await asyncio.to_thread(_notifications, server, alice)
+    assert told.count(("mention", peggy.id, pixelfed_reply["object"]["id"])) == 1
+
     # The content warning and the sensitive flag.
     post, _ = await asyncio.to_thread(_stored, server, cw["object"]["id"])
     assert post.spoiler_text == "reading: Punishment and Reward in the Corporate University"

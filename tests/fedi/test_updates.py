@@ -4,15 +4,19 @@ overwrites an older one, and what arrives is sanitised."""
 from __future__ import annotations
 
 import asyncio
+import json
+from datetime import UTC, datetime, timedelta
+from io import BytesIO
 from typing import Any
 
-from sqlalchemy import select
+from PIL import Image
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import MediaAttachment, Mention, Post, PostTag
 from tests.support.inspect import deliver_handled, query
 from tests.support.peer import Peer, PeerActor, activity
-from tests.support.servers import Server
+from tests.support.servers import Server, run_cli
 
 AS = "https://www.w3.org/ns/activitystreams"
 
@@ -105,3 +109,117 @@ async def test_only_the_author_updates_and_only_forward_in_time(
     latest = await asyncio.to_thread(_stored, server)
     assert latest is not None and latest["content"] == "<p>v4</p>"
     assert latest["updated"] == "2026-01-03T00:00:00+00:00"
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def _posts(server: Server) -> int:
+    async def read(session: AsyncSession) -> int:
+        return int(await session.scalar(select(func.count()).select_from(Post)) or 0)
+
+    return query(server.config, read)
+
+
+async def test_an_update_without_updated_changes_nothing(server: Server, remote: Peer) -> None:
+    """As Mastodon: such an Update carries only poll results, and it is no edit."""
+    mallory, alice = remote.actors["mallory"], f"{server.base}/users/alice"
+    await deliver_handled(
+        server, mallory, activity("Create", mallory, _note(mallory, alice, "v1"), 1)
+    )
+    original = await asyncio.to_thread(_stored, server)
+    undated = _note(mallory, alice, "<p>v2</p>")
+    await deliver_handled(server, mallory, activity("Update", mallory, undated, 1))
+    assert await asyncio.to_thread(_stored, server) == original
+
+
+async def test_an_update_that_comes_before_its_create_stands_for_it(
+    server: Server, remote: Peer
+) -> None:
+    """Deliveries are not ordered. As Mastodon: the Update of a recent note we lack is taken
+    as its Create, and the late Create then changes nothing."""
+    mallory, alice = remote.actors["mallory"], f"{server.base}/users/alice"
+    now = datetime.now(UTC)
+    written, edited = _iso(now - timedelta(minutes=5)), _iso(now)
+    latest = _note(mallory, alice, "<p>v2</p>", published=written, updated=edited)
+    await deliver_handled(server, mallory, activity("Update", mallory, latest, 1))
+    stored = await asyncio.to_thread(_stored, server)
+    assert stored is not None and stored["content"] == "<p>v2</p>"
+    assert stored["updated"] == edited.replace("Z", "+00:00")
+    assert stored["tags"] == ["first"] and stored["mentions"] == 1
+
+    first = _note(mallory, alice, "<p>v1</p>", published=written)
+    await deliver_handled(server, mallory, activity("Create", mallory, first, 1))
+    assert await asyncio.to_thread(_stored, server) == stored
+
+    # A note of two days ago we never had: its Update is of no interest (Mastodon: a day).
+    old = _note(mallory, alice, "<p>old</p>", published=_iso(now - timedelta(days=2)))
+    old.update(id=f"{mallory.id}/notes/2", updated=edited)
+    await deliver_handled(server, mallory, activity("Update", mallory, old, 2))
+    assert await asyncio.to_thread(_posts, server) == 1
+
+
+def _mentions_of(server: Server, user: str) -> list[str | None]:
+    notes = json.loads(run_cli(server.config, "notifications", user, "--json"))
+    return [n["status"] for n in notes if n["type"] == "mention"]
+
+
+async def test_an_edit_that_mentions_alice_tells_her_once(server: Server, remote: Peer) -> None:
+    """As Mastodon and GoToSocial: a local user an edit newly mentions is notified; one
+    already mentioned is not told again."""
+    mallory, alice = remote.actors["mallory"], f"{server.base}/users/alice"
+    await asyncio.to_thread(run_cli, server.config, "user", "create", "carol")
+    carol = f"{server.base}/users/carol"
+    await deliver_handled(
+        server, mallory, activity("Create", mallory, _note(mallory, carol, "v1"), 1)
+    )
+    note_id = f"{mallory.id}/notes/1"
+    assert await asyncio.to_thread(_mentions_of, server, "alice") == []
+    both = [{"type": "Mention", "href": carol}, {"type": "Mention", "href": alice}]
+    for n in (1, 2):  # the second edit mentions nobody new
+        edit = _note(mallory, carol, f"v{n + 1}", tag=both, updated=f"2026-01-0{n}T00:00:00Z")
+        await deliver_handled(server, mallory, activity("Update", mallory, edit, n))
+    assert await asyncio.to_thread(_mentions_of, server, "alice") == [note_id]
+    assert await asyncio.to_thread(_mentions_of, server, "carol") == [note_id]
+
+
+def _png(colour: str) -> bytes:
+    out = BytesIO()
+    Image.new("RGB", (64, 48), colour).save(out, "PNG")
+    return out.getvalue()
+
+
+def _cached(server: Server) -> list[str | None]:
+    async def read(session: AsyncSession) -> list[str | None]:
+        rows = await session.execute(select(MediaAttachment.file_name))
+        return list(rows.scalars())
+
+    return query(server.config, read)
+
+
+async def test_an_edit_that_swaps_the_image_swaps_the_cached_copy(
+    server: Server, remote: Peer
+) -> None:
+    mallory, alice = remote.actors["mallory"], f"{server.base}/users/alice"
+    remote.files.update(
+        {"red.png": (_png("red"), "image/png"), "blue.png": (_png("blue"), "image/png")}
+    )
+    media_dir = server.config.parent / f"media-{server.port}"
+
+    def image(name: str) -> list[dict[str, Any]]:
+        url = f"{remote.base}/files/{name}"
+        return [{"type": "Image", "mediaType": "image/png", "url": url, "name": name}]
+
+    red = _note(mallory, alice, "v1", attachment=image("red.png"))
+    await deliver_handled(server, mallory, activity("Create", mallory, red, 1))
+    [old_file] = await asyncio.to_thread(_cached, server)
+    assert old_file is not None and (media_dir / old_file).exists()
+
+    blue = _note(mallory, alice, "v2", attachment=image("blue.png"), updated="2026-01-01T00:00:00Z")
+    await deliver_handled(server, mallory, activity("Update", mallory, blue, 1))
+    [new_file] = await asyncio.to_thread(_cached, server)
+    assert new_file is not None and new_file != old_file
+    assert not (media_dir / old_file).exists()
+    with Image.open(media_dir / new_file) as cached:
+        assert cached.getpixel((0, 0))[:3] == (0, 0, 255)

@@ -90,6 +90,7 @@ class Peer:
     received: list[Received] = field(default_factory=list)
     inbox_status: int = 202
     redirects: dict[str, str] = field(default_factory=dict)  # actor name -> where GET goes
+    files: dict[str, tuple[bytes, str]] = field(default_factory=dict)  # /files/NAME: body, type
     _runner: web.AppRunner | None = None
     _keys: tuple[str, str] | None = None
 
@@ -116,6 +117,7 @@ class Peer:
         app.router.add_post("/users/{name}/inbox", self._inbox)
         app.router.add_post("/inbox", self._inbox)
         app.router.add_get("/.well-known/webfinger", self._webfinger)
+        app.router.add_get("/files/{name}", self._file)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         if self.port == 0:
@@ -136,6 +138,12 @@ class Peer:
         if actor is None:
             return web.Response(status=404)
         return web.json_response(actor.document(), content_type="application/activity+json")
+
+    async def _file(self, request: web.Request) -> web.Response:
+        found = self.files.get(request.match_info["name"])
+        if found is None:
+            return web.Response(status=404)
+        return web.Response(body=found[0], content_type=found[1])
 
     async def _inbox(self, request: web.Request) -> web.Response:
         body = await request.read()
