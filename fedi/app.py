@@ -7,7 +7,7 @@ import logging
 
 from quart import Quart, Response
 
-from . import inbox
+from . import image_cache, inbox
 from .accounts import ensure_instance_actor
 from .delivery import DeliveryWorker
 from .routes import inbox as inbox_routes
@@ -42,6 +42,7 @@ def create_app(settings: Settings, *, workers: bool = True) -> Quart:
         if workers:
             tasks.append(asyncio.create_task(DeliveryWorker(svc).run(stop)))
             tasks.append(asyncio.create_task(inbox.run(svc, stop)))
+            tasks.append(asyncio.create_task(image_cache.run(svc, stop)))
 
     @app.after_serving
     async def shutdown() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 
@@ -12,15 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from activitypub.activities import Activity, ActivityError, RemoteNote, parse_note
-from activitypub.http import FetchError
 from activitypub.urls import ids_equal, same_origin
 from storage import notifications, posts
 from storage.ids import new_id
 from storage.models import Account, Follow, MediaAttachment, Mention, Post, PostTag
 from storage.timeutil import utcnow
 
-from .media import MediaError, process_image
-from .media_store import new_file_name, remove_files, write_file
 from .remote import get_actor
 from .sanitize import clean_html
 from .services import Services
@@ -135,6 +131,7 @@ def _new_post(note: RemoteNote, author: Account) -> tuple[Post, list[MediaAttach
             height=image.height,
             blurhash=image.blurhash,
             description=image.description[:1500],
+            cache_after=utcnow(),  # a local copy is made by fedi.image_cache
         )
         for index, image in enumerate(note.images)
     ]
@@ -189,7 +186,8 @@ async def on_creates(svc: Services, activities: list[Activity]) -> list[Exceptio
                 media += await _store(svc, [note], authors)
             except Exception as exc:
                 outcomes[index] = exc
-    await cache_images(svc, media)
+    if media:
+        svc.image_wakeup.set()  # fedi.image_cache fetches them
     return outcomes
 
 
@@ -199,7 +197,8 @@ async def store_fetched(svc: Services, note: RemoteNote) -> Post:
     author = authors[note.attributed_to]
     if isinstance(author, Exception):
         raise author
-    await cache_images(svc, await _store(svc, [note], authors))
+    if await _store(svc, [note], authors):
+        svc.image_wakeup.set()
     async with svc.reads() as session:
         post = (await session.execute(select(Post).where(Post.uri == note.id))).scalar_one()
     return post
@@ -286,46 +285,6 @@ def visibility(note: RemoteNote, author: Account) -> str:
     if author.followers_url and author.followers_url in note.to + note.cc:
         return "private"
     return "direct"
-
-
-async def cache_images(svc: Services, media: list[MediaAttachment]) -> None:
-    """Keep local copies of stored posts' remote images; one that fails stays a link."""
-    for item in media:
-        try:
-            await _cache_image(svc, item)
-        except Exception:  # the post is stored; its image stays a link to the original
-            log.exception("caching %s failed", item.remote_url)
-
-
-async def _cache_image(svc: Services, media: MediaAttachment) -> None:
-    """Fetch a remote image, check and re-encode it, and keep a local copy."""
-    assert media.remote_url is not None
-    cfg = svc.settings.media
-    try:
-        response = await svc.http.get_bytes(
-            media.remote_url, max_bytes=cfg.max_bytes, accept="image/*"
-        )
-        processed = await asyncio.to_thread(
-            process_image,
-            response.body,
-            provenance=None,
-            max_bytes=cfg.max_bytes,
-            max_pixels=cfg.max_pixels,
-            output_format=cfg.format,
-        )
-    except (FetchError, MediaError) as exc:
-        log.info("remote image %s not cached: %s", media.remote_url, exc)
-        return
-    file_name = new_file_name(processed.extension)
-    await asyncio.to_thread(write_file, svc.media_dir, file_name, processed.data)
-    async with svc.sessions.begin() as session:
-        row = await session.get(MediaAttachment, media.id)
-        if row is not None:
-            row.file_name, row.file_size = file_name, len(processed.data)
-            row.width, row.height = processed.width, processed.height
-            row.blurhash = row.blurhash or processed.blurhash
-    if row is None:  # the post was deleted or edited meanwhile
-        await asyncio.to_thread(remove_files, svc.media_dir, [file_name])
 
 
 def post_and_media(note: RemoteNote, author: Account) -> tuple[Post, list[MediaAttachment]]:

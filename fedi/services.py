@@ -44,6 +44,7 @@ class Services:
     urls: Urls
     delivery_wakeup: asyncio.Event = field(default_factory=asyncio.Event)
     inbox_wakeup: asyncio.Event = field(default_factory=asyncio.Event)
+    image_wakeup: asyncio.Event = field(default_factory=asyncio.Event)
     _http: HttpClient | None = None
     _generator: Generator | None = None
     _signers: dict[int, Signer] = field(default_factory=dict)

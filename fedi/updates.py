@@ -26,7 +26,7 @@ from .lookup import find_post
 from .media_store import remove_files
 from .notes import ALT_TEXT_LIMIT, Tags, content_html, note, tags_of
 from .outbox import queue
-from .remote_posts import cache_images, object_of, on_creates, post_and_media, retag
+from .remote_posts import object_of, on_creates, post_and_media, retag
 from .services import Services
 
 UNKNOWN_NOTE_AGE = timedelta(days=1)  # Mastodon's OBJECT_AGE_THRESHOLD
@@ -164,8 +164,8 @@ async def on_update_note(svc: Services, activity: Activity) -> None:
         unused = await _replace_media(session, row, media)
         await retag(session, remote, row)
     await asyncio.to_thread(remove_files, svc.media_dir, unused)
-    # New images were stored (they have ids now): keep copies, as for a Create.
-    await cache_images(svc, [item for item in media if item.id is not None])
+    if any(item.id is not None for item in media):  # new images stored: copies queued
+        svc.image_wakeup.set()
 
 
 async def _update_of_unknown(svc: Services, activity: Activity) -> None:

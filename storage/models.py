@@ -213,6 +213,10 @@ class MediaAttachment(Base):
     blurhash: Mapped[str | None] = mapped_column(String(128))
     description: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = _ts()
+    # A remote image waiting for its local copy: when the next try is due (None: cached, or
+    # given up, and then it stays a link), and how many tries failed.
+    cache_after: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    cache_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class InboxActivity(Base):

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import MediaAttachment, Mention, Post, PostTag
 from tests.support.inspect import deliver_handled, query
 from tests.support.peer import Peer, PeerActor, activity
-from tests.support.servers import Server, run_cli
+from tests.support.servers import Server, run_cli, wait_for
 
 AS = "https://www.w3.org/ns/activitystreams"
 
@@ -213,13 +213,13 @@ async def test_an_edit_that_swaps_the_image_swaps_the_cached_copy(
 
     red = _note(mallory, alice, "v1", attachment=image("red.png"))
     await deliver_handled(server, mallory, activity("Create", mallory, red, 1))
-    [old_file] = await asyncio.to_thread(_cached, server)
-    assert old_file is not None and (media_dir / old_file).exists()
+    [old_file] = await asyncio.to_thread(wait_for, lambda: all(_cached(server)) and _cached(server))
+    assert (media_dir / old_file).exists()
 
     blue = _note(mallory, alice, "v2", attachment=image("blue.png"), updated="2026-01-01T00:00:00Z")
     await deliver_handled(server, mallory, activity("Update", mallory, blue, 1))
-    [new_file] = await asyncio.to_thread(_cached, server)
-    assert new_file is not None and new_file != old_file
     assert not (media_dir / old_file).exists()
+    [new_file] = await asyncio.to_thread(wait_for, lambda: all(_cached(server)) and _cached(server))
+    assert new_file != old_file
     with Image.open(media_dir / new_file) as cached:
         assert cached.getpixel((0, 0))[:3] == (0, 0, 255)

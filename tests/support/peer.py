@@ -6,6 +6,7 @@ end-to-end test uses real Impasto servers on both sides instead.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -91,6 +92,10 @@ class Peer:
     inbox_status: int = 202
     redirects: dict[str, str] = field(default_factory=dict)  # actor name -> where GET goes
     files: dict[str, tuple[bytes, str]] = field(default_factory=dict)  # /files/NAME: body, type
+    file_errors: dict[str, list[int]] = field(default_factory=dict)  # statuses answered first
+    file_gates: dict[str, asyncio.Event] = field(default_factory=dict)  # wait for it to answer
+    file_requests: list[str] = field(default_factory=list)  # names asked for, in order
+    file_asked: asyncio.Event = field(default_factory=asyncio.Event)  # set by each request
     _runner: web.AppRunner | None = None
     _keys: tuple[str, str] | None = None
 
@@ -140,7 +145,14 @@ class Peer:
         return web.json_response(actor.document(), content_type="application/activity+json")
 
     async def _file(self, request: web.Request) -> web.Response:
-        found = self.files.get(request.match_info["name"])
+        name = request.match_info["name"]
+        self.file_requests.append(name)
+        self.file_asked.set()
+        if name in self.file_gates:
+            await self.file_gates[name].wait()
+        if self.file_errors.get(name):
+            return web.Response(status=self.file_errors[name].pop(0))
+        found = self.files.get(name)
         if found is None:
             return web.Response(status=404)
         return web.Response(body=found[0], content_type=found[1])

@@ -1,0 +1,129 @@
+"""Local copies of remote images, made by their own worker so that a slow or failing image
+host never holds up the inbox: a stored remote post's images are queued (storage.image_cache),
+fetched here, checked and re-encoded as our own uploads are, and retried with backoff when the
+host fails for now. An image that cannot be had stays a link to its original."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+
+from activitypub.delivery import backoff
+from activitypub.http import (
+    BadContentType,
+    BadDocument,
+    BlockedAddress,
+    FetchError,
+    HTTPStatusError,
+    ResponseTooLarge,
+    TooManyRedirects,
+)
+from storage import image_cache
+from storage.timeutil import utcnow
+
+from .media import MediaError, process_image
+from .media_store import new_file_name, remove_files, write_file
+from .services import Services
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 5
+BATCH = 8  # images leased per run
+PARALLEL = 4  # fetched at once
+IDLE = 5.0  # seconds between looks at the queue when nothing wakes the worker
+# What another try cannot change: the host refused it for good, or it is not an image we take.
+FINAL = (
+    BlockedAddress,
+    TooManyRedirects,
+    ResponseTooLarge,
+    BadContentType,
+    BadDocument,
+    MediaError,
+)
+
+
+def _final(exc: Exception) -> bool:
+    if isinstance(exc, HTTPStatusError):
+        return exc.status < 500 and exc.status not in (408, 429)
+    return isinstance(exc, FINAL)
+
+
+async def process_due(svc: Services, *, limit: int = BATCH) -> int:
+    """Try the due images (at most `limit`); returns how many were taken."""
+    lease = timedelta(seconds=2 * svc.settings.federation.request_timeout + 60)
+    due = await image_cache.claim(svc.sessions, limit=limit, lease=lease)
+    gate = asyncio.Semaphore(PARALLEL)
+
+    async def one(item: image_cache.Due) -> None:
+        async with gate:
+            await _cache(svc, item)
+
+    await asyncio.gather(*(one(item) for item in due))
+    return len(due)
+
+
+async def _cache(svc: Services, item: image_cache.Due) -> None:
+    cfg = svc.settings.media
+    try:
+        response = await svc.http.get_bytes(
+            item.remote_url, max_bytes=cfg.max_bytes, accept="image/*"
+        )
+        processed = await asyncio.to_thread(
+            process_image,
+            response.body,
+            provenance=None,
+            max_bytes=cfg.max_bytes,
+            max_pixels=cfg.max_pixels,
+            output_format=cfg.format,
+        )
+    except (FetchError, MediaError) as exc:
+        log.info("remote image %s not cached: %s", item.remote_url, exc)
+        await _failed(svc, item, final=_final(exc))
+        return
+    except Exception:  # a bug must not stop the worker: counted, and tried again later
+        log.exception("caching %s crashed", item.remote_url)
+        await _failed(svc, item, final=False)
+        return
+    file_name = new_file_name(processed.extension)
+    await asyncio.to_thread(write_file, svc.media_dir, file_name, processed.data)
+    copy = image_cache.Copy(
+        file_name, len(processed.data), processed.width, processed.height, processed.blurhash
+    )
+    async with svc.sessions.begin() as session:
+        kept = await image_cache.cached(session, item.id, copy)
+    if not kept:  # its post was deleted or edited meanwhile
+        await asyncio.to_thread(remove_files, svc.media_dir, [file_name])
+
+
+async def _failed(svc: Services, item: image_cache.Due, *, final: bool) -> None:
+    attempts = item.attempts + 1
+    retry = not final and attempts < MAX_ATTEMPTS
+    retry_at = utcnow() + timedelta(seconds=backoff(attempts)) if retry else None
+    async with svc.sessions.begin() as session:
+        await image_cache.failed(session, item.id, retry_at)
+
+
+async def run(svc: Services, stop: asyncio.Event) -> None:
+    """Worker loop: cache due images whenever a stored post wakes it, or when one is due."""
+    while not stop.is_set():
+        svc.image_wakeup.clear()
+        try:
+            taken = await process_due(svc)
+        except Exception:
+            log.exception("image cache worker failed; retrying")
+            taken = 0
+        if taken:
+            continue
+        try:
+            await asyncio.wait_for(svc.image_wakeup.wait(), timeout=await _idle(svc))
+        except TimeoutError:
+            pass
+
+
+async def _idle(svc: Services) -> float:
+    """How long to wait: until the next retry is due, but at most IDLE seconds."""
+    async with svc.reads() as session:
+        due = await image_cache.next_due(session)
+    if due is None:
+        return IDLE
+    return min(IDLE, max(0.05, (due - utcnow()).total_seconds()))
