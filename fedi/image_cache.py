@@ -78,11 +78,11 @@ async def _cache(svc: Services, item: image_cache.Due) -> None:
         )
     except (FetchError, MediaError) as exc:
         log.info("remote image %s not cached: %s", item.remote_url, exc)
-        await _failed(svc, item, final=_final(exc))
+        await _failed(svc, item, str(exc), final=_final(exc))
         return
-    except Exception:  # a bug must not stop the worker: counted, and tried again later
+    except Exception as exc:  # a bug must not stop the worker: counted, and tried again later
         log.exception("caching %s crashed", item.remote_url)
-        await _failed(svc, item, final=False)
+        await _failed(svc, item, f"crashed: {exc!r}", final=False)
         return
     file_name = new_file_name(processed.extension)
     await asyncio.to_thread(write_file, svc.media_dir, file_name, processed.data)
@@ -90,17 +90,17 @@ async def _cache(svc: Services, item: image_cache.Due) -> None:
         file_name, len(processed.data), processed.width, processed.height, processed.blurhash
     )
     async with svc.sessions.begin() as session:
-        kept = await image_cache.cached(session, item.id, copy)
+        kept = await image_cache.cached(session, item, copy)
     if not kept:  # its post was deleted or edited meanwhile
         await asyncio.to_thread(remove_files, svc.media_dir, [file_name])
 
 
-async def _failed(svc: Services, item: image_cache.Due, *, final: bool) -> None:
+async def _failed(svc: Services, item: image_cache.Due, error: str, *, final: bool) -> None:
     attempts = item.attempts + 1
     retry = not final and attempts < MAX_ATTEMPTS
     retry_at = utcnow() + timedelta(seconds=backoff(attempts)) if retry else None
     async with svc.sessions.begin() as session:
-        await image_cache.failed(session, item.id, retry_at)
+        await image_cache.failed(session, item, error=error, retry_at=retry_at)
 
 
 async def run(svc: Services, stop: asyncio.Event) -> None:

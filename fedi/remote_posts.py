@@ -12,7 +12,7 @@ from sqlalchemy.orm import aliased
 
 from activitypub.activities import Activity, ActivityError, RemoteNote, parse_note
 from activitypub.urls import ids_equal, same_origin
-from storage import notifications, posts
+from storage import image_cache, notifications, posts
 from storage.ids import new_id
 from storage.models import Account, Follow, MediaAttachment, Mention, Post, PostTag
 from storage.timeutil import utcnow
@@ -131,7 +131,6 @@ def _new_post(note: RemoteNote, author: Account) -> tuple[Post, list[MediaAttach
             height=image.height,
             blurhash=image.blurhash,
             description=image.description[:1500],
-            cache_after=utcnow(),  # a local copy is made by fedi.image_cache
         )
         for index, image in enumerate(note.images)
     ]
@@ -230,6 +229,7 @@ async def _store(
             new_posts.append((note, post))
         await _tag(session, new_posts)
         await _notify(session, new_posts)
+        await image_cache.enqueue(session, stored)  # copies made by fedi.image_cache
     return stored
 
 

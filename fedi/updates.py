@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from activitypub import objects
 from activitypub.activities import NOTE_TYPES, Activity, RemoteNote, parse_note
 from activitypub.urls import ids_equal
-from storage import deliveries, follows, notifications, posts, reactions
+from storage import deliveries, follows, image_cache, notifications, posts, reactions
 from storage.ids import new_id
 from storage.models import Account, MediaAttachment, Mention, Post, PostTag
 from storage.timeutil import utcnow
@@ -197,4 +197,5 @@ async def _replace_media(
     for item in media:
         item.post_id = post.id
     session.add_all(media)
+    await image_cache.enqueue(session, media)  # copies made by fedi.image_cache
     return [item.file_name for item in existing if item.file_name]

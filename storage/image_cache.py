@@ -1,18 +1,22 @@
-"""The queue of remote images waiting for a local copy: rows of media_attachments whose
-`cache_after` is set. A worker leases due rows (moving `cache_after` past the lease, so a
-crash mid-fetch only delays the retry) and records each outcome."""
+"""The queue of remote images waiting for a local copy (image_fetches rows): enqueued with the
+post that shows them, leased by a worker (so a crash mid-fetch only delays the retry), and
+closed as done, retried with backoff, or failed for good."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from .models import MediaAttachment
+from .ids import new_id
+from .models import ImageFetch, MediaAttachment
 from .rows import rowcount
 from .timeutil import utcnow
+
+PENDING, DONE, FAILED = "pending", "done", "failed"
 
 
 @dataclass(frozen=True)
@@ -20,6 +24,7 @@ class Due:
     """A remote image to fetch now, and how many tries of it failed before."""
 
     id: int
+    media_id: int
     remote_url: str
     attempts: int
 
@@ -35,62 +40,113 @@ class Copy:
     blurhash: str | None
 
 
+async def enqueue(session: AsyncSession, media: Iterable[MediaAttachment]) -> int:
+    """Queue copies of these remote images (rows flushed first, for their ids); the caller
+    commits. Returns how many were queued."""
+    await session.flush()
+    now = utcnow()
+    rows = [
+        {
+            "id": new_id(),
+            "media_id": item.id,
+            "state": PENDING,
+            "attempts": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+        }
+        for item in media
+        if item.remote_url and not item.file_name
+    ]
+    if rows:
+        await session.execute(insert(ImageFetch), rows)
+    return len(rows)
+
+
 async def claim(
     sessions: async_sessionmaker[AsyncSession], *, limit: int, lease: timedelta
 ) -> list[Due]:
-    """Lease up to `limit` due images to the caller (SKIP LOCKED on PostgreSQL)."""
+    """Lease up to `limit` due fetches to the caller (SKIP LOCKED on PostgreSQL)."""
     now = utcnow()
     async with sessions.begin() as session:
         due = (
-            select(MediaAttachment.id, MediaAttachment.remote_url, MediaAttachment.cache_attempts)
+            select(ImageFetch.id)
             .where(
-                MediaAttachment.cache_after <= now,
-                MediaAttachment.remote_url.is_not(None),
-                MediaAttachment.file_name.is_(None),
+                ImageFetch.state == PENDING,
+                ImageFetch.next_attempt_at <= now,
+                (ImageFetch.locked_until.is_(None)) | (ImageFetch.locked_until < now),
             )
-            .order_by(MediaAttachment.cache_after)
+            .order_by(ImageFetch.next_attempt_at)
             .limit(limit)
             .with_for_update(skip_locked=True)  # ignored by SQLite, whose writer lock serialises us
         )
-        rows = [
-            Due(row_id, str(url), attempts) for row_id, url, attempts in await session.execute(due)
-        ]
-        if rows:
-            await session.execute(
-                update(MediaAttachment)
-                .where(MediaAttachment.id.in_([row.id for row in rows]))
-                .values(cache_after=now + lease)
+        ids = list((await session.execute(due)).scalars())
+        if not ids:
+            return []
+        await session.execute(
+            update(ImageFetch).where(ImageFetch.id.in_(ids)).values(locked_until=now + lease)
+        )
+        stmt = (
+            select(
+                ImageFetch.id, ImageFetch.media_id, MediaAttachment.remote_url, ImageFetch.attempts
             )
-    return rows
+            .join(MediaAttachment, MediaAttachment.id == ImageFetch.media_id)
+            .where(ImageFetch.id.in_(ids))
+            .order_by(ImageFetch.next_attempt_at)
+        )
+        rows = (await session.execute(stmt)).all()
+    return [Due(row_id, media_id, str(url), n) for row_id, media_id, url, n in rows]
 
 
-async def cached(session: AsyncSession, media_id: int, copy: Copy) -> bool:
-    """Record a local copy; False if the row is gone (its post deleted or edited meanwhile),
-    and then the caller removes the file."""
+async def cached(session: AsyncSession, item: Due, copy: Copy) -> bool:
+    """Record a local copy; False if the image is gone (its post deleted or edited
+    meanwhile), and then the caller removes the file."""
     result = await session.execute(
         update(MediaAttachment)
-        .where(MediaAttachment.id == media_id)
+        .where(MediaAttachment.id == item.media_id)
         .values(
             file_name=copy.file_name,
             file_size=copy.file_size,
             width=copy.width,
             height=copy.height,
             blurhash=func.coalesce(MediaAttachment.blurhash, copy.blurhash),
-            cache_after=None,
         )
     )
+    await _close(session, item, state=DONE, error=None)
     return bool(rowcount(result))
 
 
-async def failed(session: AsyncSession, media_id: int, retry_at: datetime | None) -> None:
-    """Count a failed try; `retry_at` None gives up, and the image stays a link."""
+async def failed(
+    session: AsyncSession, item: Due, *, error: str, retry_at: datetime | None
+) -> None:
+    """Count a failed try: retried at `retry_at`, or (None) failed for good, the image then
+    staying a link to its original."""
+    await _close(session, item, state=FAILED if retry_at is None else PENDING, error=error)
+    if retry_at is not None:
+        await session.execute(
+            update(ImageFetch).where(ImageFetch.id == item.id).values(next_attempt_at=retry_at)
+        )
+
+
+async def _close(session: AsyncSession, item: Due, *, state: str, error: str | None) -> None:
     await session.execute(
-        update(MediaAttachment)
-        .where(MediaAttachment.id == media_id)
-        .values(cache_attempts=MediaAttachment.cache_attempts + 1, cache_after=retry_at)
+        update(ImageFetch)
+        .where(ImageFetch.id == item.id)
+        .values(
+            state=state,
+            attempts=ImageFetch.attempts + 1,
+            locked_until=None,
+            last_error=error[:2000] if error else None,
+        )
     )
 
 
 async def next_due(session: AsyncSession) -> datetime | None:
-    """When the earliest waiting image is due (None when none waits)."""
-    return await session.scalar(select(func.min(MediaAttachment.cache_after)))
+    """When the earliest pending fetch can be taken: it is due and not leased (None when
+    none waits)."""
+    free_at = case(
+        (ImageFetch.locked_until > ImageFetch.next_attempt_at, ImageFetch.locked_until),
+        else_=ImageFetch.next_attempt_at,
+    )
+    stmt = select(func.min(free_at)).where(ImageFetch.state == PENDING)
+    due: datetime | None = await session.scalar(stmt)
+    return due

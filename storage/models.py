@@ -213,10 +213,27 @@ class MediaAttachment(Base):
     blurhash: Mapped[str | None] = mapped_column(String(128))
     description: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = _ts()
-    # A remote image waiting for its local copy: when the next try is due (None: cached, or
-    # given up, and then it stays a link), and how many tries failed.
-    cache_after: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
-    cache_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class ImageFetch(Base):
+    """Copying a remote post's image into the media folder: durable work with explicit states,
+    done by fedi.image_cache."""
+
+    __tablename__ = "image_fetches"
+    __table_args__ = (Index("ix_image_fetches_due", "state", "next_attempt_at"),)
+
+    id: Mapped[int] = _id()
+    media_id: Mapped[int] = mapped_column(
+        ForeignKey("media_attachments.id", ondelete="CASCADE"), unique=True
+    )
+    # pending -> done | failed (final: gone, not an image we take, attempts exhausted; the
+    # image then stays a link to its original)
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = _ts()
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = _ts()
 
 
 class InboxActivity(Base):

@@ -18,7 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fedi import image_cache
 from fedi.services import Services
 from storage import accounts
-from storage.models import MediaAttachment, Post
+from storage import image_cache as queue
+from storage.models import ImageFetch, MediaAttachment, Post
 from storage.timeutil import utcnow
 from tests.support import rows
 from tests.support.inspect import deliver_handled, query
@@ -52,9 +53,9 @@ async def _queued(svc: Services, remote: Peer, name: str) -> int:
             remote_url=f"{remote.base}/files/{name}",
             media_type="image/png",
             blurhash="LKO2?U%2Tw=w]~RBVZRi};RPxuwH",
-            cache_after=utcnow(),
         )
         session.add(media)
+        assert await queue.enqueue(session, [media]) == 1
     return media.id
 
 
@@ -68,12 +69,19 @@ async def _row(svc: Services, media_id: int) -> MediaAttachment | None:
         return await session.get(MediaAttachment, media_id)
 
 
+async def _fetch(svc: Services, media_id: int) -> ImageFetch:
+    async with svc.reads() as session:
+        fetch = await session.scalar(select(ImageFetch).where(ImageFetch.media_id == media_id))
+    assert fetch is not None
+    return fetch
+
+
 async def _due_now(svc: Services, media_id: int) -> None:
     """Move a waiting image's retry to now (as if its backoff had passed)."""
     async with svc.sessions.begin() as session:
-        values = {"cache_after": utcnow() - timedelta(seconds=1)}
+        values = {"next_attempt_at": utcnow() - timedelta(seconds=1)}
         await session.execute(
-            update(MediaAttachment).where(MediaAttachment.id == media_id).values(values)
+            update(ImageFetch).where(ImageFetch.media_id == media_id).values(values)
         )
 
 
@@ -85,7 +93,9 @@ async def test_an_image_is_copied_checked_and_reencoded(
     media_id = await _queued(svc, remote, "ok.png")
     assert await image_cache.process_due(svc) == 1
     row = await _row(svc, media_id)
-    assert row is not None and row.file_name is not None and row.cache_after is None
+    assert row is not None and row.file_name is not None
+    fetch = await _fetch(svc, media_id)
+    assert (fetch.state, fetch.attempts, fetch.locked_until) == ("done", 1, None)
     data = (svc.media_dir / row.file_name).read_bytes()
     assert (row.width, row.height, row.file_size) == (40, 30, len(data))
     with Image.open(BytesIO(data)) as copy:
@@ -103,14 +113,17 @@ async def test_a_host_failing_for_now_is_tried_again_later(
     media_id = await _queued(svc, remote, "flaky.png")
     for attempts in (1, 2):
         assert await image_cache.process_due(svc) == 1
-        row = await _row(svc, media_id)
-        assert row is not None and row.file_name is None and row.cache_attempts == attempts
-        assert row.cache_after is not None and row.cache_after > utcnow()  # backing off
+        row, fetch = await _row(svc, media_id), await _fetch(svc, media_id)
+        assert row is not None and row.file_name is None
+        assert (fetch.state, fetch.attempts) == ("pending", attempts)
+        assert fetch.last_error is not None and str((503, 429)[attempts - 1]) in fetch.last_error
+        assert fetch.next_attempt_at > utcnow()  # backing off
         assert await image_cache.process_due(svc) == 0  # not before it is due
         await _due_now(svc, media_id)
     assert await image_cache.process_due(svc) == 1
     row = await _row(svc, media_id)
-    assert row is not None and row.file_name is not None and row.cache_after is None
+    assert row is not None and row.file_name is not None
+    assert (await _fetch(svc, media_id)).state == "done"
     assert remote.file_requests == ["flaky.png"] * 3
 
 
@@ -125,9 +138,10 @@ async def test_what_another_try_cannot_change_is_not_tried_again(
     files = _files(svc)
     assert await image_cache.process_due(svc) == 3
     for media_id in ids:
-        row = await _row(svc, media_id)
-        assert row is not None and row.remote_url is not None
-        assert (row.file_name, row.cache_after, row.cache_attempts) == (None, None, 1)
+        row, fetch = await _row(svc, media_id), await _fetch(svc, media_id)
+        assert row is not None and row.remote_url is not None and row.file_name is None
+        assert (fetch.state, fetch.attempts) == ("failed", 1)
+        assert fetch.last_error
     assert _files(svc) == files
 
 
@@ -138,9 +152,11 @@ async def test_it_gives_up_after_five_tries(client: tuple[Client, Services], rem
     for _ in range(image_cache.MAX_ATTEMPTS):
         await _due_now(svc, media_id)
         assert await image_cache.process_due(svc) == 1
+    fetch = await _fetch(svc, media_id)
+    assert (fetch.state, fetch.attempts) == ("failed", image_cache.MAX_ATTEMPTS)
     row = await _row(svc, media_id)
-    assert row is not None and row.cache_attempts == image_cache.MAX_ATTEMPTS
-    assert row.cache_after is None and row.file_name is None
+    assert row is not None and row.file_name is None
+    await _due_now(svc, media_id)  # (even when due)
     assert await image_cache.process_due(svc) == 0
     assert len(remote.file_requests) == image_cache.MAX_ATTEMPTS
 

@@ -1,19 +1,25 @@
-"""The queue of remote images waiting for a copy: a lease keeps two workers off one image, and
-an image whose worker died mid-fetch is taken again once the lease has run out."""
+"""The queue of remote images waiting for a copy: queued once per remote image, a lease keeps
+two workers off one image, and an image whose worker died mid-fetch is taken again once the
+lease has run out."""
 
 from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from fedi.services import Services
 from storage import image_cache
-from storage.models import MediaAttachment, Post
+from storage.models import ImageFetch, MediaAttachment, Post
 from storage.timeutil import utcnow
 from tests.support import rows
 
+LONG = timedelta(minutes=5)
+
 
 async def _waiting(svc: Services, count: int) -> list[int]:
+    """A remote post with `count` images and a local copy of none; returns the media ids."""
     async with svc.sessions.begin() as session:
         author = rows.account("http://127.0.0.1:9/users/m", "m", "127.0.0.1:9")
         session.add(author)
@@ -28,50 +34,60 @@ async def _waiting(svc: Services, count: int) -> list[int]:
                 position=n,
                 remote_url=f"http://127.0.0.1:9/{n}.png",
                 media_type="image/png",
-                cache_after=utcnow() - timedelta(seconds=count - n),  # oldest first
             )
             for n in range(count)
         ]
-        session.add_all(media)
+        stored = MediaAttachment(
+            post_id=post.id, account_id=author.id, file_name="0" * 32 + ".webp", media_type="x"
+        )
+        session.add_all([*media, stored])
+        # An image stored here already has nothing to fetch.
+        assert await image_cache.enqueue(session, [*media, stored]) == count
     return [item.id for item in media]
 
 
-async def test_a_lease_keeps_an_image_from_a_second_worker_until_it_runs_out(
-    svc: Services,
-) -> None:
+async def test_a_lease_keeps_an_image_from_a_second_worker(svc: Services) -> None:
     ids = await _waiting(svc, 3)
-    first = await image_cache.claim(svc.sessions, limit=2, lease=timedelta(minutes=5))
-    assert [item.id for item in first] == ids[:2]  # the longest waiting first
-    assert (first[0].remote_url, first[0].attempts) == ("http://127.0.0.1:9/0.png", 0)
-    second = await image_cache.claim(svc.sessions, limit=5, lease=timedelta(minutes=5))
-    assert [item.id for item in second] == ids[2:]
-    assert await image_cache.claim(svc.sessions, limit=5, lease=timedelta(minutes=5)) == []
-
-    # A worker that died mid-fetch recorded nothing: after its lease, the image is due again.
-    short = await _waiting_again(svc, ids[0])
-    await asyncio.sleep(0.05)
-    again = await image_cache.claim(svc.sessions, limit=5, lease=timedelta(minutes=5))
-    assert [item.id for item in again] == [short]
+    first = await image_cache.claim(svc.sessions, limit=2, lease=LONG)
+    second = await image_cache.claim(svc.sessions, limit=5, lease=LONG)
+    assert (len(first), len(second)) == (2, 1)
+    assert sorted(item.media_id for item in first + second) == sorted(ids)
+    assert {(item.remote_url, item.attempts) for item in first + second} == {
+        (f"http://127.0.0.1:9/{n}.png", 0) for n in range(3)
+    }
+    assert await image_cache.claim(svc.sessions, limit=5, lease=LONG) == []
 
 
-async def _waiting_again(svc: Services, media_id: int) -> int:
-    """Lease one image briefly, as a worker that then dies would have."""
+async def test_an_image_whose_worker_died_is_taken_again_after_the_lease(svc: Services) -> None:
+    [media_id] = await _waiting(svc, 1)
+    lease = timedelta(milliseconds=300)
+    [taken] = await image_cache.claim(svc.sessions, limit=1, lease=lease)
+    # The worker dies here, recording nothing. The queue knows when the image is free again
+    # (so a restarted worker waits for that, instead of spinning on a leased row).
+    async with svc.reads() as session:
+        free_at = await image_cache.next_due(session)
+    assert free_at is not None and free_at > utcnow()
+    assert await image_cache.claim(svc.sessions, limit=1, lease=LONG) == []
+    await asyncio.sleep(max(0.0, (free_at - utcnow()).total_seconds()) + 0.05)
+    [again] = await image_cache.claim(svc.sessions, limit=1, lease=LONG)
+    assert (again.id, again.media_id, again.attempts) == (taken.id, media_id, 0)
+
+
+async def test_nothing_done_or_failed_is_taken(svc: Services) -> None:
+    await _waiting(svc, 2)
+    done, failed = await image_cache.claim(svc.sessions, limit=2, lease=LONG)
     async with svc.sessions.begin() as session:
-        row = await session.get(MediaAttachment, media_id)
-        assert row is not None
-        row.cache_after = utcnow()
-    [taken] = await image_cache.claim(svc.sessions, limit=1, lease=timedelta(milliseconds=10))
-    return taken.id
-
-
-async def test_nothing_cached_or_given_up_is_taken(svc: Services) -> None:
-    cached, given_up = await _waiting(svc, 2)
-    async with svc.sessions.begin() as session:
-        copy = image_cache.Copy("0" * 32 + ".webp", 10, 1, 1, None)
-        assert await image_cache.cached(session, cached, copy)
-        await image_cache.failed(session, given_up, None)
-    assert await image_cache.claim(svc.sessions, limit=5, lease=timedelta(minutes=5)) == []
+        copy = image_cache.Copy("1" * 32 + ".webp", 10, 1, 1, None)
+        assert await image_cache.cached(session, done, copy)
+        await image_cache.failed(session, failed, error="HTTP 410", retry_at=None)
+    assert await image_cache.claim(svc.sessions, limit=5, lease=LONG) == []
     async with svc.reads() as session:
         assert await image_cache.next_due(session) is None
-        row = await session.get(MediaAttachment, given_up)
-        assert row is not None and row.cache_attempts == 1
+        states = await session.execute(
+            select(ImageFetch.state, ImageFetch.attempts, ImageFetch.last_error).order_by(
+                ImageFetch.state
+            )
+        )
+        assert list(states) == [("done", 1, None), ("failed", 1, "HTTP 410")]
+        media = await session.get(MediaAttachment, done.media_id)
+        assert media is not None and media.file_name == "1" * 32 + ".webp"
