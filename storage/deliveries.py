@@ -10,6 +10,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from .ids import new_id
+from .leases import lease_due
 from .models import Delivery, OutboundActivity
 from .timeutil import utcnow
 
@@ -75,25 +76,10 @@ async def claim(
     sessions: async_sessionmaker[AsyncSession], *, limit: int, lease: timedelta
 ) -> list[Claimed]:
     """Lease up to `limit` due deliveries to the caller (SKIP LOCKED on PostgreSQL)."""
-    now = utcnow()
     async with sessions.begin() as session:
-        due = (
-            select(Delivery.id)
-            .where(
-                Delivery.state == PENDING,
-                Delivery.next_attempt_at <= now,
-                (Delivery.locked_until.is_(None)) | (Delivery.locked_until < now),
-            )
-            .order_by(Delivery.next_attempt_at)
-            .limit(limit)
-            .with_for_update(skip_locked=True)  # ignored by SQLite, whose writer lock serialises us
-        )
-        ids = list((await session.execute(due)).scalars())
+        ids = await lease_due(session, Delivery, limit=limit, lease=lease)
         if not ids:
             return []
-        await session.execute(
-            update(Delivery).where(Delivery.id.in_(ids)).values(locked_until=now + lease)
-        )
         stmt = (
             select(
                 Delivery.id,

@@ -12,11 +12,12 @@ from sqlalchemy import case, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from .ids import new_id
+from .leases import PENDING, lease_due
 from .models import ImageFetch, MediaAttachment
 from .rows import rowcount
 from .timeutil import utcnow
 
-PENDING, DONE, FAILED = "pending", "done", "failed"
+DONE, FAILED = "done", "failed"
 
 
 @dataclass(frozen=True)
@@ -66,25 +67,10 @@ async def claim(
     sessions: async_sessionmaker[AsyncSession], *, limit: int, lease: timedelta
 ) -> list[Due]:
     """Lease up to `limit` due fetches to the caller (SKIP LOCKED on PostgreSQL)."""
-    now = utcnow()
     async with sessions.begin() as session:
-        due = (
-            select(ImageFetch.id)
-            .where(
-                ImageFetch.state == PENDING,
-                ImageFetch.next_attempt_at <= now,
-                (ImageFetch.locked_until.is_(None)) | (ImageFetch.locked_until < now),
-            )
-            .order_by(ImageFetch.next_attempt_at)
-            .limit(limit)
-            .with_for_update(skip_locked=True)  # ignored by SQLite, whose writer lock serialises us
-        )
-        ids = list((await session.execute(due)).scalars())
+        ids = await lease_due(session, ImageFetch, limit=limit, lease=lease)
         if not ids:
             return []
-        await session.execute(
-            update(ImageFetch).where(ImageFetch.id.in_(ids)).values(locked_until=now + lease)
-        )
         stmt = (
             select(
                 ImageFetch.id, ImageFetch.media_id, MediaAttachment.remote_url, ImageFetch.attempts

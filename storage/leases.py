@@ -1,0 +1,43 @@
+"""Taking due rows of a work queue (deliveries, image fetches): each row is pending until its
+`next_attempt_at`, and a worker that takes it holds it until `locked_until`, so a crash only
+delays the retry. On PostgreSQL, workers skip each other's locked rows."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from .models import Delivery, ImageFetch
+from .timeutil import utcnow
+
+PENDING = "pending"
+
+
+async def lease_due(
+    session: AsyncSession,
+    queue: type[Delivery] | type[ImageFetch],
+    *,
+    limit: int,
+    lease: timedelta,
+) -> list[int]:
+    """Ids of up to `limit` due, unleased rows, longest due first, now leased for `lease`."""
+    now = utcnow()
+    due = (
+        select(queue.id)
+        .where(
+            queue.state == PENDING,
+            queue.next_attempt_at <= now,
+            (queue.locked_until.is_(None)) | (queue.locked_until < now),
+        )
+        .order_by(queue.next_attempt_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)  # ignored by SQLite, whose writer lock serialises us
+    )
+    ids = list((await session.execute(due)).scalars())
+    if ids:
+        await session.execute(
+            update(queue).where(queue.id.in_(ids)).values(locked_until=now + lease)
+        )
+    return ids
