@@ -36,6 +36,9 @@ class DeliveryWorker:
         self._outcomes: list[deliveries.Outcome] = []
         self._authors: dict[int, asyncio.Future[Account]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        # Claimed and not yet recorded: a POST slower than the lease must not be claimed (and
+        # sent) again by this worker while it is still in flight.
+        self._held: set[int] = set()
         self._slots = asyncio.Semaphore(self.concurrency)
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -59,10 +62,13 @@ class DeliveryWorker:
             await asyncio.wait(set(self._tasks), return_when=asyncio.FIRST_COMPLETED)
             return True
         try:
-            batch = await deliveries.claim(self.svc.sessions, limit=room, lease=self.lease)
+            batch = await deliveries.claim(
+                self.svc.sessions, limit=room, lease=self.lease, held=self._held
+            )
         except Exception:
             log.exception("claiming deliveries failed")
             return False
+        self._held.update(item.id for item in batch)
         for item in batch:
             task = asyncio.create_task(self._send(item))
             self._tasks.add(task)
@@ -135,6 +141,8 @@ class DeliveryWorker:
             log.exception(
                 "recording %d delivery outcomes failed; their leases will expire", len(batch)
             )
+        finally:
+            self._held.difference_update(outcome.id for outcome in batch)
 
 
 def _outcome(

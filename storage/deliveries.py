@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -73,11 +73,16 @@ async def enqueue(
 
 
 async def claim(
-    sessions: async_sessionmaker[AsyncSession], *, limit: int, lease: timedelta
+    sessions: async_sessionmaker[AsyncSession],
+    *,
+    limit: int,
+    lease: timedelta,
+    held: Collection[int] = (),
 ) -> list[Claimed]:
-    """Lease up to `limit` due deliveries to the caller (SKIP LOCKED on PostgreSQL)."""
+    """Lease up to `limit` due deliveries to the caller (SKIP LOCKED on PostgreSQL), none of
+    those it still `held`."""
     async with sessions.begin() as session:
-        ids = await lease_due(session, Delivery, limit=limit, lease=lease)
+        ids = await lease_due(session, Delivery, limit=limit, lease=lease, held=held)
         if not ids:
             return []
         stmt = (

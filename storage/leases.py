@@ -4,9 +4,10 @@ delays the retry. On PostgreSQL, workers skip each other's locked rows."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .models import Delivery, ImageFetch
@@ -21,8 +22,11 @@ async def lease_due(
     *,
     limit: int,
     lease: timedelta,
+    held: Collection[int] = (),
 ) -> list[int]:
-    """Ids of up to `limit` due, unleased rows, longest due first, now leased for `lease`."""
+    """Ids of up to `limit` due, unleased rows, longest due first, now leased for `lease`.
+    `held`: rows the caller still works on, not to be taken again even if their lease ran
+    out (a slow request), or the same work would be done twice."""
     now = utcnow()
     due = (
         select(queue.id)
@@ -30,6 +34,7 @@ async def lease_due(
             queue.state == PENDING,
             queue.next_attempt_at <= now,
             (queue.locked_until.is_(None)) | (queue.locked_until < now),
+            queue.id.not_in(list(held)) if held else true(),
         )
         .order_by(queue.next_attempt_at)
         .limit(limit)

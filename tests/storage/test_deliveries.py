@@ -64,6 +64,16 @@ async def test_a_crashed_claim_is_taken_again_after_its_lease(svc: Services) -> 
     assert [c.id for c in again] == [taken[0].id]
 
 
+async def test_rows_the_worker_still_holds_are_not_taken_again(svc: Services) -> None:
+    author = await _author(svc)
+    await _enqueue(svc, author, ["http://p/inbox", "http://q/inbox"])
+    slow = await deliveries.claim(svc.sessions, limit=1, lease=timedelta(seconds=-1))
+    # Its lease ran out while its POST is still in flight: the worker still holds it.
+    held = {item.id for item in slow}
+    again = await deliveries.claim(svc.sessions, limit=5, lease=timedelta(seconds=60), held=held)
+    assert len(again) == 1 and again[0].id not in held
+
+
 async def test_outcomes_release_the_lease_and_schedule_retries(svc: Services) -> None:
     author = await _author(svc)
     await _enqueue(svc, author, ["http://ok/inbox", "http://retry/inbox", "http://gone/inbox"])

@@ -90,6 +90,7 @@ class Peer:
     actors: dict[str, PeerActor] = field(default_factory=dict)
     received: list[Received] = field(default_factory=list)
     inbox_status: int = 202
+    inbox_delay: float = 0.0  # seconds each inbox POST waits before it is answered
     redirects: dict[str, str] = field(default_factory=dict)  # actor name -> where GET goes
     files: dict[str, tuple[bytes, str]] = field(default_factory=dict)  # /files/NAME: body, type
     file_errors: dict[str, list[int]] = field(default_factory=dict)  # statuses answered first
@@ -160,6 +161,7 @@ class Peer:
     async def _inbox(self, request: web.Request) -> web.Response:
         body = await request.read()
         self.received.append(Received(request.path, dict(request.headers), body))
+        await asyncio.sleep(self.inbox_delay)
         return web.Response(status=self.inbox_status)
 
     async def _webfinger(self, request: web.Request) -> web.Response:
