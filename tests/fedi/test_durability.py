@@ -44,7 +44,7 @@ def _add_followers(config: Path, peer_base: str) -> None:
             session.add(rows.accepted_follow(f"{actor}#follow", account.id, alice.id))
         await session.commit()
 
-    query(config, add)
+    query(config, add, write=True)
 
 
 def _leased(config: Path) -> int:

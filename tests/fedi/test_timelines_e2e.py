@@ -62,6 +62,7 @@ def _home_and_boosts(a: Instance, b: Instance) -> None:
 
     # carol, on A, whom nobody on B follows: B has never heard of her post until alice boosts it.
     a.cli("user", "create", "carol")
+    _next_second()  # B orders remote posts by their whole-second `published`
     carols_page = a.cli("post", "carol", "a heron in reeds").strip()
     carols = _note_id(a, carols_page)
     a.cli("boost", a.user, carols_page)

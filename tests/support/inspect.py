@@ -20,13 +20,15 @@ from .servers import Server, wait_for
 T = TypeVar("T")
 
 
-def query(config: Path, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
-    """Run `work` in a session on the instance's database and return its result."""
+def query(config: Path, work: Callable[[AsyncSession], Awaitable[T]], *, write: bool = False) -> T:
+    """Run `work` in a session on the instance's database and return its result. A read
+    session unless `write` (a write one holds SQLite's write lock, which the running server
+    needs: polling with it would slow the server down)."""
 
     async def run() -> T:
         svc = Services.create(load_settings(config))
         try:
-            async with svc.sessions() as session:
+            async with (svc.sessions if write else svc.reads)() as session:
                 return await work(session)
         finally:
             await svc.close()

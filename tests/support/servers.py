@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import tomli_w
+from sqlalchemy.exc import OperationalError
 
 from fedi.cli import main as cli_main
 
@@ -43,6 +44,8 @@ def write_config(path: Path, *, port: int, database_url: str, **overrides: Any) 
             "request_timeout": 5.0,
             "delivery_poll_interval": 0.2,
             "delivery_lease": 3.0,
+            # A delivery that fails for now is tried again in seconds, within a test's wait.
+            "retry_delay_factor": 0.1,
         },
         "server": {"host": "127.0.0.1", "port": port},
     }
@@ -134,11 +137,18 @@ class Server:
 
 
 def wait_for(predicate: Any, timeout: float = 20.0, interval: float = 0.1) -> Any:
-    """Poll until predicate() is truthy; returns its value or raises AssertionError."""
+    """Poll until predicate() is truthy; returns its value or raises AssertionError. A poll
+    that fails for now (a busy server's slow answer, a locked database) is polled again; the
+    last such error is named if time runs out."""
     deadline = time.monotonic() + timeout
+    failure: Exception | None = None
     while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
+        try:
+            value = predicate()
+        except (OSError, RuntimeError, OperationalError) as exc:
+            failure = exc
+        else:
+            if value:
+                return value
         time.sleep(interval)
-    raise AssertionError("condition not met in time")
+    raise AssertionError(f"condition not met in time (last error: {failure!r})") from failure
