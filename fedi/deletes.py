@@ -9,8 +9,8 @@ import asyncio
 from sqlalchemy import delete as sql_delete
 
 from activitypub.activities import Activity
-from activitypub.urls import ids_equal
-from storage import accounts, posts
+from activitypub.urls import ids_equal, same_origin
+from storage import accounts, early_deletes, posts
 from storage.models import Account
 
 from .media_store import remove_files
@@ -27,6 +27,11 @@ async def on_delete(svc: Services, activity: Activity) -> None:
         return
     async with svc.sessions.begin() as session:
         post = await posts.by_uri(session, target)
+        if post is None and same_origin(target, activity.actor):
+            # Its Create may still be on the way (deliveries are not ordered): as Mastodon,
+            # remember the Delete for a while, so that the Create is not stored when it comes.
+            await early_deletes.remember(session, target)
+            return
         if post is None or post.local or post.deleted_at is not None:
             return
         author = await session.get(Account, post.account_id)

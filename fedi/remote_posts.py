@@ -12,7 +12,7 @@ from sqlalchemy.orm import aliased
 
 from activitypub.activities import Activity, ActivityError, RemoteNote, parse_note
 from activitypub.urls import ids_equal, same_origin
-from storage import image_cache, notifications, posts
+from storage import early_deletes, image_cache, notifications, posts
 from storage.ids import new_id
 from storage.models import Account, Follow, MediaAttachment, Mention, Post, PostTag
 from storage.timeutil import utcnow
@@ -214,6 +214,7 @@ async def _store(
         uris = [note.id for note in notes]
         stored_before = await session.execute(select(Post.uri).where(Post.uri.in_(uris)))
         existing = set(stored_before.scalars())
+        existing |= await early_deletes.among(session, uris)  # deleted before they came
         new_posts: list[tuple[RemoteNote, Post]] = []
         for note in notes:
             if note.id in existing:

@@ -369,3 +369,15 @@ class DomainBlock(Base):
     id: Mapped[int] = _id()
     domain: Mapped[str] = mapped_column(String(255), unique=True)  # host[:port], lower case
     created_at: Mapped[datetime] = _ts()
+
+
+class EarlyDelete(Base):
+    """A Delete of a note we did not have (yet): its Create may have been overtaken on the way,
+    and must then not be stored. Kept for a few hours, as Mastodon keeps its
+    `delete_upon_arrival` marks."""
+
+    __tablename__ = "early_deletes"
+
+    id: Mapped[int] = _id()
+    uri: Mapped[str] = mapped_column(String(2048), unique=True)
+    created_at: Mapped[datetime] = _ts(index=True)

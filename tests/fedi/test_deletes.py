@@ -4,19 +4,21 @@ account (and everything of theirs); a deleted account's farewell is answered wit
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from typing import Any
 
 from quart.typing import TestClientProtocol as Client
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from activitypub.activities import Activity
 from fedi.deletes import on_delete
 from fedi.media_store import new_file_name, write_file
 from fedi.services import Services
-from storage import accounts
+from storage import accounts, early_deletes
 from storage.models import (
     Account,
+    EarlyDelete,
     InboxActivity,
     MediaAttachment,
     Mention,
@@ -25,7 +27,8 @@ from storage.models import (
     PostTag,
     Reaction,
 )
-from tests.support.inspect import query
+from storage.timeutil import utcnow
+from tests.support.inspect import deliver_handled, query
 from tests.support.peer import Peer, PeerActor, activity, deliver
 from tests.support.servers import Server, wait_for
 
@@ -198,3 +201,36 @@ async def test_a_deleted_remote_actor_takes_its_cached_images(
     async with svc.reads() as session:
         assert await session.get(Post, post_id) is None
         assert await accounts.by_uri(session, mallory) is None
+
+
+async def test_a_delete_that_overtook_its_create_keeps_the_note_away(
+    server: Server, remote: Peer
+) -> None:
+    """Deliveries are not ordered: as Mastodon, a Delete of a note not here yet is kept for a
+    few hours, and the late Create is then not stored. Only a Delete from the note's own
+    server counts, and only for those hours."""
+    mallory, alice = remote.actors["mallory"], f"{server.base}/users/alice"
+    other = await Peer().start()
+    try:
+        eve = other.add_actor("eve")
+        deleted, kept, old = (f"{mallory.id}/notes/{n}" for n in (1, 2, 3))
+        tombstone = {"id": deleted, "type": "Tombstone"}
+        await deliver_handled(server, mallory, activity("Delete", mallory, tombstone, 1))
+        await deliver_handled(server, eve, activity("Delete", eve, kept, 1))  # not her server's
+        await deliver_handled(server, mallory, activity("Delete", mallory, old, 2))
+        await asyncio.to_thread(query, server.config, _age_marks, write=True)
+        for n in (1, 2, 3):
+            await deliver_handled(server, mallory, _mentioning(mallory, n, alice))
+        assert (await asyncio.to_thread(_state, server))["posts"] == {kept: False, old: False}
+    finally:
+        await other.stop()
+
+
+async def _age_marks(session: AsyncSession) -> None:
+    """Make the mark of notes/3 older than the hours it is kept."""
+    await session.execute(
+        update(EarlyDelete)
+        .where(EarlyDelete.uri.endswith("/notes/3"))
+        .values(created_at=utcnow() - early_deletes.KEPT - timedelta(minutes=1))
+    )
+    await session.commit()
