@@ -5,3 +5,7 @@ from __future__ import annotations
 
 class UserError(Exception):
     """An action cannot be done; the message says why, in words a user understands."""
+
+
+class PostNotFound(UserError):
+    """No such post (or it cannot be fetched); the message says why."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from activitypub.delivery import backoff
 from activitypub.http import (
@@ -31,6 +32,12 @@ MAX_ATTEMPTS = 5
 BATCH = 8  # images leased per run
 PARALLEL = 4  # fetched at once
 IDLE = 5.0  # seconds between looks at the queue when nothing wakes the worker
+
+
+class Refused(Exception):
+    """An image URL this server will not fetch at all."""
+
+
 # What another try cannot change: the host refused it for good, or it is not an image we take.
 FINAL = (
     BlockedAddress,
@@ -39,6 +46,7 @@ FINAL = (
     BadContentType,
     BadDocument,
     MediaError,
+    Refused,
 )
 
 
@@ -56,43 +64,58 @@ async def process_due(svc: Services, *, limit: int = BATCH) -> int:
 
     async def one(item: image_cache.Due) -> None:
         async with gate:
-            await _cache(svc, item)
+            try:
+                await _cache(svc, item)
+            except Exception:  # recording failed too (the database): its lease runs out
+                log.exception("caching %s failed", item.remote_url)
 
     await asyncio.gather(*(one(item) for item in due))
     return len(due)
 
 
 async def _cache(svc: Services, item: image_cache.Due) -> None:
-    cfg = svc.settings.media
     try:
-        response = await svc.http.get_bytes(
-            item.remote_url, max_bytes=cfg.max_bytes, accept="image/*"
-        )
-        processed = await asyncio.to_thread(
-            process_image,
-            response.body,
-            provenance=None,
-            max_bytes=cfg.max_bytes,
-            max_pixels=cfg.max_pixels,
-            output_format=cfg.format,
-        )
-    except (FetchError, MediaError) as exc:
+        file_name, copy = await _copy(svc, item.remote_url)
+    except (FetchError, MediaError, Refused) as exc:
         log.info("remote image %s not cached: %s", item.remote_url, exc)
         await _failed(svc, item, str(exc), final=_final(exc))
         return
-    except Exception as exc:  # a bug must not stop the worker: counted, and tried again later
+    except Exception as exc:  # a bug, a full disk: counted, and tried again later
         log.exception("caching %s crashed", item.remote_url)
         await _failed(svc, item, f"crashed: {exc!r}", final=False)
         return
+    kept = False
+    try:
+        async with svc.sessions.begin() as session:
+            kept = await image_cache.cached(session, item, copy)
+    finally:
+        if not kept:  # its post was deleted or edited meanwhile, or recording failed
+            await asyncio.to_thread(remove_files, svc.media_dir, [file_name])
+
+
+async def _copy(svc: Services, url: str) -> tuple[str, image_cache.Copy]:
+    """Fetch, check, re-encode and write one image; its file name and what to record."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise Refused("not an http(s) URL")
+    if await svc.domain_blocked(parts.netloc):
+        raise Refused(f"{parts.netloc} is blocked here")
+    cfg = svc.settings.media
+    response = await svc.http.get_bytes(url, max_bytes=cfg.max_bytes, accept="image/*")
+    processed = await asyncio.to_thread(
+        process_image,
+        response.body,
+        provenance=None,
+        max_bytes=cfg.max_bytes,
+        max_pixels=cfg.max_pixels,
+        output_format=cfg.format,
+    )
     file_name = new_file_name(processed.extension)
     await asyncio.to_thread(write_file, svc.media_dir, file_name, processed.data)
-    copy = image_cache.Copy(
-        file_name, len(processed.data), processed.width, processed.height, processed.blurhash
+    size = len(processed.data)
+    return file_name, image_cache.Copy(
+        file_name, size, processed.width, processed.height, processed.blurhash
     )
-    async with svc.sessions.begin() as session:
-        kept = await image_cache.cached(session, item, copy)
-    if not kept:  # its post was deleted or edited meanwhile
-        await asyncio.to_thread(remove_files, svc.media_dir, [file_name])
 
 
 async def _failed(svc: Services, item: image_cache.Due, error: str, *, final: bool) -> None:
@@ -109,15 +132,20 @@ async def run(svc: Services, stop: asyncio.Event) -> None:
         svc.image_wakeup.clear()
         try:
             taken = await process_due(svc)
-        except Exception:
+            pause = 0.0 if taken else await _idle(svc)
+        except Exception:  # the database, for now: the loop must go on
             log.exception("image cache worker failed; retrying")
-            taken = 0
-        if taken:
-            continue
-        try:
-            await asyncio.wait_for(svc.image_wakeup.wait(), timeout=await _idle(svc))
-        except TimeoutError:
-            pass
+            pause = IDLE
+        if pause:
+            await _wait(svc, stop, pause)
+
+
+async def _wait(svc: Services, stop: asyncio.Event, seconds: float) -> None:
+    """Sleep until woken, stopped, or `seconds` have passed."""
+    waiters = [asyncio.ensure_future(svc.image_wakeup.wait()), asyncio.ensure_future(stop.wait())]
+    await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+    for waiter in waiters:
+        waiter.cancel()
 
 
 async def _idle(svc: Services) -> float:

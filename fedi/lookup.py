@@ -17,16 +17,12 @@ from activitypub.urls import ids_equal, same_origin
 from storage import posts
 from storage.models import Post
 
-from .errors import UserError
+from .errors import PostNotFound
 from .remote_posts import store_fetched
 from .services import Services
 
 # /users/NAME/statuses/ID (the Note's id) and /@NAME/ID (its page)
 _LOCAL = re.compile(r"^/(?:users/[^/]+/statuses|@[^/]+)/(\d+)/?$")
-
-
-class PostNotFound(UserError):
-    """No such post (or it cannot be fetched); the message says why."""
 
 
 async def find_post(svc: Services, reference: str, *, fetch: bool = True) -> Post:

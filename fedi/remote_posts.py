@@ -17,6 +17,7 @@ from storage.ids import new_id
 from storage.models import Account, Follow, MediaAttachment, Mention, Post, PostTag
 from storage.timeutil import utcnow
 
+from .errors import PostNotFound
 from .remote import get_actor
 from .sanitize import clean_html
 from .services import Services
@@ -199,7 +200,9 @@ async def store_fetched(svc: Services, note: RemoteNote) -> Post:
     if await _store(svc, [note], authors):
         svc.image_wakeup.set()
     async with svc.reads() as session:
-        post = (await session.execute(select(Post).where(Post.uri == note.id))).scalar_one()
+        post = await session.scalar(select(Post).where(Post.uri == note.id))
+    if post is None:  # its Delete came first (storage.early_deletes)
+        raise PostNotFound(f"{note.id} has been deleted")
     return post
 
 
@@ -295,12 +298,11 @@ def post_and_media(note: RemoteNote, author: Account) -> tuple[Post, list[MediaA
 
 async def retag(session: AsyncSession, note: RemoteNote, post: Post) -> None:
     """Replace a stored post's hashtags and mentions with those of its edited note; local
-    users the edit newly mentions are notified (as Mastodon and GoToSocial now do)."""
-    before = set(await posts.local_mentions(session, post.id))
+    users the edit newly mentions are notified (as Mastodon and GoToSocial now do; one told
+    before is not told again: a notification is kept once per kind and post)."""
     await session.execute(sql_delete(PostTag).where(PostTag.post_id == post.id))
     await session.execute(sql_delete(Mention).where(Mention.post_id == post.id))
     await _tag(session, [(note, post)])
     await session.flush()
     for account_id in await posts.local_mentions(session, post.id):
-        if account_id not in before:
-            await notifications.about_post(session, account_id, notifications.MENTION, post)
+        await notifications.about_post(session, account_id, notifications.MENTION, post)

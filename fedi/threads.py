@@ -13,7 +13,8 @@ from storage.models import Account, Post
 from storage.timelines import Entry
 
 from .accounts import local_or_error
-from .lookup import PostNotFound, find_post
+from .errors import PostNotFound
+from .lookup import find_post
 from .services import Services
 from .timelines import records
 

@@ -19,6 +19,7 @@ from storage.ids import new_id
 from storage.models import Account, MediaAttachment, Mention, Post, PostTag
 from storage.timeutil import utcnow
 
+from . import blocks
 from .accounts import local_or_error
 from .captions import Caption, compose
 from .errors import UserError
@@ -96,8 +97,7 @@ def _apply(post: Post, media: list[MediaAttachment], change: Edit) -> None:
 
 async def _recaption(session: AsyncSession, post: Post, text: str, caption: Caption) -> None:
     """The new caption (the model line kept); its mentions and hashtags replace the old, and
-    local users it newly mentions are notified."""
-    before = set(await posts.local_mentions(session, post.id))
+    local users it newly mentions are notified (once per post: see storage.notifications)."""
     post.caption = text
     post.content_html = content_html(caption.html, post.generator_model)
     await session.execute(delete(Mention).where(Mention.post_id == post.id))
@@ -105,7 +105,7 @@ async def _recaption(session: AsyncSession, post: Post, text: str, caption: Capt
     session.add_all(Mention(post_id=post.id, account_id=account.id) for account in caption.mentions)
     session.add_all(PostTag(post_id=post.id, name=name) for name in caption.hashtags)
     for account in caption.mentions:
-        if account.is_local and account.id not in before:
+        if account.is_local:
             await notifications.about_post(session, account.id, notifications.MENTION, post)
 
 
@@ -159,8 +159,7 @@ async def on_update_note(svc: Services, activity: Activity) -> None:
             return
         row.content_html, row.spoiler_text = fresh.content_html, fresh.spoiler_text
         row.sensitive = fresh.sensitive
-        if remote.updated is not None:
-            row.updated_at = min(remote.updated, utcnow())
+        row.updated_at = min(remote.updated or utcnow(), utcnow())  # (_stale: it has one)
         unused = await _replace_media(session, row, media)
         await retag(session, remote, row)
     await asyncio.to_thread(remove_files, svc.media_dir, unused)
@@ -178,7 +177,8 @@ async def _update_of_unknown(svc: Services, activity: Activity) -> None:
     published = parse_note(doc).published
     if published is not None and published < utcnow() - UNKNOWN_NOTE_AGE:
         return
-    [failure] = await on_creates(svc, [activity])
+    # The same way as a Create: not kept if only local users who block its author would read it.
+    [failure] = await blocks.unless_blocked(svc, [activity], on_creates)
     if failure is not None:
         raise failure
 

@@ -85,10 +85,11 @@ async def claim(
 
 async def cached(session: AsyncSession, item: Due, copy: Copy) -> bool:
     """Record a local copy; False if the image is gone (its post deleted or edited
-    meanwhile), and then the caller removes the file."""
+    meanwhile) or has a copy already, and then the caller removes the file."""
     result = await session.execute(
         update(MediaAttachment)
-        .where(MediaAttachment.id == item.media_id)
+        # A copy made meanwhile by another worker (its lease ran out) stays; this one goes.
+        .where(MediaAttachment.id == item.media_id, MediaAttachment.file_name.is_(None))
         .values(
             file_name=copy.file_name,
             file_size=copy.file_size,

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import (
     Account,
     Follow,
+    ImageFetch,
     InboxActivity,
     MediaAttachment,
     Mention,
@@ -102,6 +103,19 @@ def _stored(server: Server, uri: str) -> tuple[Post, list[MediaAttachment]]:
             .order_by(MediaAttachment.position)
         )
         return post, list(media.scalars())
+
+    return query(server.config, read)
+
+
+def _fetches_over(server: Server, media: list[MediaAttachment]) -> list[str] | None:
+    """The states of the image copies of these media, once none is pending."""
+
+    async def read(session: AsyncSession) -> list[str] | None:
+        rows = await session.execute(
+            select(ImageFetch.state).where(ImageFetch.media_id.in_([m.id for m in media]))
+        )
+        states = list(rows.scalars())
+        return None if "pending" in states or len(states) < len(media) else states
 
     return query(server.config, read)
 
@@ -300,7 +314,11 @@ async def test_recorded_posts_are_stored_as_their_authors_meant(
         "UFFEQHH?5QXT^R#+X8I;0yS#S$ofJ7J8nit6",
     ]
     assert [(m.width, m.height) for m in media] == [(2200, 1384), (1500, 1095), (512, 512)]
-    assert all(m.file_name is None for m in media)  # the peer has no such files: links only
+    # The peer has no such files: each copy is given up (404) and the images stay links.
+    fetches = await asyncio.to_thread(wait_for, lambda: _fetches_over(server, media))
+    assert fetches == ["failed"] * 3
+    post, media = await asyncio.to_thread(_stored, server, images["object"]["id"])
+    assert [m.file_name for m in media] == [None] * 3
     assert 'class="mention hashtag"' in post.content_html
     assert "#<span>Prague</span>" in post.content_html
 

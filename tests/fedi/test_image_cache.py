@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedi import image_cache
 from fedi.services import Services
-from storage import accounts
+from storage import accounts, domain_blocks
 from storage import image_cache as queue
 from storage.models import ImageFetch, MediaAttachment, Post
 from storage.timeutil import utcnow
@@ -143,6 +143,29 @@ async def test_what_another_try_cannot_change_is_not_tried_again(
         assert (fetch.state, fetch.attempts) == ("failed", 1)
         assert fetch.last_error
     assert _files(svc) == files
+
+
+async def test_an_image_on_a_blocked_server_or_not_on_the_web_is_not_fetched(
+    client: tuple[Client, Services], remote: Peer
+) -> None:
+    _, svc = client
+    remote.files["ok.png"] = (_png(), "image/png")
+    blocked = await _queued(svc, remote, "ok.png")
+    odd = await _queued(svc, remote, "odd.png")
+    async with svc.sessions.begin() as session:
+        await session.execute(
+            update(MediaAttachment)
+            .where(MediaAttachment.id == odd)
+            .values(remote_url="ftp://127.0.0.1/odd.png")
+        )
+    async with svc.sessions.begin() as session:  # as `impasto admin block-domain` does
+        await domain_blocks.add(session, f"127.0.0.1:{remote.port}")
+    assert await image_cache.process_due(svc) == 2
+    for media_id, reason in ((blocked, "is blocked here"), (odd, "not an http(s) URL")):
+        fetch = await _fetch(svc, media_id)
+        assert (fetch.state, fetch.attempts) == ("failed", 1)
+        assert fetch.last_error is not None and reason in fetch.last_error
+    assert remote.file_requests == []
 
 
 async def test_it_gives_up_after_five_tries(client: tuple[Client, Services], remote: Peer) -> None:

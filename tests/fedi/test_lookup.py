@@ -8,7 +8,8 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlalchemy import func, select
 
-from fedi.lookup import PostNotFound, find_post
+from fedi.errors import PostNotFound
+from fedi.lookup import find_post
 from fedi.services import Services
 from storage.models import Post
 from tests.support.origin import Origin, running_origin

@@ -36,6 +36,11 @@ def _note(actor: PeerActor, alice: str, content: str, **extra: Any) -> dict[str,
     }
 
 
+async def _done(server: Server, actor: PeerActor, doc: dict[str, Any]) -> None:
+    """Deliver and wait: handled without an error (what it did is read from the database)."""
+    assert await deliver_handled(server, actor, doc) == "done"
+
+
 def _stored(server: Server) -> dict[str, Any] | None:
     async def read(session: AsyncSession) -> dict[str, Any] | None:
         post = await session.scalar(select(Post))
@@ -64,16 +69,14 @@ async def test_only_the_author_updates_and_only_forward_in_time(
 ) -> None:
     mallory, trent = remote.actors["mallory"], remote.actors["trent"]
     alice = f"{server.base}/users/alice"
-    await deliver_handled(
-        server, mallory, activity("Create", mallory, _note(mallory, alice, "v1"), 1)
-    )
+    await _done(server, mallory, activity("Create", mallory, _note(mallory, alice, "v1"), 1))
     original = await asyncio.to_thread(_stored, server)
     assert original is not None and original["content"] == "v1"
     assert original["tags"] == ["first"] and original["mentions"] == 1
 
     # trent rewrites mallory's note: an Update by him, with the note embedded as from her.
     forged = _note(mallory, alice, "<p>forged</p>", updated="2030-01-01T00:00:00Z")
-    await deliver_handled(server, trent, activity("Update", trent, forged, 1))
+    await _done(server, trent, activity("Update", trent, forged, 1))
     assert await asyncio.to_thread(_stored, server) == original
 
     newer = _note(
@@ -88,7 +91,7 @@ async def test_only_the_author_updates_and_only_forward_in_time(
             {"type": "Image", "mediaType": "image/png", "url": f"{mallory.id}/1.png", "name": "b"}
         ],
     )
-    await deliver_handled(server, mallory, activity("Update", mallory, newer, 2))
+    await _done(server, mallory, activity("Update", mallory, newer, 2))
     stored = await asyncio.to_thread(_stored, server)
     assert stored is not None
     assert stored["content"].startswith("<p>v3 ") and "script" not in stored["content"]
@@ -100,12 +103,12 @@ async def test_only_the_author_updates_and_only_forward_in_time(
 
     # An older edit arriving late does not overwrite the newer one.
     older = _note(mallory, alice, "<p>v2</p>", updated="2026-01-02T00:00:00Z")
-    await deliver_handled(server, mallory, activity("Update", mallory, older, 3))
+    await _done(server, mallory, activity("Update", mallory, older, 3))
     assert await asyncio.to_thread(_stored, server) == stored
 
     # `updated` has whole seconds: a second edit in the same second is applied, not dropped.
     same_second = _note(mallory, alice, "<p>v4</p>", updated="2026-01-03T00:00:00Z")
-    await deliver_handled(server, mallory, activity("Update", mallory, same_second, 4))
+    await _done(server, mallory, activity("Update", mallory, same_second, 4))
     latest = await asyncio.to_thread(_stored, server)
     assert latest is not None and latest["content"] == "<p>v4</p>"
     assert latest["updated"] == "2026-01-03T00:00:00+00:00"
@@ -125,12 +128,10 @@ def _posts(server: Server) -> int:
 async def test_an_update_without_updated_changes_nothing(server: Server, remote: Peer) -> None:
     """As Mastodon: such an Update carries only poll results, and it is no edit."""
     mallory, alice = remote.actors["mallory"], f"{server.base}/users/alice"
-    await deliver_handled(
-        server, mallory, activity("Create", mallory, _note(mallory, alice, "v1"), 1)
-    )
+    await _done(server, mallory, activity("Create", mallory, _note(mallory, alice, "v1"), 1))
     original = await asyncio.to_thread(_stored, server)
     undated = _note(mallory, alice, "<p>v2</p>")
-    await deliver_handled(server, mallory, activity("Update", mallory, undated, 1))
+    await _done(server, mallory, activity("Update", mallory, undated, 1))
     assert await asyncio.to_thread(_stored, server) == original
 
 
@@ -143,20 +144,20 @@ async def test_an_update_that_comes_before_its_create_stands_for_it(
     now = datetime.now(UTC)
     written, edited = _iso(now - timedelta(minutes=5)), _iso(now)
     latest = _note(mallory, alice, "<p>v2</p>", published=written, updated=edited)
-    await deliver_handled(server, mallory, activity("Update", mallory, latest, 1))
+    await _done(server, mallory, activity("Update", mallory, latest, 1))
     stored = await asyncio.to_thread(_stored, server)
     assert stored is not None and stored["content"] == "<p>v2</p>"
     assert stored["updated"] == edited.replace("Z", "+00:00")
     assert stored["tags"] == ["first"] and stored["mentions"] == 1
 
     first = _note(mallory, alice, "<p>v1</p>", published=written)
-    await deliver_handled(server, mallory, activity("Create", mallory, first, 1))
+    await _done(server, mallory, activity("Create", mallory, first, 1))
     assert await asyncio.to_thread(_stored, server) == stored
 
     # A note of two days ago we never had: its Update is of no interest (Mastodon: a day).
     old = _note(mallory, alice, "<p>old</p>", published=_iso(now - timedelta(days=2)))
     old.update(id=f"{mallory.id}/notes/2", updated=edited)
-    await deliver_handled(server, mallory, activity("Update", mallory, old, 2))
+    await _done(server, mallory, activity("Update", mallory, old, 2))
     assert await asyncio.to_thread(_posts, server) == 1
 
 
@@ -171,15 +172,13 @@ async def test_an_edit_that_mentions_alice_tells_her_once(server: Server, remote
     mallory, alice = remote.actors["mallory"], f"{server.base}/users/alice"
     await asyncio.to_thread(run_cli, server.config, "user", "create", "carol")
     carol = f"{server.base}/users/carol"
-    await deliver_handled(
-        server, mallory, activity("Create", mallory, _note(mallory, carol, "v1"), 1)
-    )
+    await _done(server, mallory, activity("Create", mallory, _note(mallory, carol, "v1"), 1))
     note_id = f"{mallory.id}/notes/1"
     assert await asyncio.to_thread(_mentions_of, server, "alice") == []
     both = [{"type": "Mention", "href": carol}, {"type": "Mention", "href": alice}]
     for n in (1, 2):  # the second edit mentions nobody new
         edit = _note(mallory, carol, f"v{n + 1}", tag=both, updated=f"2026-01-0{n}T00:00:00Z")
-        await deliver_handled(server, mallory, activity("Update", mallory, edit, n))
+        await _done(server, mallory, activity("Update", mallory, edit, n))
     assert await asyncio.to_thread(_mentions_of, server, "alice") == [note_id]
     assert await asyncio.to_thread(_mentions_of, server, "carol") == [note_id]
 
@@ -212,14 +211,29 @@ async def test_an_edit_that_swaps_the_image_swaps_the_cached_copy(
         return [{"type": "Image", "mediaType": "image/png", "url": url, "name": name}]
 
     red = _note(mallory, alice, "v1", attachment=image("red.png"))
-    await deliver_handled(server, mallory, activity("Create", mallory, red, 1))
+    await _done(server, mallory, activity("Create", mallory, red, 1))
     [old_file] = await asyncio.to_thread(wait_for, lambda: all(_cached(server)) and _cached(server))
     assert (media_dir / old_file).exists()
 
     blue = _note(mallory, alice, "v2", attachment=image("blue.png"), updated="2026-01-01T00:00:00Z")
-    await deliver_handled(server, mallory, activity("Update", mallory, blue, 1))
+    await _done(server, mallory, activity("Update", mallory, blue, 1))
     assert not (media_dir / old_file).exists()
     [new_file] = await asyncio.to_thread(wait_for, lambda: all(_cached(server)) and _cached(server))
     assert new_file != old_file
     with Image.open(media_dir / new_file) as cached:
         assert cached.getpixel((0, 0))[:3] == (0, 0, 255)
+
+
+async def test_an_update_for_only_a_blocker_is_not_kept_either(
+    server: Server, remote: Peer
+) -> None:
+    """Like its Create, a note that only local users who block its author would read is not
+    kept when an Update stands for that Create."""
+    mallory, alice = remote.actors["mallory"], f"{server.base}/users/alice"
+    await asyncio.to_thread(run_cli, server.config, "block", "alice", mallory.id)
+    now = datetime.now(UTC)
+    note = _note(mallory, alice, "<p>v1</p>", published=_iso(now))
+    await _done(server, mallory, activity("Create", mallory, note, 1))
+    note.update(content="<p>v2</p>", updated=_iso(now))
+    await _done(server, mallory, activity("Update", mallory, note, 1))
+    assert await asyncio.to_thread(_posts, server) == 0

@@ -36,23 +36,25 @@ def query(config: Path, work: Callable[[AsyncSession], Awaitable[T]], *, write: 
     return asyncio.run(run())
 
 
-def handled(config: Path, activity_id: str) -> bool:
-    """Whether the instance's inbox worker has dealt with an activity (done or failed)."""
+def handled(config: Path, activity_id: str) -> str | None:
+    """How the instance's inbox worker dealt with an activity ("done" or "failed"); None
+    while it has not."""
 
-    async def read(session: AsyncSession) -> bool:
+    async def read(session: AsyncSession) -> str | None:
         state = await session.scalar(
             select(InboxActivity.state).where(InboxActivity.uri == activity_id)
         )
-        return state is not None and state != "pending"
+        return None if state in (None, "pending") else str(state)
 
     return query(config, read)
 
 
-async def deliver_handled(server: Server, actor: PeerActor, doc: dict[str, Any]) -> None:
-    """Deliver `doc` to the server's shared inbox (accepted: 202) and wait until the inbox
-    worker has dealt with it."""
+async def deliver_handled(server: Server, actor: PeerActor, doc: dict[str, Any]) -> str:
+    """Deliver `doc` to the server's shared inbox (accepted: 202), wait until the inbox
+    worker has dealt with it, and say how ("done", or "failed" with a reason recorded)."""
     assert await deliver(actor, f"{server.base}/inbox", doc) == 202
-    await asyncio.to_thread(wait_for, lambda: handled(server.config, doc["id"]))
+    state: str = await asyncio.to_thread(wait_for, lambda: handled(server.config, doc["id"]))
+    return state
 
 
 def creates_done(config: Path) -> int:
