@@ -10,11 +10,12 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from .ids import new_id
+from .leases import PENDING as PENDING  # re-exported: a delivery state too
 from .leases import lease_due
 from .models import Delivery, OutboundActivity
 from .timeutil import utcnow
 
-PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"
+DELIVERED, FAILED = "delivered", "failed"  # and PENDING, which storage.leases takes
 
 
 @dataclass(frozen=True)
