@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import secrets
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -20,10 +21,12 @@ from . import cli_actions, cli_manage, cli_replies, cli_timelines, follows, noti
 from .accounts import create_user, ensure_instance_actor
 from .cli_run import (
     Command,
+    Terminated,
     checked,
     line,
     print_json,
     require_schema,
+    stoppable,
     with_services,
 )
 from .cli_run import with_schema as with_schema  # for the fedi/cli_<area>.py modules
@@ -261,12 +264,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "init":
             _write_config_if_absent(path, args.url)
         settings = load_settings(path)
-        return asyncio.run(COMMANDS[args.command](args, settings))
+        return asyncio.run(stoppable(COMMANDS[args.command](args, settings)))
     except (ConfigError, BackendConfigError, UserError) as exc:
         print(f"impasto: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        return 130
+        print("impasto: interrupted", file=sys.stderr)
+        return 128 + signal.SIGINT
+    except Terminated:
+        print("impasto: stopped by SIGTERM", file=sys.stderr)
+        return 128 + signal.SIGTERM
 
 
 def _write_config_if_absent(path: Path, url: str | None) -> None:

@@ -6,7 +6,9 @@ those modules, so they cannot import it back)."""
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
+import signal
 import sys
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
@@ -18,6 +20,38 @@ from .settings import ConfigError, Settings
 
 Command = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
 Action = Callable[[argparse.Namespace, Services], Awaitable[int]]
+
+
+class Terminated(Exception):
+    """SIGTERM stopped the command, which was cancelled as Ctrl-C cancels it."""
+
+
+async def stoppable(work: Coroutine[Any, Any, int]) -> int:
+    """Run a command so that SIGTERM stops it as Ctrl-C does: its task is cancelled, so work in
+    progress is given up through the same cleanup (a generation frees its slot), and then
+    Terminated is raised. (Python's default for SIGTERM ends the process on the spot.)"""
+    loop = asyncio.get_running_loop()
+    task = asyncio.current_task()
+    assert task is not None
+    terminated = False
+
+    def terminate() -> None:
+        nonlocal terminated
+        terminated = True
+        task.cancel()
+
+    try:
+        loop.add_signal_handler(signal.SIGTERM, terminate)  # `serve` puts its own in its place
+    except (ValueError, RuntimeError):  # not the main thread (a test calling main() in one)
+        return await work
+    try:
+        return await work
+    except asyncio.CancelledError:
+        if terminated:
+            raise Terminated from None
+        raise
+    finally:
+        loop.remove_signal_handler(signal.SIGTERM)
 
 
 async def with_services(settings: Settings, work: Callable[[Services], Awaitable[int]]) -> int:

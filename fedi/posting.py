@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from generators.base import GenerationError, GenerationRequest
+from generators.base import GeneratedImage, GenerationError, GenerationRequest
 from storage import accounts, follows, generations, notifications
 from storage.ids import new_id
 from storage.models import Account, MediaAttachment, Mention, Post, PostTag
@@ -87,11 +87,26 @@ async def make_post(svc: Services, draft: Draft, progress: Progress | None = Non
     caption_text, caption = await compose(svc, draft.caption, author=author, reply_to=parent_author)
     request = GenerationRequest(prompt=draft.prompt, seed=draft.seed)
     try:
-        generation_id, image = await generation.generate(svc, author.id, request, progress)
+        # The slot is held until the post is stored; whatever fails on the way frees it.
+        async with generation.generating(svc, author.id, request, progress) as (gen_id, image):
+            return await _publish(svc, draft, author, parent, caption_text, caption, gen_id, image)
     except LimitReached as exc:
         raise PostError(str(exc)) from exc
     except GenerationError as exc:
         raise PostError(exc.reason) from exc  # backends word their reasons for people
+
+
+async def _publish(
+    svc: Services,
+    draft: Draft,
+    author: Account,
+    parent: Post | None,
+    caption_text: str,
+    caption: Caption,
+    generation_id: int,
+    image: GeneratedImage,
+) -> Post:
+    """Check and write the image, then store the post, its media and deliveries at once."""
     meta = image.metadata
     provenance = Provenance(
         model=meta.model, backend=meta.backend, prompt=draft.prompt, seed=meta.seed

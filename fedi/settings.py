@@ -105,8 +105,11 @@ class GeneratorSettings(_Section):
     # Generations running at once on this instance, across all users and processes; the
     # rest wait their turn ("queued").
     max_concurrent: int = Field(default=2, ge=1)
-    # Seconds after which a generation still marked running is presumed dead (its process
-    # crashed) and no longer holds a slot.
+    # Seconds a running generation holds its slot unless its process renews it (it does, every
+    # third of this): a process killed mid-generation frees its slot this long after.
+    slot_lease: float = Field(default=15.0, gt=0)
+    # Seconds after which a generation still running, its process alive and renewing, no
+    # longer holds a slot (a model stuck that long must not keep everyone else waiting).
     stale_after: float = Field(default=900.0, gt=0)
 
 

@@ -317,6 +317,9 @@ class Generation(Base):
     created_at: Mapped[datetime] = _ts()
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # A running generation holds its slot until then; its process keeps moving it on, so a
+    # process that died frees the slot when the lease runs out.
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Reaction(Base):

@@ -4,12 +4,14 @@ progress reported at each step, and failures recorded with their reason."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
+from sqlalchemy.exc import OperationalError
 
 from fedi.accounts import create_user
 from fedi.posting import Draft, PostError, make_post
@@ -158,19 +160,22 @@ async def test_no_more_models_run_at_once_than_allowed(tmp_path: Path, db_url: s
     assert states == ["queued", "queued", "generating", "processing"]
 
 
-async def test_a_dead_run_does_not_hold_its_slot_for_ever(tmp_path: Path, db_url: str) -> None:
+async def test_a_stuck_run_holds_its_slot_no_longer_than_stale_after(
+    tmp_path: Path, db_url: str
+) -> None:
     svc = await _services(tmp_path, db_url, max_concurrent=1, stale_after=60)
     try:
         await make_post(svc, Draft("alice", "warm up", seed=1))
         rows = await _generations(svc)
         async with svc.sessions.begin() as session:
-            session.add(  # a process crashed two minutes into a generation
+            session.add(  # a process stuck two minutes into a generation, still renewing
                 Generation(
                     account_id=rows[0].account_id,
-                    prompt="crashed",
+                    prompt="stuck",
                     backend="builtin",
                     state="generating",
                     started_at=utcnow() - timedelta(minutes=2),
+                    locked_until=utcnow() + timedelta(minutes=10),
                 )
             )
         post = await asyncio.wait_for(make_post(svc, Draft("alice", "after the crash")), 20)
@@ -210,3 +215,158 @@ async def test_an_overlong_prompt_is_refused(limited: Services) -> None:
     with pytest.raises(PostError, match="longer than 10000 characters"):
         await make_post(limited, Draft("alice", "x" * 10_001))
     assert await _generations(limited) == []
+
+
+async def _second_process(svc: Services) -> Services:
+    """Services of another process on the same database: its own connections, opened."""
+    other = Services.create(svc.settings)
+    other._generator = svc._generator
+    async with other.sessions() as session, other.reads() as reading:
+        await session.execute(select(1))
+        await reading.execute(select(1))
+    return other
+
+
+@pytest.mark.parametrize("quota", ["per_user_hourly_limit", "per_user_daily_quota"])
+async def test_racing_generations_pass_a_quota_of_one_once(
+    tmp_path: Path, db_url: str, quota: str
+) -> None:
+    limits = {"per_user_hourly_limit": 0, "per_user_daily_quota": 0, quota: 1}
+    svc = await _services(tmp_path, db_url, **limits)
+    gated = GatedGenerator()
+    gated.gate.set()
+    svc._generator = gated
+    processes = [await _second_process(svc) for _ in range(4)]
+    try:
+        outcomes = await asyncio.wait_for(
+            asyncio.gather(
+                *(
+                    make_post(each, Draft("alice", f"picture {n}"))
+                    for n, each in enumerate(processes)
+                ),
+                return_exceptions=True,
+            ),
+            30,
+        )
+    finally:
+        for each in processes:
+            await each.close()
+    try:
+        assert len(await _generations(svc)) == 1
+    finally:
+        await svc.close()
+    refused = [o for o in outcomes if isinstance(o, PostError)]
+    assert len(refused) == 3, outcomes
+    assert all("the limit here is 1" in str(each) for each in refused)
+    assert sum(isinstance(o, Post) for o in outcomes) == 1
+
+
+async def test_two_processes_never_run_more_models_than_allowed(
+    tmp_path: Path, db_url: str
+) -> None:
+    svc = await _services(tmp_path, db_url, max_concurrent=1)
+    gated = GatedGenerator()
+    svc._generator = gated
+    others = [await _second_process(svc) for _ in range(3)]
+    try:
+        runs = [
+            asyncio.create_task(make_post(each, Draft("alice", f"picture {n}")))
+            for n, each in enumerate([svc, *others])
+        ]
+        await asyncio.wait_for(gated.started.wait(), 10)
+        await asyncio.sleep(1.0)  # every other run has tried to start by now
+        assert gated.running == 1
+        gated.gate.set()
+        await asyncio.wait_for(asyncio.gather(*runs), 30)
+    finally:
+        for each in others:
+            await each.close()
+        await svc.close()
+    assert gated.most_at_once == 1
+
+
+class FullDisk:
+    """Makes the next `times` statements that `matches` raise as a full disk does."""
+
+    def __init__(self, svc: Services, matches: Callable[[str, Any], bool], times: int) -> None:
+        self.engine, self.matches, self.times = svc.engine.sync_engine, matches, times
+        self.refused: list[str] = []
+        event.listen(self.engine, "before_cursor_execute", self._before)
+
+    def _before(self, conn: Any, cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if len(self.refused) < self.times and self.matches(statement, parameters):
+            self.refused.append(statement)
+            raise OperationalError(statement, parameters, OSError("database or disk is full"))
+
+    def clear(self) -> None:
+        """Space again."""
+        event.remove(self.engine, "before_cursor_execute", self._before)
+
+
+def _params(parameters: Any) -> list[Any]:
+    return list(parameters.values() if isinstance(parameters, dict) else parameters or ())
+
+
+def _marks_processing(statement: str, parameters: Any) -> bool:
+    # Not the start of a run, whose conditions name the running states too.
+    return (
+        statement.startswith("UPDATE generations SET")
+        and "started_at" not in statement
+        and "processing" in _params(parameters)
+    )
+
+
+def _stores_the_post(statement: str, parameters: Any) -> bool:
+    return statement.startswith("INSERT INTO posts")
+
+
+@pytest.mark.parametrize(
+    "failing", [_marks_processing, _stores_the_post], ids=["marking-processing", "storing-post"]
+)
+async def test_a_failed_write_after_the_slot_is_taken_releases_it(
+    tmp_path: Path, db_url: str, failing: Callable[[str, Any], bool]
+) -> None:
+    # A lease long enough that only an explicit release can free the slot within the test.
+    svc = await _services(tmp_path, db_url, max_concurrent=1, slot_lease=600)
+    try:
+        full = FullDisk(svc, failing, times=1)
+        with pytest.raises(OperationalError, match="disk is full"):
+            await make_post(svc, Draft("alice", "a full disk", seed=1))
+        assert len(full.refused) == 1
+        (row,) = await _generations(svc)
+        assert row.state == "failed" and "disk is full" in (row.reason or "")
+        assert row.locked_until is None
+        seen: list[str] = []
+        post = await asyncio.wait_for(
+            make_post(svc, Draft("alice", "next", seed=2), lambda s, d: seen.append(d)), 20
+        )
+        assert post.prompt == "next"
+        assert not any("free slot" in detail for detail in seen)
+    finally:
+        await svc.close()
+
+
+async def test_a_slot_whose_release_cannot_be_written_frees_itself_in_seconds(
+    tmp_path: Path, db_url: str
+) -> None:
+    svc = await _services(tmp_path, db_url, max_concurrent=1, slot_lease=1)
+    try:
+        # The disk stays full for every write to generations until the first post gave up.
+        # Every write to the row after taking the slot fails, its release included.
+        full = FullDisk(
+            svc,
+            lambda statement, _: (
+                statement.startswith("UPDATE generations") and "started_at" not in statement
+            ),
+            times=1_000,
+        )
+        with pytest.raises(OperationalError, match="disk is full"):
+            await make_post(svc, Draft("alice", "a full disk", seed=1))
+        assert len(full.refused) >= 2  # the step after taking the slot, and the release
+        full.clear()
+        (row,) = await _generations(svc)
+        assert row.state == "generating"  # as the failed writes left it
+        post = await asyncio.wait_for(make_post(svc, Draft("alice", "next", seed=2)), 20)
+        assert post.prompt == "next"
+    finally:
+        await svc.close()
