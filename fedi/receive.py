@@ -72,8 +72,8 @@ def _is_farewell(body: bytes) -> bool:
 
 
 def _distrusted(payload: dict[str, Any], activity: Activity) -> dict[str, Any] | None:
-    """A forwarded Create (ids on its actor's origin), its object reduced to its id; None for
-    anything else.
+    """A forwarded Create (its object id on its actor's origin, as its id is for every
+    activity parsed), its object reduced to its id; None for anything else.
 
     Mastodon forwards replies to a thread's followers signed with the forwarding server's key
     (it cannot sign for the reply's author). Without the author's signature the embedded
@@ -81,8 +81,6 @@ def _distrusted(payload: dict[str, Any], activity: Activity) -> dict[str, Any] |
     and drops it unless the fetched note has that id and the Create's actor as its author."""
     if activity.type != "Create" or activity.object_id is None:
         return None
-    if not same_origin(activity.id, activity.actor):
-        return None  # nobody's server mints activity ids for another's actors
     if not same_origin(activity.object_id, activity.actor):
         return None  # nor notes for them (Mastodon's invalid_origin?): nothing to fetch
     return {**payload, "object": activity.object_id}
