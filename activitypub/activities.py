@@ -92,7 +92,8 @@ def _first_str(value: Any) -> str | None:
 
 
 def parse_activity(doc: Any) -> Activity:
-    """Check a received document's envelope: id, type, actor, and the object's id."""
+    """Check a received document's envelope: id (on its actor's origin), type, actor, and the
+    object's id."""
     if not isinstance(doc, Mapping):
         raise ActivityError("body must be a JSON object")
     kind = doc.get("type")
@@ -100,8 +101,16 @@ def parse_activity(doc: Any) -> Activity:
         kind = kind[0] if kind else None
     if not isinstance(kind, str) or not kind:
         raise ActivityError("activity has no type")
+    if doc.get("id") is None:
+        # Mastodon, Pleroma, Misskey and GoToSocial give every activity they send an id:
+        # without one it could be neither deduplicated nor checked against its actor.
+        raise ActivityError("activity id is missing")
     activity_id = _url(doc.get("id"), "activity id")
     actor = _url(doc.get("actor"), "actor")
+    if not same_origin(activity_id, actor):
+        # Nobody's server mints activity ids for another server's actors, whoever signed it
+        # (a forwarded Create keeps its author's id too).
+        raise ActivityError(f"activity id {activity_id} is not on its actor's origin")
     raw = doc.get("object")
     obj = raw if isinstance(raw, Mapping) else None
     object_id = _url(raw, "object") if raw is not None and (obj is None or "id" in obj) else None

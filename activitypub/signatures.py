@@ -70,6 +70,17 @@ class UnknownKey(SignatureError):
     """The key could not be found."""
 
 
+class KeyUnavailable(SignatureError):
+    """The key could not be fetched for now (its server timed out, failed or was unreachable):
+    nothing is known about it either way, so the sender should retry after `retry_after` s."""
+
+    status = 503
+
+    def __init__(self, reason: str, retry_after: int) -> None:
+        super().__init__(reason)
+        self.retry_after = retry_after
+
+
 class BadSignature(SignatureError):
     """The signature does not verify with the key."""
 
@@ -84,6 +95,8 @@ class VerifiedRequest:
     signed_headers: tuple[str, ...]
 
 
+# (key id, refresh) -> the key, or None when there is no such key; raises KeyUnavailable when
+# that cannot be told for now.
 KeyLookup = Callable[[str, bool], Awaitable[PublicKey | None]]
 
 _PARAM = re.compile(r'\s*([a-zA-Z]+)\s*=\s*(?:"([^"]*)"|([^,]*))\s*(?:,|$)')

@@ -99,6 +99,8 @@ async def _respond(send: ASGISendCallable, answer: Answer) -> None:
         (b"x-content-type-options", b"nosniff"),
         (b"content-security-policy", CSP.encode()),
     ]
+    if answer.retry_after is not None:
+        headers.append((b"retry-after", str(answer.retry_after).encode()))
     start: HTTPResponseStartEvent = {
         "type": "http.response.start",
         "status": answer.status,

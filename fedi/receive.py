@@ -15,7 +15,7 @@ from sqlalchemy import String
 
 from activitypub.activities import Activity, ActivityError, parse_activity
 from activitypub.http import BadDocument, parse_json
-from activitypub.signatures import SignatureError, UnknownKey, verify_request
+from activitypub.signatures import KeyUnavailable, SignatureError, UnknownKey, verify_request
 from activitypub.urls import ids_equal, same_origin
 from storage import accounts
 from storage import inbox as inbox_rows
@@ -26,10 +26,11 @@ from .services import INSTANCE_ACTOR, Services
 
 @dataclass(frozen=True)
 class Answer:
-    """What to tell the sender: 202, or a 4xx with the reason."""
+    """What to tell the sender: 202, or a 4xx/5xx with the reason (and when to retry a 503)."""
 
     status: int
     reason: str | None = None
+    retry_after: int | None = None  # seconds, sent as Retry-After
 
 
 # The sizes of the columns the envelope is stored in.
@@ -72,8 +73,8 @@ def _is_farewell(body: bytes) -> bool:
 
 
 def _distrusted(payload: dict[str, Any], activity: Activity) -> dict[str, Any] | None:
-    """A forwarded Create (ids on its actor's origin), its object reduced to its id; None for
-    anything else.
+    """A forwarded Create (its object id on its actor's origin, as its id is for every
+    activity parsed), its object reduced to its id; None for anything else.
 
     Mastodon forwards replies to a thread's followers signed with the forwarding server's key
     (it cannot sign for the reply's author). Without the author's signature the embedded
@@ -81,8 +82,6 @@ def _distrusted(payload: dict[str, Any], activity: Activity) -> dict[str, Any] |
     and drops it unless the fetched note has that id and the Create's actor as its author."""
     if activity.type != "Create" or activity.object_id is None:
         return None
-    if not same_origin(activity.id, activity.actor):
-        return None  # nobody's server mints activity ids for another's actors
     if not same_origin(activity.object_id, activity.actor):
         return None  # nor notes for them (Mastodon's invalid_origin?): nothing to fetch
     return {**payload, "object": activity.object_id}
@@ -119,6 +118,11 @@ async def receive(
             lookup_key=svc.keys.lookup,
             max_skew=timedelta(seconds=fed.signature_max_skew),
         )
+    except KeyUnavailable as exc:
+        # Its server did not answer, or failed: that says nothing about the key. Senders
+        # retry a 5xx later, while Impasto's own delivery gives up on a 401
+        # (activitypub/delivery.py), as it should for a key that is really unknown.
+        return Answer(503, exc.reason, retry_after=exc.retry_after)
     except UnknownKey as exc:
         if _is_farewell(body):
             # A deleted account says goodbye to every server it knew; its key is gone with it

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urldefrag, urlsplit
 
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from activitypub.activities import Activity
 from activitypub.actors import (
@@ -18,8 +22,9 @@ from activitypub.actors import (
     parse_actor,
     parse_public_key,
 )
-from activitypub.http import FetchError
+from activitypub.http import ConnectError, FetchError, FetchTimeout, HTTPStatusError
 from activitypub.keys import PublicKey
+from activitypub.signatures import KeyUnavailable
 from activitypub.urls import ids_equal, same_origin
 from storage import accounts
 from storage.models import Account
@@ -34,6 +39,9 @@ log = logging.getLogger(__name__)
 REFRESH_INTERVAL = 60.0
 # Keys stay in memory this long between database reads (a rotation refreshes them at once).
 MEMORY_TTL = 300.0
+# Seconds a sender is asked to wait before retrying when its key could not be fetched for now
+# (Impasto's own delivery backoff starts at 30 s too; others retry a 5xx on their own schedule).
+RETRY_AFTER = 30
 # A cached remote actor older than this is fetched again when next needed.
 ACTOR_MAX_AGE = timedelta(days=1)
 
@@ -107,37 +115,114 @@ async def on_update_actor(svc: Services, activity: Activity) -> None:
         svc.keys.forget(key_id)  # the old key too, if the id changed
 
 
-class KeyStore:
-    """Answers the signature verifier's key lookups: cache first, one rate-limited refresh."""
+async def fetch_key(svc: Services, key_id: str) -> PublicKey | None:
+    """Fetch the key `key_id` from its owner's server (signed GET) and store its actor; None
+    when there is no such key. Fetch and storage errors propagate, for the KeyStore to judge."""
+    url = urldefrag(key_id).url
+    if ids_equal(url, svc.settings.instance.url) or same_origin(url, svc.urls.base):
+        return None  # our own keys are all in the database
+    doc = await svc.http.get_json(url, signer=await svc.instance_signer(), expect_id=False)
+    if not same_origin(str(doc.get("id", "")), key_id):
+        return None
+    key = parse_public_key(doc, key_id)
+    if "inbox" in doc and ids_equal(str(doc.get("id")), key.owner):
+        await store_actor(svc, parse_actor(doc))  # the key document is the actor itself
+    else:
+        account = await fetch_actor(svc, key.owner)  # a standalone key: check its owner
+        if account.public_key_id != key_id:
+            return None
+    return key
 
-    def __init__(self, svc: Services) -> None:
-        self._svc = svc
+
+KeyFetch = Callable[[str], Awaitable[PublicKey | None]]
+
+
+def _for_now(exc: Exception) -> bool:
+    """Whether a failed key fetch says nothing about the key: no answer in time, no connection,
+    a 5xx, 408 or 429 from its server, or our own database busy. A 404/410 (or any other 4xx),
+    a document without the key, or an actor that cannot be stored is an answer: no such key."""
+    if isinstance(exc, HTTPStatusError):
+        return exc.status >= 500 or exc.status in (408, 429)
+    if isinstance(exc, SQLAlchemyError):
+        return not isinstance(exc, IntegrityError)
+    return isinstance(exc, FetchTimeout | ConnectError)
+
+
+@dataclass(frozen=True)
+class _Fetched:
+    """How one key fetch ended: the key, None, or why it could not be told for now."""
+
+    key: PublicKey | None
+    unavailable: str | None = None
+
+
+class KeyStore:
+    """Answers the signature verifier's key lookups: cache first, one rate-limited refresh.
+
+    Concurrent lookups of one key id share one fetch: a burst of activities from a server we
+    do not know yet, or that just rotated its key, waits for that one fetch (however slow,
+    within the HTTP client's deadline) instead of each request fetching, or being refused."""
+
+    def __init__(
+        self,
+        *,
+        reads: async_sessionmaker[AsyncSession],
+        fetch: KeyFetch,
+        blocked: Callable[[str], Awaitable[bool]],
+    ) -> None:
+        self._reads = reads
+        self._fetch = fetch
+        self._blocked = blocked
         self._refreshed: dict[str, float] = {}
         self._memory: dict[str, tuple[float, PublicKey]] = {}
         self._failed: dict[str, float] = {}
+        self._fetching: dict[str, asyncio.Task[_Fetched]] = {}
 
     async def lookup(self, key_id: str, refresh: bool) -> PublicKey | None:
-        """The key `key_id` from memory or the database, or fetched from its owner's server."""
-        if await self._svc.domain_blocked(urlsplit(key_id).netloc):
+        """The key `key_id` from memory or the database, or fetched from its owner's server;
+        raises KeyUnavailable when that server cannot be asked for now."""
+        if await self._blocked(urlsplit(key_id).netloc):
             return None  # a blocked server: not trusted, not even asked
         if not refresh:
             key = await self._cached(key_id)
             if key is not None:
                 return key
-        # A key id whose fetch failed is not fetched again for a while, so a flood of requests
-        # naming an unknown or unreachable key makes one fetch, not one each.
-        if self._failed_recently(key_id) or (refresh and not self._may_refresh(key_id)):
-            return None
+        fetching = self._fetching.get(key_id)
+        if fetching is None:
+            # A key id found missing is not fetched again for a while, so a flood of requests
+            # naming it makes one fetch, not one each. A fetch that failed for now is not
+            # remembered: requests meanwhile wait for the one in flight, the next makes another.
+            if self._failed_recently(key_id) or (refresh and not self._may_refresh(key_id)):
+                return None
+            fetching = asyncio.create_task(self._fetch_once(key_id))
+            self._fetching[key_id] = fetching
+        # Shielded: a sender that hangs up must not cancel the fetch the others wait for.
+        fetched = await asyncio.shield(fetching)
+        if fetched.unavailable is not None:
+            raise KeyUnavailable(
+                f"key {key_id!r} could not be fetched for now: {fetched.unavailable}",
+                RETRY_AFTER,
+            )
+        return fetched.key
+
+    async def _fetch_once(self, key_id: str) -> _Fetched:
+        """The one fetch of `key_id` that concurrent lookups share."""
         try:
             key = await self._fetch(key_id)
-        except (FetchError, ActorParseError) as exc:
-            log.info("key %s could not be fetched: %s", key_id, exc)
+        except (FetchError, ActorParseError, SQLAlchemyError) as exc:
+            if _for_now(exc):
+                log.info("key %s could not be fetched for now: %s", key_id, exc)
+                self._refreshed.pop(key_id, None)  # the next request may try again
+                return _Fetched(None, str(exc))
+            if isinstance(exc, SQLAlchemyError):
+                # Storing its actor failed (e.g. a second actor under a name its server
+                # already gave another): an unknown key, a 401 for the sender, not a 500.
+                log.exception("key %s: its actor could not be stored", key_id)
+            else:
+                log.info("key %s could not be fetched: %s", key_id, exc)
             key = None
-        except SQLAlchemyError:
-            # Storing its actor failed (e.g. a second actor under a name its server already
-            # gave another): an unknown key, a 401 for the sender, not a 500 for everyone.
-            log.exception("key %s: its actor could not be stored", key_id)
-            key = None
+        finally:
+            self._fetching.pop(key_id, None)
         if key is None:
             if len(self._failed) > 10_000:
                 self._failed.clear()
@@ -145,7 +230,7 @@ class KeyStore:
         else:
             self._failed.pop(key_id, None)
             self._remember(key)
-        return key
+        return _Fetched(key)
 
     def _failed_recently(self, key_id: str) -> bool:
         failed_at = self._failed.get(key_id)
@@ -157,7 +242,7 @@ class KeyStore:
         hit = self._memory.get(key_id)
         if hit is not None and time.monotonic() - hit[0] < MEMORY_TTL:
             return hit[1]
-        async with self._svc.reads() as session:
+        async with self._reads() as session:
             account = await accounts.by_key_id(session, key_id)
         if account is None:
             return None
@@ -182,20 +267,3 @@ class KeyStore:
             self._refreshed.clear()
         self._refreshed[key_id] = now
         return True
-
-    async def _fetch(self, key_id: str) -> PublicKey | None:
-        url = urldefrag(key_id).url
-        svc = self._svc
-        if ids_equal(url, svc.settings.instance.url) or same_origin(url, svc.urls.base):
-            return None  # our own keys are all in the database
-        doc = await svc.http.get_json(url, signer=await svc.instance_signer(), expect_id=False)
-        if not same_origin(str(doc.get("id", "")), key_id):
-            return None
-        key = parse_public_key(doc, key_id)
-        if "inbox" in doc and ids_equal(str(doc.get("id")), key.owner):
-            await store_actor(svc, parse_actor(doc))  # the key document is the actor itself
-        else:
-            account = await fetch_actor(svc, key.owner)  # a standalone key: check its owner
-            if account.public_key_id != key_id:
-                return None
-        return key

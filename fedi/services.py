@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,9 +84,13 @@ class Services:
     def keys(self) -> KeyStore:
         """Public keys for signature verification: cached, refreshed at most once a minute."""
         if self._keys is None:
-            from .remote import KeyStore  # remote.py builds on Services
+            from .remote import KeyStore, fetch_key  # remote.py builds on Services
 
-            self._keys = KeyStore(self)
+            self._keys = KeyStore(
+                reads=self.reads,
+                fetch=functools.partial(fetch_key, self),
+                blocked=self.domain_blocked,
+            )
         return self._keys
 
     @property

@@ -32,9 +32,12 @@ async def _receive() -> Response:
         )
     else:
         answer = refused
+    response = Response("", status=answer.status)
     if answer.reason is not None:
-        return error(answer.status, answer.reason)
-    return Response("", status=answer.status)
+        response = error(answer.status, answer.reason)
+    if answer.retry_after is not None:
+        response.headers["Retry-After"] = str(answer.retry_after)
+    return response
 
 
 @bp.post("/inbox")

@@ -60,6 +60,25 @@ def test_malformed_envelopes(doc: object, reason: str) -> None:
         parse_activity(doc)
 
 
+@pytest.mark.parametrize(
+    "activity_id",
+    [
+        "https://evil.example/activities/1",  # another host
+        "https://a.example:8443/activities/1",  # another port
+        "http://a.example/activities/1",  # another scheme
+    ],
+)
+def test_activity_id_on_another_origin_than_its_actor_is_refused(activity_id: str) -> None:
+    doc = {"type": "Follow", "id": activity_id, "actor": "https://a.example/u", "object": "x"}
+    with pytest.raises(ActivityError, match="origin"):
+        parse_activity(doc)
+
+
+def test_activity_id_on_its_actors_origin_as_spelled_otherwise_is_accepted() -> None:
+    doc = {"type": "Like", "id": "HTTPS://A.example:443/l/1", "actor": "https://a.example/u"}
+    assert parse_activity(doc).id == "https://a.example/l/1"
+
+
 def test_note_on_another_origin_than_its_author_is_refused() -> None:
     with pytest.raises(ActivityError, match="different origins"):
         parse_note(

@@ -123,9 +123,10 @@ async def test_forwarded_create_is_refetched_and_kept_only_if_it_matches(
     await asyncio.to_thread(wait_for, lambda: _outcome(server, real["id"], forwarded=False))
     assert later in await asyncio.to_thread(_posts, server)
 
-    # A forwarded Create whose id is not on its actor's server is refused outright.
+    # A forwarded Create whose id is not on its actor's server is refused outright, as any
+    # activity whose id is not (tests/fedi/test_inbox_security.py).
     foreign = {**activity("Create", mallory, claimed, 6), "id": "https://elsewhere.example/c/6"}
-    assert await deliver(trent, f"{server.base}/inbox", foreign) == 401
+    assert await deliver(trent, f"{server.base}/inbox", foreign) == 400
 
 
 async def test_other_activities_signed_by_someone_else_are_refused(

@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from fedi.inbox import HANDLERS
 from storage.models import Delivery, Follow, InboxActivity
 from tests.support.databases import DatabaseFactory
 from tests.support.inspect import query
@@ -232,3 +233,89 @@ async def test_oversized_body_is_refused(instance: Instance, peer: Peer) -> None
 async def test_unsigned_malformed_json_is_refused_before_parsing(instance: Instance) -> None:
     status, text = await post(f"{instance.server.base}/inbox", b"{not json", {})
     assert status == 401 and "signature" in text.lower()
+
+
+# Every type the inbox worker handles, Create (handled in runs), and types it stores without
+# handling yet: the rule is checked before anything is stored, whatever the type.
+ACTIVITY_TYPES = sorted({*HANDLERS, "Create", "Add", "Remove", "Move", "Flag"})
+
+
+def _object_of(kind: str, actor: PeerActor, inst: Instance) -> object:
+    """A plausible object for an activity of this type by `actor`, sent to `inst`."""
+    note = {
+        "id": f"{actor.id}/notes/1",
+        "type": "Note",
+        "attributedTo": actor.id,
+        "content": "<p>hi</p>",
+        "to": ["https://www.w3.org/ns/activitystreams#Public"],
+    }
+    objects: dict[str, object] = {
+        "Accept": {"id": f"{inst.alice}#follows/1", "type": "Follow", "actor": inst.alice},
+        "Reject": {"id": f"{inst.alice}#follows/1", "type": "Follow", "actor": inst.alice},
+        "Undo": {"id": f"{actor.id}#follows/1", "type": "Follow", "actor": actor.id},
+        "Like": f"{inst.alice}/statuses/1",
+        "Announce": f"{inst.alice}/statuses/1",
+        "Delete": f"{actor.id}/notes/1",
+        "Update": actor.document(),
+        "Create": note,
+        "Add": f"{actor.id}/notes/1",
+        "Remove": f"{actor.id}/notes/1",
+        "Move": actor.id,
+    }
+    return objects.get(kind, inst.alice)
+
+
+def _foreign_ids(peer: Peer, kind: str) -> list[str]:
+    """Activity ids on other origins than the peer's http://127.0.0.1:port: another host,
+    another port, another scheme."""
+    return [
+        f"https://elsewhere.example/activities/{kind}",
+        f"http://127.0.0.1:{peer.port + 1}/activities/{kind}",
+        f"https://127.0.0.1:{peer.port}/activities/{kind}",
+    ]
+
+
+async def _follows(inst: Instance) -> int:
+    async def count(session: AsyncSession) -> int:
+        return int((await session.execute(select(func.count(Follow.id)))).scalar_one())
+
+    return await asyncio.to_thread(query, inst.config, count)
+
+
+@pytest.mark.parametrize("kind", ACTIVITY_TYPES)
+async def test_an_activity_id_on_another_origin_is_refused(
+    kind: str, instance: Instance, peer: Peer
+) -> None:
+    """Correctly signed by its actor, but the id is not on the actor's origin: 400, nothing
+    stored, so nothing happens (a Follow used to add a follower)."""
+    actor = peer.actors["mallory"]
+    inbox = f"{instance.server.base}/inbox"
+    for foreign in _foreign_ids(peer, kind):
+        doc = {
+            "@context": "https://www.w3.org/ns/activitystreams",
+            "id": foreign,
+            "type": kind,
+            "actor": actor.id,
+            "object": _object_of(kind, actor, instance),
+            "to": ["https://www.w3.org/ns/activitystreams#Public"],
+        }
+        body = json.dumps(doc).encode()
+        status, text = await post(inbox, body, signed_headers(actor, inbox, body))
+        assert status == 400, (foreign, text)
+        assert "origin" in json.loads(text)["error"], text
+    assert await _stored(instance) == 0
+    assert await _follows(instance) == 0
+
+
+async def test_an_activity_without_an_id_is_refused(instance: Instance, peer: Peer) -> None:
+    """Mastodon, Pleroma, Misskey and GoToSocial always send an activity id; without one it
+    could neither be deduplicated nor checked against its actor's origin."""
+    actor = peer.actors["mallory"]
+    inbox = f"{instance.server.base}/inbox"
+    doc = json.loads(follow(actor, instance.alice))
+    del doc["id"]
+    body = json.dumps(doc).encode()
+    status, text = await post(inbox, body, signed_headers(actor, inbox, body))
+    assert status == 400, text
+    assert "id is missing" in json.loads(text)["error"], text
+    assert await _stored(instance) == 0
