@@ -222,6 +222,13 @@ def activity(
     return doc
 
 
+def _context_for(items: Sequence[Any]) -> Any:
+    """A collection's @context: embedded objects (Notes, Creates) use Mastodon's extensions
+    (`sensitive`, `blurhash`, `Hashtag`), which a JSON-LD reader drops unless defined here;
+    bare ids need ActivityStreams only."""
+    return CONTEXT if any(isinstance(item, dict) for item in items) else AS_CONTEXT
+
+
 def ordered_collection(collection_id: str, total: int, first: str | None) -> dict[str, Any]:
     """An OrderedCollection whose items live on pages starting at `first`."""
     doc: dict[str, Any] = {
@@ -240,7 +247,7 @@ def ordered_collection_page(
 ) -> dict[str, Any]:
     """One OrderedCollectionPage of a collection."""
     doc: dict[str, Any] = {
-        "@context": AS_CONTEXT,
+        "@context": _context_for(items),
         "id": page_id,
         "type": "OrderedCollectionPage",
         "partOf": part_of,
@@ -270,7 +277,7 @@ def collection_page(
 def collection(collection_id: str, total: int, first: dict[str, Any]) -> dict[str, Any]:
     """A Collection with its size and its first page embedded (Mastodon's `replies`)."""
     return {
-        "@context": AS_CONTEXT,
+        "@context": _context_for(first.get("items", [])),
         "id": collection_id,
         "type": "Collection",
         "totalItems": total,

@@ -17,6 +17,7 @@ from storage import accounts
 from storage.models import Account
 
 from .errors import UserError
+from .limits import refuse_over
 from .media import Provenance, process_image
 from .media_store import content_type, new_file_name, write_file
 from .services import INSTANCE_ACTOR, Services
@@ -48,6 +49,8 @@ async def create_user(
     """Create a local user with a fresh RSA key pair."""
     if not USERNAME.match(username):
         raise AccountError("username must be 1-30 letters, digits or underscores")
+    limit, name = svc.settings.limits.display_name_chars, display_name or ""
+    refuse_over(len(name), limit, "display_name_chars", "the display name", AccountError)
     password_hash = PasswordHasher().hash(password) if password else None
     private_pem, public_pem = await asyncio.to_thread(generate_rsa_keypair)
     icon_url = await _paint_avatar(svc, username)

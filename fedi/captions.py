@@ -184,6 +184,13 @@ def render(text: str, found: Mapping[str, Account], *, tags_base: str, local_hos
     return Caption("".join(paragraphs), tuple(mentions.values()), tuple(hashtags))
 
 
+def stored_html(text: str, mentions: Iterable[Account], *, tags_base: str, local_host: str) -> str:
+    """A stored caption as HTML again (for its page), linking the mentions stored with the
+    post: a handle that was not found when it was posted stays text, as it went out."""
+    found = {handle_of(account, local_host).lower(): account for account in mentions}
+    return render(text, found, tags_base=tags_base, local_host=local_host).html
+
+
 def tag_infos(
     caption_mentions: Iterable[Account], hashtags: Iterable[str], *, tags_base: str, local_host: str
 ) -> list[objects.TagInfo]:

@@ -74,6 +74,7 @@ def _parser() -> argparse.ArgumentParser:
     post.add_argument("--caption", default="")
     post.add_argument("--seed", type=int)
     post.add_argument("--sensitive", action="store_true")
+    post.add_argument("--cw", default="", help=cli_replies.CW_HELP)
     post.add_argument("--reply-to", help="reply to this post (id, Note URL or page URL)")
 
     requests = sub.add_parser("requests", help="follow requests awaiting approval").add_subparsers(
@@ -162,6 +163,7 @@ async def _post(args: argparse.Namespace, svc: Services) -> int:
         args.sensitive,
         args.seed,
         in_reply_to=args.reply_to,
+        content_warning=args.cw,
     )
     return await cli_replies.paint(svc, draft)
 

@@ -43,7 +43,9 @@ async def _pin(args: argparse.Namespace, svc: Services) -> int:
 
 @checked
 async def _edit(args: argparse.Namespace, svc: Services) -> int:
-    change = Edit(caption=args.caption, alt=args.alt, sensitive=args.sensitive)
+    change = Edit(
+        caption=args.caption, alt=args.alt, sensitive=args.sensitive, content_warning=args.cw
+    )
     post = await edit(svc, args.name, args.post, change)
     print(f"edited {post.url or post.uri}")
     return 0
@@ -67,6 +69,9 @@ def register(subparsers: Any, commands: dict[str, Any]) -> None:
     parser.add_argument("name")
     parser.add_argument("post", help="post id, Note URL or page URL")
     parser.add_argument("--caption", help="the new caption (the model line is kept)")
-    parser.add_argument("--alt", help="the new alt text of the image")
+    parser.add_argument("--alt", help='the new alt text of the image ("": made from the prompt)')
     parser.add_argument("--sensitive", action=argparse.BooleanOptionalAction, default=None)
+    parser.add_argument(
+        "--cw", help='the new content warning (makes the post sensitive); "" removes it'
+    )
     commands["edit"] = _edit

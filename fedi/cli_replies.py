@@ -10,6 +10,7 @@ from .posting import Draft, make_post
 from .services import Services
 
 POST_HELP = "post id, Note URL or page URL (a remote post is fetched)"
+CW_HELP = "content warning (Mastodon's spoiler text), shown in front; makes the post sensitive"
 
 
 def register(subparsers: Any, commands: dict[str, Any]) -> None:
@@ -24,6 +25,7 @@ def register(subparsers: Any, commands: dict[str, Any]) -> None:
     reply.add_argument("--caption", default="", help="the author is @-mentioned in front")
     reply.add_argument("--seed", type=int)
     reply.add_argument("--sensitive", action="store_true")
+    reply.add_argument("--cw", default="", help=CW_HELP)
     commands["reply"] = _reply
 
 
@@ -37,6 +39,7 @@ async def _reply(args: argparse.Namespace, svc: Services) -> int:
         sensitive=args.sensitive,
         seed=args.seed,
         in_reply_to=args.post,
+        content_warning=args.cw,
     )
     return await paint(svc, draft)
 

@@ -22,6 +22,7 @@ OUTPUT = {
     "PNG": ("image/png", "png"),
     "JPEG": ("image/jpeg", "jpg"),
 }
+PLACEHOLDER_SIDE = 32  # pixels on the long side of a decoded blurhash
 # IPTC's controlled vocabulary term for media made by a trained model (generative AI).
 TRAINED_ALGORITHMIC_MEDIA = "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia"
 
@@ -163,6 +164,24 @@ def _blurhash(image: Image.Image) -> str:
         for row in range(height)
     ]
     return str(blurhash.encode(rows, components_x=4, components_y=y_components))
+
+
+def blurhash_png(value: str, width: int | None, height: int | None) -> bytes:
+    """What a blurhash stands for, as a PNG of the picture's shape at most 32 pixels a side
+    (as Mastodon's web client decodes one; a browser scales it up blurred). MediaError when
+    it is not a blurhash."""
+    w, h = width or 1, height or 1
+    side = PLACEHOLDER_SIDE
+    size = (side, max(1, round(side * h / w))) if w >= h else (max(1, round(side * w / h)), side)
+    try:
+        rows = blurhash.decode(value, size[0], size[1])
+    except (ValueError, KeyError) as exc:  # KeyError: a character outside its base 83
+        raise MediaError(f"not a blurhash: {exc}") from None
+    image = Image.new("RGB", size)
+    image.putdata([(int(px[0]), int(px[1]), int(px[2])) for row in rows for px in row])
+    out = io.BytesIO()
+    image.save(out, "PNG", optimize=True)
+    return out.getvalue()
 
 
 def _encode(

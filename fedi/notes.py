@@ -20,20 +20,22 @@ from .services import Services
 
 REPLIES_PAGE = 20
 
-ALT_TEXT_LIMIT = 1500  # Mastodon keeps 1,500 characters of an attachment's description
 
-
-def default_alt_text(prompt: str) -> str:
-    """Alt text for an image that has none: a sentence made from its prompt."""
+def default_alt_text(prompt: str, limit: int) -> str:
+    """Alt text for an image that has none: a sentence made from its prompt, in at most
+    `limit` characters (the full prompt is in the Note's text)."""
     text = f"AI-generated image of: {prompt.strip()}"
-    return text if len(text) <= ALT_TEXT_LIMIT else text[: ALT_TEXT_LIMIT - 1] + "…"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def content_html(caption_html: str, model: str | None) -> str:
-    """The Note's HTML: the caption's paragraphs (fedi.captions.render), then a line saying
-    what made the picture."""
+def content_html(caption_html: str, model: str | None, prompt: str | None) -> str:
+    """The Note's HTML: the caption's paragraphs (fedi.captions.render), then what made the
+    picture and from which prompt; they travel whatever the caption and alt text say."""
     if model:
         caption_html += f"<p>🎨 Made with {escape(model)} (AI-generated image)</p>"
+    if prompt:
+        lines = escape(prompt.strip()).replace("\r\n", "\n").replace("\n", "<br>")
+        caption_html += f"<p>Prompt: {lines}</p>"
     return caption_html
 
 

@@ -20,15 +20,13 @@ from .c2pa_manifest import C2paSigningError, sign_image
 from .captions import Caption, compose
 from .errors import UserError
 from .generation import LimitReached, Progress
+from .limits import refuse_over, status_length
 from .lookup import find_post
 from .media import MediaError, ProcessedImage, Provenance, process_image
 from .media_store import new_file_name, write_file
 from .notes import Tags, content_html, create, default_alt_text
 from .outbox import queue
 from .services import INSTANCE_ACTOR, Services
-
-# Long enough for any model's prompt; the provenance XMP keeps a shortened copy past 4,000.
-MAX_PROMPT_CHARS = 10_000
 
 
 class PostError(UserError):
@@ -46,6 +44,7 @@ class Draft:
     sensitive: bool = False
     seed: int | None = None
     in_reply_to: str | None = None  # the post replied to: id, Note URL or page URL
+    content_warning: str = ""  # Mastodon's spoiler text: shown in front; implies sensitive
 
 
 async def _with_content_credentials(
@@ -72,12 +71,28 @@ async def _with_content_credentials(
     return replace(processed, data=signed)
 
 
-async def make_post(svc: Services, draft: Draft, progress: Progress | None = None) -> Post:
-    """Generate the image, store post and media, and queue a delivery per follower inbox."""
+def _checked(svc: Services, draft: Draft) -> Draft:
+    """The draft with its content warning and alt text stripped (as Mastodon strips them),
+    or PostError when something is empty or over its limit ([limits])."""
+    limits = svc.settings.limits
     if not draft.prompt.strip():
         raise PostError("the prompt is empty")
-    if len(draft.prompt) > MAX_PROMPT_CHARS:
-        raise PostError(f"the prompt is longer than {MAX_PROMPT_CHARS} characters")
+    refuse_over(len(draft.prompt), limits.prompt_chars, "prompt_chars", "the prompt", PostError)
+    draft = replace(
+        draft, content_warning=draft.content_warning.strip(), alt=(draft.alt or "").strip()
+    )
+    # Mastodon counts the content warning with the text.
+    length = status_length(draft.caption) + status_length(draft.content_warning)
+    what = "the caption and content warning"
+    refuse_over(length, limits.status_chars, "status_chars", what, PostError)
+    alt_chars = len(draft.alt or "")
+    refuse_over(alt_chars, limits.alt_text_chars, "alt_text_chars", "the alt text", PostError)
+    return draft
+
+
+async def make_post(svc: Services, draft: Draft, progress: Progress | None = None) -> Post:
+    """Generate the image, store post and media, and queue a delivery per follower inbox."""
+    draft = _checked(svc, draft)
     async with svc.reads() as session:
         author = await accounts.local_account(session, draft.username)
     if author is None or author.username == INSTANCE_ACTOR:
@@ -111,7 +126,7 @@ async def _publish(
     provenance = Provenance(
         model=meta.model, backend=meta.backend, prompt=draft.prompt, seed=meta.seed
     )
-    media_cfg = svc.settings.media
+    media_cfg, limits = svc.settings.media, svc.settings.limits
     try:
         processed = await asyncio.to_thread(
             process_image,
@@ -137,10 +152,11 @@ async def _publish(
         url=svc.urls.post_page(author.username, post_id),
         account_id=author.id,
         local=True,
-        content_html=content_html(caption.html, meta.model),
+        content_html=content_html(caption.html, meta.model or meta.backend, draft.prompt),
         caption=caption_text,
         in_reply_to_uri=parent.uri if parent is not None else None,
-        sensitive=draft.sensitive,
+        spoiler_text=draft.content_warning,
+        sensitive=draft.sensitive or bool(draft.content_warning),  # as Mastodon
         prompt=draft.prompt,
         generator_backend=meta.backend,
         generator_model=meta.model,
@@ -155,7 +171,7 @@ async def _publish(
         height=processed.height,
         file_size=len(processed.data),
         blurhash=processed.blurhash,
-        description=(draft.alt or default_alt_text(draft.prompt)),
+        description=draft.alt or default_alt_text(draft.prompt, limits.alt_text_chars),
     )
     async with svc.sessions.begin() as session:
         session.add(post)

@@ -46,13 +46,13 @@ RETRY_AFTER = 30
 ACTOR_MAX_AGE = timedelta(days=1)
 
 
-def _account_fields(actor: RemoteActor) -> dict[str, Any]:
+def _account_fields(actor: RemoteActor, name_chars: int) -> dict[str, Any]:
     return {
         "uri": actor.id,
         "username": actor.preferred_username,
         "domain": urlsplit(actor.id).netloc.lower(),
         "actor_type": actor.type,
-        "display_name": actor.name or "",
+        "display_name": (actor.name or "")[:name_chars],  # [limits] remote_display_name_chars
         "summary": "",
         "url": actor.url,
         "icon_url": actor.icon_url,
@@ -69,7 +69,8 @@ def _account_fields(actor: RemoteActor) -> dict[str, Any]:
 async def store_actor(svc: Services, actor: RemoteActor) -> Account:
     """Insert or refresh the cached copy of a remote actor."""
     async with svc.sessions.begin() as session:
-        return await accounts.upsert_remote(session, _account_fields(actor))
+        fields = _account_fields(actor, svc.settings.limits.remote_display_name_chars)
+        return await accounts.upsert_remote(session, fields)
 
 
 async def fetch_actor(svc: Services, uri: str) -> Account:

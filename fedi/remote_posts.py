@@ -18,9 +18,11 @@ from storage.models import Account, Follow, MediaAttachment, Mention, Post, Post
 from storage.timeutil import utcnow
 
 from .errors import PostNotFound
+from .limits import cut_bytes
 from .remote import get_actor
 from .sanitize import clean_html
 from .services import Services
+from .settings import LimitsSettings
 
 log = logging.getLogger(__name__)
 
@@ -103,15 +105,30 @@ async def _note_of(svc: Services, activity: Activity) -> RemoteNote:
     return note
 
 
-def _new_post(note: RemoteNote, author: Account) -> tuple[Post, list[MediaAttachment]]:
+def _bounded_html(html: str, max_bytes: int) -> str:
+    """Remote HTML sanitised and, past `max_bytes` bytes, cut off with "…" (and its open
+    elements closed again by the sanitiser)."""
+    clean = clean_html(html)
+    kept, over = len(clean.encode()), len(clean.encode()) - max_bytes
+    while over > 0:  # closing what the cut left open takes a few bytes more
+        kept -= over
+        clean = clean_html(cut_bytes(clean, kept))
+        over = len(clean.encode()) - max_bytes
+    return clean
+
+
+def _new_post(
+    note: RemoteNote, author: Account, limits: LimitsSettings
+) -> tuple[Post, list[MediaAttachment]]:
+    # Not refused for its length (Mastodon neither); kept up to [limits].
     post = Post(
         uri=note.id,
         url=note.url,
         account_id=author.id,
         local=False,
         visibility=visibility(note, author),
-        content_html=clean_html(note.content_html),
-        spoiler_text=note.summary or "",
+        content_html=_bounded_html(note.content_html, limits.remote_content_bytes),
+        spoiler_text=cut_bytes((note.summary or "").strip(), limits.remote_content_bytes),
         sensitive=note.sensitive,
         in_reply_to_uri=note.in_reply_to,
     )
@@ -131,7 +148,7 @@ def _new_post(note: RemoteNote, author: Account) -> tuple[Post, list[MediaAttach
             width=image.width,
             height=image.height,
             blurhash=image.blurhash,
-            description=image.description[:1500],
+            description=image.description[: limits.remote_alt_text_chars],
         )
         for index, image in enumerate(note.images)
     ]
@@ -223,7 +240,7 @@ async def _store(
             if note.id in existing:
                 continue
             existing.add(note.id)  # the same note twice in one batch
-            post, media = _new_post(note, _author(authors, note))
+            post, media = _new_post(note, _author(authors, note), svc.settings.limits)
             session.add(post)
             await session.flush()
             for item in media:
@@ -291,9 +308,12 @@ def visibility(note: RemoteNote, author: Account) -> str:
     return "direct"
 
 
-def post_and_media(note: RemoteNote, author: Account) -> tuple[Post, list[MediaAttachment]]:
-    """The post and media rows a note maps to (sanitised, in no session); for Update(Note)."""
-    return _new_post(note, author)
+def post_and_media(
+    note: RemoteNote, author: Account, limits: LimitsSettings
+) -> tuple[Post, list[MediaAttachment]]:
+    """The post and media rows a note maps to (sanitised, cut to `limits`, in no session);
+    for Update(Note)."""
+    return _new_post(note, author, limits)
 
 
 async def retag(session: AsyncSession, note: RemoteNote, post: Post) -> None:

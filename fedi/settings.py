@@ -137,6 +137,32 @@ class FederationSettings(_Section):
     retry_delay_factor: float = Field(default=1.0, gt=0)
 
 
+class LimitsSettings(_Section):
+    """[limits]: how long what people write here may be (Mastodon's limits: longer input is
+    refused, naming the limit), and how much of what other servers send is kept (it is not
+    refused for its length, as Mastodon does not; the rest is cut off)."""
+
+    # Characters of a post's caption and content warning together (Mastodon's 500). As
+    # Mastodon counts: a link counts as 23, a mention of user@host as its @user part.
+    status_chars: int = Field(default=500, ge=1)
+    # Characters of an image's alt text (Mastodon's media description: 1,500).
+    alt_text_chars: int = Field(default=1500, ge=1)
+    # Characters of a prompt: long enough for any model's; the post's page and Note carry it
+    # all (the image's provenance XMP keeps a shortened copy past 4,000).
+    prompt_chars: int = Field(default=10_000, ge=1)
+    # Characters of a local display name (Mastodon's 30).
+    display_name_chars: int = Field(default=30, ge=1, le=255)
+    # Characters of a local bio (Mastodon's 500; there is no way to write one yet).
+    bio_chars: int = Field(default=500, ge=1)
+    # Bytes (UTF-8) kept of a remote post's HTML, and of its content warning (Mastodon keeps
+    # all; Pleroma refuses posts over 100,000 characters).
+    remote_content_bytes: int = Field(default=100_000, ge=1000)
+    # Characters kept of a remote image's description (Mastodon keeps 10,000).
+    remote_alt_text_chars: int = Field(default=10_000, ge=1)
+    # Characters kept of a remote display name (Mastodon keeps 2,048; the column holds 255).
+    remote_display_name_chars: int = Field(default=255, ge=1, le=255)
+
+
 class ServerSettings(_Section):
     """[server]: where `impasto serve` listens (put a TLS reverse proxy in front)."""
 
@@ -156,6 +182,7 @@ class Settings(BaseSettings):
     media: MediaSettings = Field(default_factory=MediaSettings)
     generator: GeneratorSettings = Field(default_factory=GeneratorSettings)
     federation: FederationSettings = Field(default_factory=FederationSettings)
+    limits: LimitsSettings = Field(default_factory=LimitsSettings)
     server: ServerSettings = Field(default_factory=ServerSettings)
 
     @classmethod

@@ -4,7 +4,7 @@ our copy, but only when it comes from the note's author and is newer than what w
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
@@ -23,9 +23,10 @@ from . import blocks
 from .accounts import local_or_error
 from .captions import Caption, compose
 from .errors import UserError
+from .limits import refuse_over, status_length
 from .lookup import find_post
 from .media_store import remove_files
-from .notes import ALT_TEXT_LIMIT, Tags, content_html, note, tags_of
+from .notes import Tags, content_html, default_alt_text, note, tags_of
 from .outbox import queue
 from .remote_posts import object_of, on_creates, post_and_media, retag
 from .services import Services
@@ -42,26 +43,30 @@ class Edit:
     """What to change in a post; None leaves that part as it is."""
 
     caption: str | None = None
-    alt: str | None = None
+    alt: str | None = None  # "": the default made from the prompt
     sensitive: bool | None = None
+    content_warning: str | None = None  # "": none (`sensitive` stays as it is unless given)
 
 
 async def edit(svc: Services, username: str, reference: str, change: Edit) -> Post:
     """Change an own post and send Update(Note) to everyone who got it, and to followers."""
     if change == Edit():
-        raise EditError("nothing to change: give --caption, --alt or --sensitive/--no-sensitive")
+        raise EditError(
+            "nothing to change: give --caption, --alt, --cw or --sensitive/--no-sensitive"
+        )
     found = await find_post(svc, reference, fetch=False)
     async with svc.reads() as session:
         author = await local_or_error(session, username)
     if not found.local or found.account_id != author.id:
         raise EditError(f"{reference} is not a post of {username}")
+    change = _checked(svc, found, change)
     # Mentions are looked up before the transaction (they may need WebFinger).
     caption = None if change.caption is None else await compose(svc, change.caption, author=author)
     async with svc.sessions.begin() as session:
         post = await session.get(Post, found.id)
         assert post is not None
         media = (await posts.media_of(session, [post.id]))[post.id]
-        _apply(post, media, change)
+        _apply(post, media, change, svc.settings.limits.alt_text_chars)
         if caption is not None:
             await _recaption(session, post, *caption)
         await session.flush()
@@ -86,12 +91,38 @@ async def _audience(session: AsyncSession, post: Post, tags: Tags) -> list[str]:
     return sorted(inboxes)
 
 
-def _apply(post: Post, media: list[MediaAttachment], change: Edit) -> None:
+def _checked(svc: Services, post: Post, change: Edit) -> Edit:
+    """The change with its content warning and alt text stripped, or EditError when the
+    result would be over a limit ([limits]) or a post with a warning not sensitive."""
+    limits = svc.settings.limits
+    warning = post.spoiler_text
+    if change.content_warning is not None:
+        warning = change.content_warning.strip()
+        change = replace(change, content_warning=warning)
+    if change.caption is not None or change.content_warning is not None:
+        caption = post.caption if change.caption is None else change.caption
+        length = status_length(caption) + status_length(warning)
+        what = "the caption and content warning"
+        refuse_over(length, limits.status_chars, "status_chars", what, EditError)
+    if change.alt is not None:
+        alt = change.alt.strip()
+        refuse_over(len(alt), limits.alt_text_chars, "alt_text_chars", "the alt text", EditError)
+        change = replace(change, alt=alt)
+    if change.sensitive is False and warning:
+        # As Mastodon, a content warning makes a post sensitive; it is not silently kept.
+        raise EditError("a post with a content warning stays sensitive: remove it too (--cw '')")
+    return change
+
+
+def _apply(post: Post, media: list[MediaAttachment], change: Edit, alt_chars: int) -> None:
+    if change.content_warning is not None:
+        post.spoiler_text = change.content_warning
     if change.sensitive is not None:
         post.sensitive = change.sensitive
+    post.sensitive = post.sensitive or bool(post.spoiler_text)
     if change.alt is not None:
         for item in media:
-            item.description = change.alt[:ALT_TEXT_LIMIT]
+            item.description = change.alt or default_alt_text(post.prompt or "", alt_chars)
     post.updated_at = utcnow()
 
 
@@ -99,7 +130,8 @@ async def _recaption(session: AsyncSession, post: Post, text: str, caption: Capt
     """The new caption (the model line kept); its mentions and hashtags replace the old, and
     local users it newly mentions are notified (once per post: see storage.notifications)."""
     post.caption = text
-    post.content_html = content_html(caption.html, post.generator_model)
+    model = post.generator_model or post.generator_backend
+    post.content_html = content_html(caption.html, model, post.prompt)
     await session.execute(delete(Mention).where(Mention.post_id == post.id))
     await session.execute(delete(PostTag).where(PostTag.post_id == post.id))
     session.add_all(Mention(post_id=post.id, account_id=account.id) for account in caption.mentions)
@@ -152,7 +184,7 @@ async def on_update_note(svc: Services, activity: Activity) -> None:
         return
     if _stale(post, remote):
         return
-    fresh, media = post_and_media(remote, author)
+    fresh, media = post_and_media(remote, author, svc.settings.limits)
     async with svc.sessions.begin() as session:
         row = await session.get(Post, post.id)
         if row is None or row.deleted_at is not None or _stale(row, remote):

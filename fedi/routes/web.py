@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from markupsafe import Markup
 from quart import Blueprint, Response, abort, redirect, render_template, request, send_file
 from werkzeug.wrappers.response import Response as WerkzeugResponse
 
 from storage import accounts, follows, posts, tags
 
+from ..captions import stored_html
+from ..display import blur_placeholder, shorten
 from ..media_store import content_type
+from ..notes import tags_of
 from ..services import INSTANCE_ACTOR
 from ..web_helpers import services, wants_activity_json
 
 bp = Blueprint("web", __name__)
 PAGE_SIZE = 30
+bp.add_app_template_filter(shorten, "shorten")
+bp.add_app_template_global(blur_placeholder, "blur_placeholder")
 
 
 @bp.get("/")
@@ -58,8 +64,22 @@ async def post_page(username: str, post_id: int) -> str | Response | WerkzeugRes
         if wants_activity_json():
             return redirect(post.uri, code=308)
         media = (await posts.media_of(session, [post.id]))[post.id]
+        tags = (await tags_of(session, [post.id]))[post.id]
+    # The caption as it federated: its hashtags, mentions and links as links, the rest escaped.
+    caption = stored_html(
+        post.caption,
+        tags.mentions,
+        tags_base=f"{svc.urls.base}/tags",
+        local_host=svc.settings.instance.host,
+    )
     return await render_template(
-        "post.html", account=account, post=post, media=media, urls=svc.urls, settings=svc.settings
+        "post.html",
+        account=account,
+        post=post,
+        media=media,
+        caption_html=Markup(caption),  # noqa: S704 - built from escaped text by fedi.captions
+        urls=svc.urls,
+        settings=svc.settings,
     )
 
 
