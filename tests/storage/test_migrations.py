@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
 
 from storage.db import create_engine
 from storage.migrate import current_revision, head_revision, upgrade
@@ -22,5 +25,48 @@ async def test_upgrade_from_empty_matches_models(db_url: str) -> None:
                 lambda sync: compare_metadata(MigrationContext.configure(sync), Base.metadata)
             )
         assert diff == []
+    finally:
+        await engine.dispose()
+
+
+async def test_local_accounts_stored_over_as_remote_are_restored(db_url: str) -> None:
+    """Migration 0009: a local account that a fetch of our own actor URL had made remote (it
+    keeps its private key) is local again; remote accounts stay as they are."""
+    engine = create_engine(db_url)
+    try:
+        await upgrade(engine, "0008")
+        async with engine.begin() as conn:
+            for n, (name, domain, key) in enumerate(
+                [("zed", "127.0.0.1:8010", "private"), ("mallory", "remote.example", None)]
+            ):
+                await conn.execute(
+                    text(
+                        "INSERT INTO accounts (id, uri, username, domain, actor_type,"
+                        " display_name, summary, inbox_url, public_key_id, public_key_pem,"
+                        " private_key_pem, manually_approves_followers, discoverable,"
+                        " created_at, updated_at, fetched_at) VALUES (:id, :uri, :name,"
+                        " :domain, 'Person', '', '', :inbox, :key_id, 'pem', :key, false, true,"
+                        " :now, :now, :now)"
+                    ),
+                    {
+                        "id": n + 1,
+                        "uri": f"http://{domain}/users/{name}",
+                        "name": name,
+                        "domain": domain,
+                        "inbox": f"http://{domain}/users/{name}/inbox",
+                        "key_id": f"http://{domain}/users/{name}#main-key",
+                        "key": key,
+                        "now": datetime.now(UTC),
+                    },
+                )
+        await upgrade(engine)
+        async with engine.connect() as conn:
+            found = await conn.execute(
+                text("SELECT username, domain, fetched_at IS NULL FROM accounts ORDER BY id")
+            )
+            assert [tuple(row) for row in found] == [
+                ("zed", None, True),
+                ("mallory", "remote.example", False),
+            ]
     finally:
         await engine.dispose()
