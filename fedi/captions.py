@@ -200,7 +200,9 @@ def tag_infos(
 
 
 async def _cached(svc: Services, user: str, host: str) -> Account | None:
-    """A known account by handle: local ones by name, remote ones by name and actor host."""
+    """A known account by handle: local ones by name, remote ones by name and actor host.
+    None when two remote actors have that name (Lemmy's user and community can): WebFinger
+    then says which one the handle means."""
     async with svc.reads() as session:
         if own_host(svc, host):
             account = await accounts.local_account(session, user)
@@ -208,7 +210,8 @@ async def _cached(svc: Services, user: str, host: str) -> Account | None:
         stmt = select(Account).where(
             Account.domain == host, func.lower(Account.username) == user.lower()
         )
-        return (await session.execute(stmt)).scalars().first()
+        found = (await session.execute(stmt.limit(2))).scalars().all()
+        return found[0] if len(found) == 1 else None
 
 
 def ascii_host(host: str) -> str:

@@ -18,6 +18,7 @@ from sqlalchemy import (
     UniqueConstraint,
     event,
     inspect,
+    text,
 )
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column
@@ -51,7 +52,17 @@ class Account(Base):
     """A local or remote actor. Local accounts have domain NULL and a private key."""
 
     __tablename__ = "accounts"
-    __table_args__ = (UniqueConstraint("username", "domain", name="uq_accounts_username_domain"),)
+    __table_args__ = (
+        # Remote accounts are keyed by their actor id (uri) alone: one server may give two
+        # actors one name (Lemmy's user and its community). A local name is taken once.
+        Index(
+            "ix_accounts_local_username",
+            "username",
+            unique=True,
+            sqlite_where=text("domain IS NULL"),
+            postgresql_where=text("domain IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = _id()
     uri: Mapped[str] = mapped_column(String(2048), unique=True)

@@ -15,6 +15,7 @@ from aiohttp.test_utils import TestServer
 
 from activitypub.actors import ActorParseError
 from fedi.accounts import create_user, ensure_instance_actor
+from fedi.captions import find_accounts
 from fedi.remote import fetch_actor, get_actor
 from fedi.resolver import AccountNotFound, find_account, names
 from fedi.services import Services
@@ -148,3 +149,60 @@ async def test_a_foreign_handle_pointing_at_a_local_user_is_refused(
     front.actor = zed.uri
     with pytest.raises(AccountNotFound, match="a user of this server"):
         await find_account(instance, f"alice@{front.host}")
+
+
+@pytest.fixture
+async def lemmy(peer: Peer) -> AsyncIterator[str]:
+    """A Lemmy-like server on 127.0.0.3 with a user and a community both called foo; its
+    WebFinger answers foo with the community. Returns its host."""
+    keys = peer.actors["mallory"]
+    docs: dict[str, dict[str, object]] = {}
+
+    async def actor(request: web.Request) -> web.Response:
+        return web.json_response(docs[request.path], content_type="application/activity+json")
+
+    async def webfinger(request: web.Request) -> web.Response:
+        doc = {
+            "subject": f"acct:foo@{request.host}",
+            "links": [{"rel": "self", "type": "application/activity+json", "href": group}],
+        }
+        return web.json_response(doc, content_type="application/jrd+json")
+
+    app = web.Application()
+    app.router.add_get("/u/foo", actor)
+    app.router.add_get("/c/foo", actor)
+    app.router.add_get("/.well-known/webfinger", webfinger)
+    server = TestServer(app, host="127.0.0.3")
+    await server.start_server()
+    host = f"127.0.0.3:{server.port}"
+    for path, kind in (("/u/foo", "Person"), ("/c/foo", "Group")):
+        uri = f"http://{host}{path}"
+        docs[path] = {
+            **keys.document(),
+            "id": uri,
+            "type": kind,
+            "preferredUsername": "foo",
+            "inbox": f"{uri}/inbox",
+            "outbox": f"{uri}/outbox",
+            "followers": f"{uri}/followers",
+            "url": uri,
+            "endpoints": {"sharedInbox": f"http://{host}/inbox"},
+            "publicKey": {"id": f"{uri}#main-key", "owner": uri, "publicKeyPem": keys.public_pem},
+        }
+    group = f"http://{host}/c/foo"
+    yield host
+    await server.close()
+
+
+async def test_a_user_and_a_community_of_one_name_both_arrive(
+    instance: Services, lemmy: str
+) -> None:
+    """Remote accounts are keyed by their actor id: a second actor under a name its server
+    gave another is stored too, and the handle means the one WebFinger names."""
+    person = await get_actor(instance, f"http://{lemmy}/u/foo")
+    group = await get_actor(instance, f"http://{lemmy}/c/foo")
+    assert person.id != group.id
+    assert (person.actor_type, group.actor_type) == ("Person", "Group")
+    assert (await find_account(instance, f"foo@{lemmy}")).id == group.id
+    found = await find_accounts(instance, [f"foo@{lemmy}"])
+    assert found[f"foo@{lemmy}"].id == group.id

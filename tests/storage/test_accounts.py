@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from fedi.services import Services
 from storage import accounts
@@ -98,3 +99,24 @@ async def test_a_remote_actor_is_inserted_then_refreshed(svc: Services) -> None:
     assert again.id == first.id
     stored = await _stored(svc, uri)
     assert stored is not None and stored.display_name == "M" and stored.fetched_at is not None
+
+
+async def test_one_server_may_give_two_actors_one_name(svc: Services) -> None:
+    """Lemmy's user and community of one name: both arrive, each keyed by its actor id."""
+    for path in ("u", "c"):
+        uri = f"https://lemmy.example/{path}/foo"
+        async with svc.sessions.begin() as session:
+            await accounts.upsert_remote(session, _remote_fields(uri, "foo", "lemmy.example"))
+    async with svc.reads() as session:
+        found = (await session.execute(select(Account.uri).where(Account.username == "foo"))).all()
+    assert sorted(uri for (uri,) in found) == [
+        "https://lemmy.example/c/foo",
+        "https://lemmy.example/u/foo",
+    ]
+
+
+async def test_a_local_name_is_taken_once(svc: Services) -> None:
+    await _local_zed(svc)
+    with pytest.raises(IntegrityError):
+        async with svc.sessions.begin() as session:
+            session.add(rows.account("http://127.0.0.1:8010/users/zed2", "zed", None))

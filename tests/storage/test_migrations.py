@@ -70,3 +70,61 @@ async def test_local_accounts_stored_over_as_remote_are_restored(db_url: str) ->
             ]
     finally:
         await engine.dispose()
+
+
+async def test_rebuilding_accounts_keeps_every_row_that_refers_to_them(db_url: str) -> None:
+    """Migration 0010 drops a constraint of accounts, which SQLite can only do by rebuilding
+    the table: the rows of other tables that refer to accounts (with ON DELETE CASCADE) must
+    survive, and foreign keys be enforced again afterwards."""
+    engine = create_engine(db_url)
+    try:
+        await upgrade(engine, "0009")
+        now = datetime.now(UTC)
+        async with engine.begin() as conn:
+            for n in (1, 2):
+                await conn.execute(
+                    text(
+                        "INSERT INTO accounts (id, uri, username, domain, actor_type,"
+                        " display_name, summary, inbox_url, public_key_id, public_key_pem,"
+                        " manually_approves_followers, discoverable, created_at, updated_at)"
+                        " VALUES (:id, :uri, :name, NULL, 'Person', '', '', :inbox, :key_id,"
+                        " 'pem', false, true, :now, :now)"
+                    ),
+                    {
+                        "id": n,
+                        "uri": f"http://127.0.0.1/users/u{n}",
+                        "name": f"u{n}",
+                        "inbox": f"http://127.0.0.1/users/u{n}/inbox",
+                        "key_id": f"http://127.0.0.1/users/u{n}#main-key",
+                        "now": now,
+                    },
+                )
+            await conn.execute(
+                text(
+                    "INSERT INTO follows (id, uri, follower_id, target_id, state, created_at)"
+                    " VALUES (1, 'http://127.0.0.1/f/1', 1, 2, 'accepted', :now)"
+                ),
+                {"now": now},
+            )
+            await conn.execute(
+                text(
+                    "INSERT INTO posts (id, uri, account_id, local, visibility, content_html,"
+                    " caption, spoiler_text, sensitive, published_at) VALUES (1,"
+                    " 'http://127.0.0.1/users/u1/statuses/1', 1, true, 'public', '', '', '',"
+                    " false, :now)"
+                ),
+                {"now": now},
+            )
+        await upgrade(engine)
+        async with engine.connect() as conn:
+            for table in ("accounts", "follows", "posts"):
+                count = await conn.scalar(text(f"SELECT count(*) FROM {table}"))
+                assert count == (2 if table == "accounts" else 1), table
+            if engine.dialect.name == "sqlite":
+                assert await conn.scalar(text("PRAGMA foreign_keys")) == 1
+        async with engine.begin() as conn:  # the foreign keys still cascade
+            await conn.execute(text("DELETE FROM accounts WHERE id = 1"))
+            assert await conn.scalar(text("SELECT count(*) FROM posts")) == 0
+            assert await conn.scalar(text("SELECT count(*) FROM follows")) == 0
+    finally:
+        await engine.dispose()
