@@ -97,22 +97,20 @@ async def _remote(svc: Services, handle_or_url: str) -> Account:
     try:
         if is_url:
             return await get_actor(svc, handle_or_url)
-        host = parse_handle(handle_or_url)[1]
-        scheme = (
-            "http"
-            if svc.settings.federation.allow_private_addresses and _is_loopback(host)
-            else "https"
+        found = await webfinger.canonical(
+            svc.http, handle_or_url, scheme_of=lambda host: _scheme(svc, host)
         )
-        found = await webfinger.resolve(svc.http, handle_or_url, scheme=scheme)
-        if await svc.domain_blocked(urlsplit(found.actor).netloc):  # a handle in front of it
-            raise AccountNotFound(f"{handle_or_url} is an account on a server blocked here")
+        handle = found.subject or handle_or_url
+        for server in (parse_handle(handle)[1], urlsplit(found.actor).netloc):
+            if await svc.domain_blocked(server):  # a handle in front of it
+                raise AccountNotFound(f"{handle_or_url} is an account on a server blocked here")
         if same_origin(found.actor, svc.urls.base):
             raise AccountNotFound(
                 f"{handle_or_url} points to {found.actor}, a user of this server: name them"
                 " by their name here"
             )
         account = await get_actor(svc, found.actor)
-        await _confirm_handle(svc, handle_or_url, account, scheme)
+        await _confirm_handle(svc, handle, account)
         return account
     except (WebFingerError, FetchError, ActorParseError) as exc:
         raise AccountNotFound(
@@ -120,7 +118,7 @@ async def _remote(svc: Services, handle_or_url: str) -> Account:
         ) from exc
 
 
-async def _confirm_handle(svc: Services, handle: str, account: Account, scheme: str) -> None:
+async def _confirm_handle(svc: Services, handle: str, account: Account) -> None:
     """A handle's server may name an actor on another server (a domain of one's own in front
     of a big instance), but only if the actor's server claims that handle too, as Mastodon
     checks: otherwise anyone could put any account behind a name of their choosing."""
@@ -128,13 +126,21 @@ async def _confirm_handle(svc: Services, handle: str, account: Account, scheme: 
     actor_host = urlsplit(account.uri).netloc.lower()
     if actor_host == host:
         return
-    claimed = await webfinger.resolve(svc.http, f"{account.username}@{actor_host}", scheme=scheme)
+    claimed = await webfinger.resolve(
+        svc.http, f"{account.username}@{actor_host}", scheme=_scheme(svc, actor_host)
+    )
     if claimed.actor != account.uri or claimed.subject != f"{user.lower()}@{host}":
         raise AccountNotFound(
             f"{user}@{host} points to {account.uri}, whose server does not confirm that handle"
         )
 
 
-def _is_loopback(host: str) -> bool:
+def _scheme(svc: Services, host: str) -> str:
+    """How WebFinger is asked of `host`: plain http on loopback when private addresses are
+    allowed (tests, local development), else https. Never of ourselves: a remote handle
+    whose canonical handle is one of ours is AccountNotFound, before any request."""
+    if own_host(svc, host):
+        raise AccountNotFound(f"{host} is this server: name its user by their name here")
     name = host.rsplit(":", 1)[0].strip("[]")
-    return name in ("localhost", "::1") or name.startswith("127.")
+    loopback = name in ("localhost", "::1") or name.startswith("127.")
+    return "http" if svc.settings.federation.allow_private_addresses and loopback else "https"

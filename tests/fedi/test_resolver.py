@@ -39,10 +39,12 @@ async def peer() -> AsyncIterator[Peer]:
 
 @dataclass
 class Front:
-    """A WebFinger-only host on 127.0.0.2 whose alice is `actor` (subject: alice@front)."""
+    """A WebFinger-only host on 127.0.0.2 that answers every handle with `actor`, under
+    `subject` (default: alice@front)."""
 
     actor: str
     host: str = ""
+    subject: str | None = None
 
 
 @pytest.fixture
@@ -52,7 +54,7 @@ async def front(peer: Peer) -> AsyncIterator[Front]:
 
     async def webfinger(request: web.Request) -> web.Response:
         doc = {
-            "subject": f"acct:alice@{request.host}",
+            "subject": f"acct:{answers.subject or f'alice@{request.host}'}",
             "links": [{"rel": "self", "type": "application/activity+json", "href": answers.actor}],
         }
         return web.json_response(doc, content_type="application/jrd+json")
@@ -76,6 +78,41 @@ async def test_a_handle_on_another_domain_needs_the_actors_server_to_agree(
     mallory.handle = f"alice@{front.host}"  # mallory's server now says alice@front is hers
     account = await find_account(instance, f"alice@{front.host}")
     assert account.uri == mallory.id
+
+
+async def test_an_alias_is_followed_to_the_handle_its_server_names(
+    instance: Services, peer: Peer, front: Front
+) -> None:
+    """alias@front says its canonical handle is mallory@peer, and mallory@peer's own
+    WebFinger agrees: mallory it is, as Mastodon finds her."""
+    front.subject = f"mallory@127.0.0.1:{peer.port}"
+    account = await find_account(instance, f"alias@{front.host}")
+    assert account.uri == peer.actors["mallory"].id
+
+
+async def test_an_alias_on_the_actors_server_means_the_actor_its_canonical_handle_names(
+    instance: Services, peer: Peer
+) -> None:
+    """old@peer answers as trent@peer (while linking mallory): the canonical handle's own
+    answer names the actor, trent, as Mastodon takes it."""
+    trent = peer.add_actor("trent")
+    peer.actors["old"] = peer.actors["mallory"]
+    peer.actors["mallory"].handle = f"trent@127.0.0.1:{peer.port}"
+    account = await find_account(instance, f"old@127.0.0.1:{peer.port}")
+    assert account.uri == trent.id
+
+
+@pytest.mark.parametrize("canonical", ["nobody", "redirects"])
+async def test_an_alias_whose_canonical_handle_does_not_agree_is_refused(
+    instance: Services, peer: Peer, front: Front, canonical: str
+) -> None:
+    """The canonical handle must be one its own server answers as: not unknown there, and
+    not a further redirect."""
+    front.subject = f"{canonical}@127.0.0.1:{peer.port}"
+    redirecting = peer.add_actor("redirects")
+    redirecting.handle = f"mallory@127.0.0.1:{peer.port}"
+    with pytest.raises(AccountNotFound, match=f"{canonical}@127.0.0.1:{peer.port}"):
+        await find_account(instance, f"alias@{front.host}")
 
 
 async def test_a_handle_on_the_actors_own_server_needs_no_second_lookup(
