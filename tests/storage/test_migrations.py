@@ -31,42 +31,65 @@ async def test_upgrade_from_empty_matches_models(db_url: str) -> None:
 
 async def test_local_accounts_stored_over_as_remote_are_restored(db_url: str) -> None:
     """Migration 0009: a local account that a fetch of our own actor URL had made remote (it
-    keeps its private key) is local again; remote accounts stay as they are."""
+    keeps its private key) is local again, and a local follow of it left pending is accepted
+    unless it is locked; remote accounts and follows of them stay as they are."""
+    ours = "127.0.0.1:8010"
+    accounts = [  # name, domain, private key, locked
+        ("alice", None, "private", False),
+        ("zed", ours, "private", False),  # made remote by alice's follow
+        ("carol", ours, "private", True),  # the same, a locked account
+        ("mallory", "remote.example", None, False),
+    ]
     engine = create_engine(db_url)
     try:
         await upgrade(engine, "0008")
+        now = datetime.now(UTC)
         async with engine.begin() as conn:
-            for n, (name, domain, key) in enumerate(
-                [("zed", "127.0.0.1:8010", "private"), ("mallory", "remote.example", None)]
-            ):
+            for n, (name, domain, key, locked) in enumerate(accounts, start=1):
+                base = f"http://{domain or ours}/users/{name}"
                 await conn.execute(
                     text(
                         "INSERT INTO accounts (id, uri, username, domain, actor_type,"
                         " display_name, summary, inbox_url, public_key_id, public_key_pem,"
                         " private_key_pem, manually_approves_followers, discoverable,"
                         " created_at, updated_at, fetched_at) VALUES (:id, :uri, :name,"
-                        " :domain, 'Person', '', '', :inbox, :key_id, 'pem', :key, false, true,"
-                        " :now, :now, :now)"
+                        " :domain, 'Person', '', '', :inbox, :key_id, 'pem', :key, :locked,"
+                        " true, :now, :now, :fetched)"
                     ),
                     {
-                        "id": n + 1,
-                        "uri": f"http://{domain}/users/{name}",
+                        "id": n,
+                        "uri": base,
                         "name": name,
                         "domain": domain,
-                        "inbox": f"http://{domain}/users/{name}/inbox",
-                        "key_id": f"http://{domain}/users/{name}#main-key",
+                        "inbox": f"{base}/inbox",
+                        "key_id": f"{base}#main-key",
                         "key": key,
-                        "now": datetime.now(UTC),
+                        "locked": locked,
+                        "now": now,
+                        "fetched": now if domain else None,
                     },
                 )
+                if n > 1:  # alice asked to follow each of the others
+                    await conn.execute(
+                        text(
+                            "INSERT INTO follows (id, uri, follower_id, target_id, state,"
+                            " created_at) VALUES (:id, :uri, 1, :id, 'pending', :now)"
+                        ),
+                        {"id": n, "uri": f"http://{ours}/f/{n}", "now": now},
+                    )
         await upgrade(engine)
         async with engine.connect() as conn:
             found = await conn.execute(
-                text("SELECT username, domain, fetched_at IS NULL FROM accounts ORDER BY id")
+                text(
+                    "SELECT username, domain, fetched_at IS NULL, follows.state FROM accounts"
+                    " LEFT JOIN follows ON follows.target_id = accounts.id ORDER BY accounts.id"
+                )
             )
             assert [tuple(row) for row in found] == [
-                ("zed", None, True),
-                ("mallory", "remote.example", False),
+                ("alice", None, True, None),
+                ("zed", None, True, "accepted"),
+                ("carol", None, True, "pending"),
+                ("mallory", "remote.example", False, "pending"),
             ]
     finally:
         await engine.dispose()

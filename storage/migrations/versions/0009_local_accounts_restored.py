@@ -1,4 +1,5 @@
-"""local accounts restored: rows a fetch of our own actor URL had stored over as remote
+"""local accounts restored: rows a fetch of our own actor URL had stored over as remote, and
+the local follows that were left pending by it
 
 Revision ID: 0009
 Revises: 0008
@@ -35,6 +36,29 @@ def upgrade() -> None:
         accounts.update()
         .where(accounts.c.private_key_pem.is_not(None), accounts.c.domain.is_not(None))
         .values(domain=None, fetched_at=None)
+    )
+    # The Follow that did it was never taken (it came to an account that looked remote): a
+    # local follow of an account that takes followers at once is accepted now; one of a
+    # locked account stays a request, listed for approval.
+    follows = sa.table(
+        "follows", sa.column("follower_id"), sa.column("target_id"), sa.column("state")
+    )
+    local = sa.table(
+        "accounts",
+        sa.column("id", sa.BigInteger()),
+        sa.column("domain", sa.String()),
+        sa.column("manually_approves_followers", sa.Boolean()),
+    )
+    follower = sa.select(local.c.id).where(local.c.domain.is_(None))
+    open_target = follower.where(local.c.manually_approves_followers.is_(sa.false()))
+    op.execute(
+        follows.update()
+        .where(
+            follows.c.state == "pending",
+            follows.c.follower_id.in_(follower),
+            follows.c.target_id.in_(open_target),
+        )
+        .values(state="accepted")
     )
 
 
