@@ -80,7 +80,7 @@ def _parser() -> argparse.ArgumentParser:
     for verb in ("approve", "reject"):
         decide = requests.add_parser(verb)
         decide.add_argument("name")
-        decide.add_argument("actor", help="user@host handle or actor URL")
+        decide.add_argument("actor", help="a local name, user@host handle or actor URL")
 
     for verb in ("follow", "unfollow"):
         relation = sub.add_parser(verb, help=f"{verb} an account, here or remote")
