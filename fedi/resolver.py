@@ -34,6 +34,8 @@ class AccountNotFound(UserError):
 
 def own_host(svc: Services, host: str) -> bool:
     """Whether `host` (host[:port], as in a handle) is this server's own."""
+    if not host or any(c in host for c in "@/?#\\ "):
+        return False  # not a host (`zed@x@ourhost` names nobody here)
     scheme = urlsplit(svc.urls.base).scheme
     return same_origin(f"{scheme}://{host}/", svc.urls.base)
 

@@ -147,6 +147,7 @@ async def test_every_name_of_a_local_user_is_its_local_row(
         assert (account.id, account.domain, account.fetched_at) == (zed.id, None, None), reference
         assert names(instance, zed, reference), reference
     assert not names(instance, zed, "zed@remote.example")
+    assert not names(instance, zed, f"zed@x@{host}")
     assert not names(instance, zed, "https://remote.example/users/zed")
 
 
