@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -62,3 +63,35 @@ async def resolve(client: HttpClient, handle: str, *, scheme: str = "https") -> 
             canonical = subject.removeprefix("acct:").lower() if isinstance(subject, str) else None
             return Resolved(canonical, str(link["href"]))
     raise WebFingerError(f"{user}@{host} has no ActivityPub actor")
+
+
+def _https(_host: str) -> str:
+    return "https"
+
+
+async def canonical(
+    client: HttpClient, handle: str, *, scheme_of: Callable[[str], str] = _https
+) -> Resolved:
+    """The actor a handle points to, under its canonical handle (the subject, always set),
+    found as Mastodon's ResolveAccountService finds it. When the answer's subject is another
+    handle (an alias, or a domain in front of the server), that handle is asked in turn: its
+    own answer must give that same subject (one redirect, no more), and names the actor.
+    `scheme_of(host)`: how each host is asked."""
+    user, host = parse_handle(handle)
+    asked = f"{user}@{host}".lower()
+    first = await resolve(client, f"{user}@{host}", scheme=scheme_of(host))
+    try:
+        _, subject_host = parse_handle(first.subject or asked)
+    except WebFingerError:  # a subject that is no handle (a URL): the handle asked stands
+        return Resolved(asked, first.actor)
+    if first.subject is None or first.subject == asked:
+        return Resolved(asked, first.actor)
+    try:
+        second = await resolve(client, first.subject, scheme=scheme_of(subject_host))
+    except WebFingerError as exc:
+        raise WebFingerError(f"{asked} names {first.subject}: {exc.reason}") from exc
+    if second.subject != first.subject:
+        raise WebFingerError(
+            f"{asked} names {first.subject}, which answers as {second.subject or 'nobody'}"
+        )
+    return second

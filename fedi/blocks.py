@@ -19,9 +19,10 @@ from storage.models import Account, Block
 from .accounts import local_or_error
 from .captions import handle_of
 from .errors import UserError
-from .follows import follow_doc, resolve
+from .follows import follow_doc
 from .outbox import queue, undo_activity
 from .remote import get_actor
+from .resolver import find_account
 from .services import Services
 
 
@@ -64,7 +65,7 @@ async def refuse_across_block(
 
 async def block(svc: Services, username: str, handle_or_url: str) -> bool:
     """`username` blocks an account; False if it was blocked already."""
-    target = await resolve(svc, handle_or_url)
+    target = await find_account(svc, handle_or_url)
     async with svc.sessions.begin() as session:
         blocker = await local_or_error(session, username)
         if target.id == blocker.id:
@@ -88,7 +89,7 @@ async def block(svc: Services, username: str, handle_or_url: str) -> bool:
 
 async def unblock(svc: Services, username: str, handle_or_url: str) -> None:
     """Lift a block: the row goes, and the account hears Undo(Block) with the Block inside."""
-    target = await resolve(svc, handle_or_url)
+    target = await find_account(svc, handle_or_url)
     async with svc.sessions.begin() as session:
         blocker = await local_or_error(session, username)
         row = await block_rows.get(session, blocker.id, target.id)

@@ -22,7 +22,7 @@ from storage import accounts
 from storage.models import Account
 
 from .errors import UserError
-from .follows import resolve
+from .resolver import find_account, own_host
 from .services import INSTANCE_ACTOR, Services
 
 log = logging.getLogger(__name__)
@@ -207,15 +207,18 @@ def tag_infos(
 
 
 async def _cached(svc: Services, user: str, host: str) -> Account | None:
-    """A known account by handle: local ones by name, remote ones by name and actor host."""
+    """A known account by handle: local ones by name, remote ones by name and actor host.
+    None when two remote actors have that name (Lemmy's user and community can): WebFinger
+    then says which one the handle means."""
     async with svc.reads() as session:
-        if host == svc.settings.instance.host.lower():
+        if own_host(svc, host):
             account = await accounts.local_account(session, user)
             return None if account is None or account.username == INSTANCE_ACTOR else account
         stmt = select(Account).where(
             Account.domain == host, func.lower(Account.username) == user.lower()
         )
-        return (await session.execute(stmt)).scalars().first()
+        found = (await session.execute(stmt.limit(2))).scalars().all()
+        return found[0] if len(found) == 1 else None
 
 
 def ascii_host(host: str) -> str:
@@ -232,8 +235,8 @@ async def _lookup(svc: Services, canonical: str) -> Account | None:
         account = await _cached(svc, user, host)
         if account is not None and account.domain and await svc.domain_blocked(account.domain):
             return None  # a blocked server's account: not mentioned, nothing delivered there
-        if account is None and host != svc.settings.instance.host.lower():
-            account = await resolve(svc, f"{user}@{host}")
+        if account is None and not own_host(svc, host):
+            account = await find_account(svc, f"{user}@{host}")
         return account
     except (
         UnicodeError,

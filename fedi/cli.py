@@ -84,12 +84,12 @@ def _parser() -> argparse.ArgumentParser:
     for verb in ("approve", "reject"):
         decide = requests.add_parser(verb)
         decide.add_argument("name")
-        decide.add_argument("actor", help="user@host handle or actor URL")
+        decide.add_argument("actor", help="a local name, user@host handle or actor URL")
 
     for verb in ("follow", "unfollow"):
-        relation = sub.add_parser(verb, help=f"{verb} a remote account")
+        relation = sub.add_parser(verb, help=f"{verb} an account, here or remote")
         relation.add_argument("name")
-        relation.add_argument("actor", help="user@host handle or actor URL")
+        relation.add_argument("actor", help="a local name, user@host handle or actor URL")
 
     admin = sub.add_parser("admin", help="instance moderation").add_subparsers(
         dest="action", required=True
@@ -174,12 +174,14 @@ async def _requests(args: argparse.Namespace, svc: Services) -> int:
         from storage import accounts
         from storage import follows as follow_rows
 
+        from .captions import handle_of
+
         async with svc.reads() as session:
             account = await accounts.local_account(session, args.name)
             if account is None:
                 raise FollowError(f"no local user {args.name!r}")
             for _, follower in await follow_rows.pending_requests(session, account.id):
-                print(f"{follower.username}@{follower.domain}\t{follower.uri}")
+                print(f"{handle_of(follower, svc.settings.instance.host)}\t{follower.uri}")
         return 0
     await follows.decide(svc, args.name, args.actor, approve=args.action == "approve")
     print(f"{args.action}d {args.actor}")

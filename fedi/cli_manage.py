@@ -56,7 +56,7 @@ def register(subparsers: Any, commands: dict[str, Any]) -> None:
     for verb, what in (("block", "block an account"), ("unblock", "lift a block")):
         parser = subparsers.add_parser(verb, help=what)
         parser.add_argument("name")
-        parser.add_argument("actor", help="user@host handle or actor URL")
+        parser.add_argument("actor", help="a local name, user@host handle or actor URL")
         commands[verb] = _block
     subparsers.add_parser("blocks", help="accounts a user blocks").add_argument("name")
     commands["blocks"] = _blocks

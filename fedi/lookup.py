@@ -43,7 +43,7 @@ async def _stored(svc: Services, ref: str) -> Post | None:
         if ref.isdigit():
             return await posts.by_id(session, int(ref))
         post = await posts.by_uri(session, ref)
-        if post is None and ref.startswith(svc.urls.base + "/"):
+        if post is None and same_origin(ref, svc.urls.base):
             local = _LOCAL.match(urlsplit(ref).path)
             post = await posts.by_id(session, int(local.group(1))) if local else None
             if post is not None and not post.local:

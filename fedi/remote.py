@@ -74,7 +74,11 @@ async def store_actor(svc: Services, actor: RemoteActor) -> Account:
 
 
 async def fetch_actor(svc: Services, uri: str) -> Account:
-    """Fetch a remote actor document (signed, id checked) and cache it."""
+    """Fetch a remote actor document (signed, id checked) and cache it. Never one of ours:
+    a local account lives in the database, and a copy fetched from our own URL would be
+    stored as a remote actor over it."""
+    if same_origin(uri, svc.urls.base):
+        raise ActorParseError(f"{uri} is on this server: local accounts are not fetched")
     if await svc.domain_blocked(urlsplit(uri).netloc):
         raise FetchError(f"{urlsplit(uri).netloc} is blocked on this server", uri)
     doc = await svc.http.get_json(uri, signer=await svc.instance_signer())
@@ -88,9 +92,11 @@ async def fetch_actor(svc: Services, uri: str) -> Account:
 
 async def get_actor(svc: Services, uri: str) -> Account:
     """The cached actor; fetched if unknown, refreshed if older than a day (the cached copy
-    serves when its server does not answer)."""
+    serves when its server does not answer). A local account is taken as it is."""
     async with svc.reads() as session:
         account = await accounts.by_uri(session, uri)
+    if account is not None and account.is_local:
+        return account
     if account is None:
         return await fetch_actor(svc, uri)
     if account.fetched_at is None or utcnow() - account.fetched_at > ACTOR_MAX_AGE:

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from .models import Account, User
+from .models import Account, LocalAccountError, User
 from .timeutil import utcnow
 
 
@@ -48,8 +48,14 @@ async def create_local(
 
 
 async def upsert_remote(session: AsyncSession, fields: Mapping[str, Any]) -> Account:
-    """Insert or refresh a remote account keyed by its actor id; the caller commits."""
+    """Insert or refresh a remote account keyed by its actor id; the caller commits.
+    LocalAccountError when the fields have no domain or the row is a local account: what
+    fedi.remote fetched never overwrites one of ours."""
+    if not fields.get("domain"):
+        raise LocalAccountError(f"a remote account needs a domain: {fields['uri']}")
     account = await by_uri(session, fields["uri"])
+    if account is not None and account.is_local:
+        raise LocalAccountError(f"{account.uri} is a local account, not a remote actor's copy")
     if account is None:
         account = Account(**fields, fetched_at=utcnow())
         session.add(account)

@@ -22,8 +22,38 @@ def alembic_config(connection: Connection) -> Config:
 
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
     """Bring the schema up to `revision` (default: the newest)."""
-    async with engine.begin() as conn:
-        await conn.run_sync(lambda sync: command.upgrade(alembic_config(sync), revision))
+    async with engine.connect() as conn:
+        await conn.run_sync(lambda sync: _upgrade(sync, revision))
+
+
+def _upgrade(connection: Connection, revision: str) -> None:
+    """One transaction; on SQLite with foreign keys off around it, as SQLite's procedure for
+    schema changes asks: the only way it drops a constraint is to rebuild the table, and
+    dropping the old table with foreign keys on would first delete (ON DELETE CASCADE) every
+    row that refers to it. A PRAGMA inside a transaction does nothing, hence the raw
+    connection before it begins; the keys are checked before they are on again."""
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        _pragma(connection, "PRAGMA foreign_keys=OFF")
+    try:
+        with connection.begin():
+            command.upgrade(alembic_config(connection), revision)
+            if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first():
+                raise RuntimeError("the migration left rows that refer to nothing")
+    finally:
+        if sqlite:
+            _pragma(connection, "PRAGMA foreign_keys=ON")
+
+
+def _pragma(connection: Connection, statement: str) -> None:
+    """Run a PRAGMA on the DB-API connection itself, outside any transaction."""
+    dbapi = connection.connection.dbapi_connection
+    assert dbapi is not None  # the connection is checked out
+    cursor = dbapi.cursor()
+    try:
+        cursor.execute(statement)
+    finally:
+        cursor.close()
 
 
 async def current_revision(engine: AsyncEngine) -> str | None:

@@ -16,8 +16,12 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
+    inspect,
+    text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column
 
 from .ids import new_id
 from .timeutil import UTCDateTime, utcnow
@@ -48,7 +52,17 @@ class Account(Base):
     """A local or remote actor. Local accounts have domain NULL and a private key."""
 
     __tablename__ = "accounts"
-    __table_args__ = (UniqueConstraint("username", "domain", name="uq_accounts_username_domain"),)
+    __table_args__ = (
+        # Remote accounts are keyed by their actor id (uri) alone: one server may give two
+        # actors one name (Lemmy's user and its community). A local name is taken once.
+        Index(
+            "ix_accounts_local_username",
+            "username",
+            unique=True,
+            sqlite_where=text("domain IS NULL"),
+            postgresql_where=text("domain IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = _id()
     uri: Mapped[str] = mapped_column(String(2048), unique=True)
@@ -79,6 +93,22 @@ class Account(Base):
     def is_local(self) -> bool:
         """True for accounts that live on this server."""
         return self.domain is None
+
+
+class LocalAccountError(Exception):
+    """A write would make a local account remote (give it a domain) or a remote one local:
+    refused, whatever code path tried (a remote actor fetched from our own URL, say)."""
+
+
+@event.listens_for(Account, "before_update")
+def _stays_where_it_lives(_mapper: Mapper[Account], _conn: Connection, account: Account) -> None:
+    """An account row never changes sides: its domain is set once, when it is made."""
+    history = inspect(account).attrs.domain.history
+    if history.deleted and (history.deleted[0] is None) != (account.domain is None):
+        side = "local" if history.deleted[0] is None else "remote"
+        raise LocalAccountError(
+            f"{account.uri} is a {side} account: its domain cannot become {account.domain!r}"
+        )
 
 
 class User(Base):

@@ -12,7 +12,7 @@ import pytest
 from aiohttp import web
 
 from activitypub.http import JRD_ACCEPT, BlockedAddress, HttpClient, HTTPStatusError
-from activitypub.webfinger import WebFingerError, lookup, parse_handle
+from activitypub.webfinger import Resolved, WebFingerError, canonical, lookup, parse_handle
 from tests.support.servers import free_port
 
 GOLDEN = Path(__file__).parent / "golden" / "webfinger" / "mastodon_jrd.json"
@@ -229,3 +229,63 @@ async def test_lookup_uses_https_by_default(jrd: JrdServer) -> None:
         with pytest.raises(WebFingerError):
             await lookup(http, f"foo@{jrd.host}")
     assert jrd.queries == []
+
+
+# --- aliases: the canonical handle, as Mastodon's ResolveAccountService follows it ----------
+
+
+@pytest.fixture
+async def canon() -> AsyncIterator[JrdServer]:
+    """A second WebFinger endpoint: the server an alias's subject names."""
+    server = JrdServer()
+    await server.start()
+    try:
+        yield server
+    finally:
+        await server.stop()
+
+
+def _http(_host: str) -> str:
+    return "http"
+
+
+async def test_a_handle_that_is_its_own_subject_is_asked_once(
+    client: HttpClient, jrd: JrdServer
+) -> None:
+    found = await canonical(client, f"FOO@{jrd.host}", scheme_of=_http)
+    assert found == Resolved(f"foo@{jrd.host}", f"{jrd.origin}/users/foo")
+    assert len(jrd.queries) == 1
+
+
+async def test_an_alias_leads_to_its_canonical_handle(
+    client: HttpClient, jrd: JrdServer, canon: JrdServer
+) -> None:
+    jrd.doc["subject"] = f"acct:foo@{canon.host}"
+    found = await canonical(client, f"alias@{jrd.host}", scheme_of=_http)
+    # The canonical handle's own answer names the actor.
+    assert found == Resolved(f"foo@{canon.host}", f"{canon.origin}/users/foo")
+    assert [query["resource"] for query, _ in canon.queries] == [[f"acct:foo@{canon.host}"]]
+
+
+async def test_an_answer_without_a_subject_keeps_the_handle_asked(
+    client: HttpClient, jrd: JrdServer
+) -> None:
+    del jrd.doc["subject"]
+    found = await canonical(client, f"foo@{jrd.host}", scheme_of=_http)
+    assert found == Resolved(f"foo@{jrd.host}", f"{jrd.origin}/users/foo")
+
+
+@pytest.mark.parametrize("second", ["another", "none", "missing"])
+async def test_a_canonical_handle_that_does_not_answer_as_itself_is_refused(
+    client: HttpClient, jrd: JrdServer, canon: JrdServer, second: str
+) -> None:
+    """One redirect, no more: the subject's own WebFinger must give that subject."""
+    jrd.doc["subject"] = f"acct:foo@{canon.host}"
+    if second == "another":
+        canon.doc["subject"] = f"acct:bar@{canon.host}"
+    elif second == "none":
+        del canon.doc["subject"]
+    else:
+        canon.status = 404
+    with pytest.raises(WebFingerError, match=f"foo@{canon.host}"):
+        await canonical(client, f"alias@{jrd.host}", scheme_of=_http)
