@@ -30,7 +30,7 @@ async def test_upgrade_from_empty_matches_models(db_url: str) -> None:
 
 
 async def test_local_accounts_stored_over_as_remote_are_restored(db_url: str) -> None:
-    """Migration 0009: a local account that a fetch of our own actor URL had made remote (it
+    """Migration 0010: a local account that a fetch of our own actor URL had made remote (it
     keeps its private key) is local again, and a local follow of it left pending is accepted
     unless it is locked; remote accounts and follows of them stay as they are."""
     ours = "127.0.0.1:8010"
@@ -42,7 +42,7 @@ async def test_local_accounts_stored_over_as_remote_are_restored(db_url: str) ->
     ]
     engine = create_engine(db_url)
     try:
-        await upgrade(engine, "0008")
+        await upgrade(engine, "0009")
         now = datetime.now(UTC)
         async with engine.begin() as conn:
             for n, (name, domain, key, locked) in enumerate(accounts, start=1):
@@ -96,12 +96,12 @@ async def test_local_accounts_stored_over_as_remote_are_restored(db_url: str) ->
 
 
 async def test_rebuilding_accounts_keeps_every_row_that_refers_to_them(db_url: str) -> None:
-    """Migration 0010 drops a constraint of accounts, which SQLite can only do by rebuilding
+    """Migration 0011 drops a constraint of accounts, which SQLite can only do by rebuilding
     the table: the rows of other tables that refer to accounts (with ON DELETE CASCADE) must
     survive, and foreign keys be enforced again afterwards."""
     engine = create_engine(db_url)
     try:
-        await upgrade(engine, "0009")
+        await upgrade(engine, "0010")
         now = datetime.now(UTC)
         async with engine.begin() as conn:
             for n in (1, 2):
