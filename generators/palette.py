@@ -158,3 +158,45 @@ def scene_for(prompt: str, rnd_value: float) -> Scene:
         bool(TOWER_WORDS & set(tokens)),
         accent,
     )
+
+
+COLOURS: dict[str, RGB] = {  # colour words -> the paint a subject of that colour gets
+    "red": (200, 40, 35),
+    "crimson": (168, 20, 46),
+    "scarlet": (222, 46, 30),
+    "pink": (238, 132, 172),
+    "rose": (228, 100, 132),
+    "orange": (240, 122, 30),
+    "amber": (240, 166, 40),
+    "golden": (228, 180, 52),
+    "gold": (228, 180, 52),
+    "yellow": (246, 214, 48),
+    "lime": (160, 220, 50),
+    "green": (50, 160, 62),
+    "emerald": (20, 150, 92),
+    "jade": (40, 160, 112),
+    "teal": (20, 138, 140),
+    "cyan": (40, 200, 222),
+    "turquoise": (48, 200, 188),
+    "blue": (40, 90, 212),
+    "azure": (60, 140, 230),
+    "navy": (26, 36, 112),
+    "indigo": (70, 40, 150),
+    "violet": (140, 70, 202),
+    "purple": (130, 50, 172),
+    "magenta": (210, 40, 172),
+    "lavender": (172, 142, 222),
+    "brown": (122, 76, 42),
+    "copper": (186, 102, 50),
+    "rust": (170, 70, 30),
+    "white": (246, 246, 240),
+    "black": (30, 30, 34),
+    "grey": (130, 130, 136),
+    "gray": (130, 130, 136),
+    "silver": (190, 196, 206),
+}
+
+
+def colour_rgb(word: str) -> RGB:
+    """The paint for a colour word (a mid grey for a word that names no colour)."""
+    return COLOURS.get(word, (128, 128, 128))

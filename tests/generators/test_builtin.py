@@ -132,7 +132,7 @@ async def test_metadata_describes_how_it_was_made() -> None:
 
     meta = image.metadata
     assert meta.backend == "builtin" == BuiltinGenerator.name
-    assert meta.model == MODEL == "impasto-builtin"
+    assert meta.model == MODEL == "Impasto built-in painter"
     assert meta.version == VERSION
     assert meta.seed == 99
     assert meta.elapsed_s >= 0
