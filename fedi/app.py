@@ -14,7 +14,7 @@ from .routes import inbox as inbox_routes
 from .routes import objects, web, wellknown
 from .services import Services
 from .settings import Settings
-from .web_helpers import error
+from .web_helpers import IdConverter, error
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +29,7 @@ def create_app(settings: Settings, *, workers: bool = True) -> Quart:
     """Build the app; the database and workers start when serving begins."""
     app = Quart(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.federation.max_inbox_bytes
+    app.url_map.converters["int"] = IdConverter  # before the routes that use it are added
     for blueprint in (wellknown.bp, objects.bp, inbox_routes.bp, web.bp):
         app.register_blueprint(blueprint)
     stop = asyncio.Event()

@@ -21,6 +21,7 @@ from .accounts import create_user, ensure_instance_actor
 from .cli_run import (
     Command,
     checked,
+    id_argument,
     line,
     print_json,
     require_schema,
@@ -99,7 +100,7 @@ def _parser() -> argparse.ArgumentParser:
         listing_parser.add_argument("name")
         listing_parser.add_argument("--json", action="store_true", help="a JSON array")
         listing_parser.add_argument("--limit", type=int, default=20)
-        listing_parser.add_argument("--max-id", type=int, help="continue below this id")
+        listing_parser.add_argument("--max-id", type=id_argument, help="continue below this id")
     for register in EXTENSIONS:
         register(sub, COMMANDS)
     return parser
