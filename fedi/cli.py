@@ -11,10 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import tomli_w
+from sqlalchemy.exc import DBAPIError
 
 from generators.base import BackendConfigError
 from storage import domain_blocks
 from storage.migrate import upgrade
+from storage.trouble import trouble
 
 from . import cli_actions, cli_manage, cli_replies, cli_timelines, follows, notifications
 from .accounts import create_user, ensure_instance_actor
@@ -266,6 +268,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ConfigError, BackendConfigError, UserError) as exc:
         print(f"impasto: {exc}", file=sys.stderr)
         return 2
+    except DBAPIError as exc:  # read-only, full, locked, unreachable: one line, no traceback
+        found = trouble(exc)
+        if found is None:
+            raise  # a bug: its traceback helps
+        print(f"impasto: {found.describe(settings.database.url)}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
 
