@@ -19,7 +19,9 @@ from activitypub.http import (
     HTTPStatusError,
     ResponseTooLarge,
     TooManyRedirects,
+    UnfetchableURL,
 )
+from activitypub.urls import unfetchable
 from storage import image_cache
 from storage.timeutil import utcnow
 
@@ -47,6 +49,7 @@ FINAL = (
     BadDocument,
     MediaError,
     Refused,
+    UnfetchableURL,
 )
 
 
@@ -95,9 +98,10 @@ async def _cache(svc: Services, item: image_cache.Due) -> None:
 
 async def _copy(svc: Services, url: str) -> tuple[str, image_cache.Copy]:
     """Fetch, check, re-encode and write one image; its file name and what to record."""
+    reason = unfetchable(url)  # not http(s), credentials in it, 0x7f.1 …: never, so at once
+    if reason is not None:
+        raise Refused(reason)
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise Refused("not an http(s) URL")
     if await svc.domain_blocked(parts.netloc):
         raise Refused(f"{parts.netloc} is blocked here")
     cfg = svc.settings.media
