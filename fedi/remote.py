@@ -24,6 +24,7 @@ from activitypub.urls import ids_equal, same_origin
 from storage import accounts
 from storage.models import Account
 from storage.timeutil import utcnow
+from storage.trouble import trouble
 
 from .services import Services
 
@@ -133,7 +134,9 @@ class KeyStore:
         except (FetchError, ActorParseError) as exc:
             log.info("key %s could not be fetched: %s", key_id, exc)
             key = None
-        except SQLAlchemyError:
+        except SQLAlchemyError as exc:
+            if trouble(exc) is not None:
+                raise  # the database is read-only, full …: a 503, and the sender tries again
             # Storing its actor failed (e.g. a second actor under a name its server already
             # gave another): an unknown key, a 401 for the sender, not a 500 for everyone.
             log.exception("key %s: its actor could not be stored", key_id)

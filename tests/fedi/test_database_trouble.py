@@ -82,6 +82,25 @@ async def test_an_inbox_post_to_a_read_only_database_is_503_with_retry_after(
     assert (await http.post("/inbox", data=body, headers=headers)).status_code == 202
 
 
+async def test_a_sender_whose_key_cannot_be_stored_hears_503_not_401(
+    client: tuple[Client, Services], remote: Peer, db_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A new sender's actor is stored with its key: on a read-only database that fails, which
+    is no reason to call the key unknown (Mastodon gives up on a 401, and retries a 503)."""
+    http, svc = client
+    trent = remote.actors["trent"]
+    with read_only(db_url):
+        await _read_only_now(svc)
+        body, headers = _signed(svc, trent, "/inbox", _like(svc, trent, 1))
+        response = await http.post("/inbox", data=body, headers=headers)
+        assert response.status_code == 503
+        assert response.headers["Retry-After"] == "60"
+    _no_traceback(caplog)
+    await _read_only_now(svc)
+    response = await http.post("/inbox", data=body, headers=headers)  # tried again: known now
+    assert response.status_code == 202
+
+
 class _Exchange:
     """One request through an ASGI app, and what it sent back."""
 
