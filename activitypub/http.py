@@ -20,7 +20,7 @@ from aiohttp.abc import AbstractResolver
 from multidict import CIMultiDictProxy
 
 from .ssrf import AddressBlocked, GuardedResolver, is_allowed, literal_ip
-from .urls import ids_equal, same_origin
+from .urls import ids_equal, same_origin, unfetchable
 
 AS2_ACCEPT = 'application/activity+json, application/ld+json; profile="https://www.w3.org/ns/activitystreams"'
 JRD_ACCEPT = "application/jrd+json, application/json"
@@ -46,6 +46,11 @@ class FetchError(Exception):
 
 class BlockedAddress(FetchError):
     """The destination is not a public address (and private ones are not allowed)."""
+
+
+class UnfetchableURL(FetchError):
+    """A URL no request will ever fetch: not absolute http(s), a user name or password in
+    it, or a host that is no canonical name or address (see activitypub.urls.unfetchable)."""
 
 
 class TooManyRedirects(FetchError):
@@ -180,9 +185,11 @@ class HttpClient:
             self._session = None
 
     def _guard(self, url: str) -> None:
+        reason = unfetchable(url)
+        if reason is not None:
+            raise UnfetchableURL(reason, url)
         parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise FetchError("only absolute http(s) URLs can be fetched", url)
+        assert parts.hostname is not None  # (unfetchable otherwise)
         ip = literal_ip(parts.hostname)
         if ip is not None and not is_allowed(ip, allow_private=self.allow_private):
             raise BlockedAddress(f"{ip} is not a public address", url)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 
 from activitypub import objects
-from storage import account_removal, posts
+from storage import account_removal
 from storage.ids import new_id
 
 from .actions import acting_account
@@ -33,10 +33,10 @@ async def delete_account(svc: Services, username: str) -> int:
             account.uri,
             to=[objects.PUBLIC],
         )
-        files = await posts.media_files_of_account(session, account.id)
-        if account.icon_url and account.icon_url.startswith(svc.urls.media("")):
-            files.append(account.icon_url.removeprefix(svc.urls.media("")))
-        await account_removal.erase(session, account.id)
+        icon = account.icon_url
+        files = await account_removal.erase(session, account.id)
+        if icon and icon.startswith(svc.urls.media("")):
+            files.append(icon.removeprefix(svc.urls.media("")))
         count = await queue(session, account, doc, inboxes)
     svc.delivery_wakeup.set()
     await asyncio.to_thread(remove_files, svc.media_dir, files)

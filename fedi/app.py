@@ -6,15 +6,17 @@ import asyncio
 import logging
 
 from quart import Quart, Response
+from sqlalchemy.exc import DBAPIError
 
 from . import image_cache, inbox
 from .accounts import ensure_instance_actor
 from .delivery import DeliveryWorker
+from .receive import unavailable
 from .routes import inbox as inbox_routes
 from .routes import objects, web, wellknown
 from .services import Services
 from .settings import Settings
-from .web_helpers import error
+from .web_helpers import IdConverter, error
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +31,7 @@ def create_app(settings: Settings, *, workers: bool = True) -> Quart:
     """Build the app; the database and workers start when serving begins."""
     app = Quart(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.federation.max_inbox_bytes
+    app.url_map.converters["int"] = IdConverter  # before the routes that use it are added
     for blueprint in (wellknown.bp, objects.bp, inbox_routes.bp, web.bp):
         app.register_blueprint(blueprint)
     stop = asyncio.Event()
@@ -54,6 +57,17 @@ def create_app(settings: Settings, *, workers: bool = True) -> Quart:
     @app.errorhandler(413)
     async def body_too_large(_: Exception) -> Response:
         return error(413, f"body larger than {settings.federation.max_inbox_bytes} bytes")
+
+    @app.errorhandler(DBAPIError)
+    async def database_trouble(exc: DBAPIError) -> Response:
+        """503 with Retry-After for a read-only, full, locked or unreachable database, inbox
+        POSTs included, rather than a 500 and a traceback; other database errors are bugs."""
+        answer = unavailable(app.config["IMPASTO_SERVICES"], exc)
+        if answer is None or answer.reason is None:
+            raise exc
+        response = error(answer.status, answer.reason)
+        response.headers["Retry-After"] = str(answer.retry_after)
+        return response
 
     @app.after_request
     async def security_headers(response: Response) -> Response:

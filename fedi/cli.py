@@ -12,10 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import tomli_w
+from sqlalchemy.exc import DBAPIError
 
 from generators.base import BackendConfigError
 from storage import domain_blocks
 from storage.migrate import upgrade
+from storage.trouble import trouble
 
 from . import cli_actions, cli_manage, cli_replies, cli_timelines, follows, notifications
 from .accounts import create_user, ensure_instance_actor
@@ -23,6 +25,7 @@ from .cli_run import (
     Command,
     Terminated,
     checked,
+    id_argument,
     line,
     print_json,
     require_schema,
@@ -103,7 +106,7 @@ def _parser() -> argparse.ArgumentParser:
         listing_parser.add_argument("name")
         listing_parser.add_argument("--json", action="store_true", help="a JSON array")
         listing_parser.add_argument("--limit", type=int, default=20)
-        listing_parser.add_argument("--max-id", type=int, help="continue below this id")
+        listing_parser.add_argument("--max-id", type=id_argument, help="continue below this id")
     for register in EXTENSIONS:
         register(sub, COMMANDS)
     return parser
@@ -272,6 +275,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ConfigError, BackendConfigError, UserError) as exc:
         print(f"impasto: {exc}", file=sys.stderr)
         return 2
+    except DBAPIError as exc:  # read-only, full, locked, unreachable: one line, no traceback
+        found = trouble(exc)
+        if found is None:
+            raise  # a bug: its traceback helps
+        print(f"impasto: {found.describe(settings.database.url)}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("impasto: interrupted", file=sys.stderr)
         return 128 + signal.SIGINT

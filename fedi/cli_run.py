@@ -13,6 +13,7 @@ import sys
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
+from storage.ids import parse_id
 from storage.migrate import current_revision, head_revision
 
 from .services import Services
@@ -104,3 +105,11 @@ def print_json(value: object) -> None:
 def line(*fields: str) -> str:
     """Tab-separated fields on one line."""
     return "\t".join(field.replace("\n", " ") for field in fields)
+
+
+def id_argument(text: str) -> int:
+    """An argparse type for ids (--max-id …): a number no row can have is a usage error."""
+    number = parse_id(text)
+    if number is None:
+        raise argparse.ArgumentTypeError(f"not an id: {text!r}")
+    return number

@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from . import threads, timelines
-from .cli_run import checked, line, print_json
+from .cli_run import checked, id_argument, line, print_json
 from .services import Services
 
 
@@ -31,8 +31,8 @@ def register(subparsers: Any, commands: dict[str, Any]) -> None:
     timeline.set_defaults(kind=timelines.HOME)
     # Mastodon's paging: since_id gives the newest entries above an id, min_id those right
     # above it; both print newest first.
-    timeline.add_argument("--since-id", type=int, help="only entries newer than this id")
-    timeline.add_argument("--min-id", type=int, help="the entries right above this id")
+    timeline.add_argument("--since-id", type=id_argument, help="only entries newer than this id")
+    timeline.add_argument("--min-id", type=id_argument, help="the entries right above this id")
     commands["timeline"] = _timeline
 
     thread = subparsers.add_parser(

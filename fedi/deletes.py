@@ -50,6 +50,7 @@ async def _delete_actor(svc: Services, uri: str) -> None:
         account = await accounts.by_uri(session, uri)
         if account is None or account.is_local:
             return
-        files = await posts.media_files_of_account(session, account.id)
+        # Its media first, not by the cascade, which would not say which files to unlink.
+        files = await posts.remove_media_of_account(session, account.id)
         await session.execute(sql_delete(Account).where(Account.id == account.id))
     await asyncio.to_thread(remove_files, svc.media_dir, files)

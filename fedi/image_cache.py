@@ -19,7 +19,9 @@ from activitypub.http import (
     HTTPStatusError,
     ResponseTooLarge,
     TooManyRedirects,
+    UnfetchableURL,
 )
+from activitypub.urls import unfetchable
 from storage import image_cache
 from storage.timeutil import utcnow
 
@@ -47,6 +49,7 @@ FINAL = (
     BadDocument,
     MediaError,
     Refused,
+    UnfetchableURL,
 )
 
 
@@ -75,7 +78,7 @@ async def process_due(svc: Services, *, limit: int = BATCH) -> int:
 
 async def _cache(svc: Services, item: image_cache.Due) -> None:
     try:
-        file_name, copy = await _copy(svc, item.remote_url)
+        copy = await _copy(svc, item.remote_url)
     except (FetchError, MediaError, Refused) as exc:
         log.info("remote image %s not cached: %s", item.remote_url, exc)
         await _failed(svc, item, str(exc), final=_final(exc))
@@ -84,20 +87,30 @@ async def _cache(svc: Services, item: image_cache.Due) -> None:
         log.exception("caching %s crashed", item.remote_url)
         await _failed(svc, item, f"crashed: {exc!r}", final=False)
         return
+    await record(svc, item, copy)
+
+
+async def record(svc: Services, item: image_cache.Due, copy: image_cache.Copy) -> bool:
+    """Record a copy written to the media folder; its file is removed if it is not kept (its
+    post was deleted or edited meanwhile, or recording failed). A delete that commits after
+    this unlinks it: deletes take the names of the files they unlink from the rows they
+    delete (storage.posts.remove_media)."""
     kept = False
     try:
         async with svc.sessions.begin() as session:
             kept = await image_cache.cached(session, item, copy)
     finally:
-        if not kept:  # its post was deleted or edited meanwhile, or recording failed
-            await asyncio.to_thread(remove_files, svc.media_dir, [file_name])
+        if not kept:
+            await asyncio.to_thread(remove_files, svc.media_dir, [copy.file_name])
+    return kept
 
 
-async def _copy(svc: Services, url: str) -> tuple[str, image_cache.Copy]:
-    """Fetch, check, re-encode and write one image; its file name and what to record."""
+async def _copy(svc: Services, url: str) -> image_cache.Copy:
+    """Fetch, check, re-encode and write one image; what to record of it."""
+    reason = unfetchable(url)  # not http(s), credentials in it, 0x7f.1 …: never, so at once
+    if reason is not None:
+        raise Refused(reason)
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise Refused("not an http(s) URL")
     if await svc.domain_blocked(parts.netloc):
         raise Refused(f"{parts.netloc} is blocked here")
     cfg = svc.settings.media
@@ -113,9 +126,7 @@ async def _copy(svc: Services, url: str) -> tuple[str, image_cache.Copy]:
     file_name = new_file_name(processed.extension)
     await asyncio.to_thread(write_file, svc.media_dir, file_name, processed.data)
     size = len(processed.data)
-    return file_name, image_cache.Copy(
-        file_name, size, processed.width, processed.height, processed.blurhash
-    )
+    return image_cache.Copy(file_name, size, processed.width, processed.height, processed.blurhash)
 
 
 async def _failed(svc: Services, item: image_cache.Due, error: str, *, final: bool) -> None:

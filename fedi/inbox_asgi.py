@@ -20,9 +20,10 @@ from hypercorn.typing import (
     HTTPScope,
     Scope,
 )
+from sqlalchemy.exc import DBAPIError
 
 from .app import CSP
-from .receive import Answer, is_user_inbox, receive, too_large
+from .receive import Answer, is_user_inbox, receive, too_large, unavailable
 from .services import Services
 
 _PERSONAL = re.compile(r"/users/([^/]+)/inbox")
@@ -45,7 +46,13 @@ class InboxFront:
             personal = _PERSONAL.fullmatch(path)
             if personal is not None or path in _SHARED:
                 username = personal.group(1) if personal else None
-                answer = await self._inbox(scope, receive_, username)
+                try:
+                    answer = await self._inbox(scope, receive_, username)
+                except DBAPIError as exc:
+                    trouble = unavailable(self.services(), exc)
+                    if trouble is None:
+                        raise  # a bug: Hypercorn logs it and answers 500
+                    answer = trouble
                 await _respond(send, answer)
                 return
         await self.app(scope, receive_, send)

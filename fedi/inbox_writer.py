@@ -12,6 +12,7 @@ import logging
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage import inbox as inbox_rows
+from storage.trouble import trouble
 
 log = logging.getLogger(__name__)
 MAX_BATCH = 256
@@ -39,7 +40,14 @@ class InboxWriter:
             batch, self._waiting = self._waiting[:MAX_BATCH], self._waiting[MAX_BATCH:]
             try:
                 await self._write(batch)
-            except Exception:
+            except Exception as exc:
+                if trouble(exc) is not None:
+                    # The database itself (read-only, full, unreachable): no row fares better
+                    # alone, and every sender is told to try again later (fedi.receive).
+                    for _, future in batch:
+                        if not future.done():
+                            future.set_exception(exc)
+                    continue
                 # One row that cannot be stored must not fail its neighbours: store them
                 # one by one, so only its own sender hears of it.
                 log.exception("storing %d inbox activities failed; one by one", len(batch))

@@ -15,6 +15,7 @@ from activitypub.activities import ActivityError, parse_note
 from activitypub.http import BadDocument, FetchError
 from activitypub.urls import ids_equal, same_origin
 from storage import posts
+from storage.ids import parse_id
 from storage.models import Post
 
 from .errors import PostNotFound
@@ -41,11 +42,13 @@ async def find_post(svc: Services, reference: str, *, fetch: bool = True) -> Pos
 async def _stored(svc: Services, ref: str) -> Post | None:
     async with svc.reads() as session:
         if ref.isdigit():
-            return await posts.by_id(session, int(ref))
+            number = parse_id(ref)
+            return await posts.by_id(session, number) if number is not None else None
         post = await posts.by_uri(session, ref)
         if post is None and same_origin(ref, svc.urls.base):
             local = _LOCAL.match(urlsplit(ref).path)
-            post = await posts.by_id(session, int(local.group(1))) if local else None
+            number = parse_id(local.group(1)) if local else None
+            post = await posts.by_id(session, number) if number is not None else None
             if post is not None and not post.local:
                 post = None
         return post

@@ -5,6 +5,7 @@ Framework-free, so the ASGI front (`fedi.inbox_asgi`) and the Quart routes share
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
@@ -20,17 +21,33 @@ from activitypub.urls import ids_equal, same_origin
 from storage import accounts
 from storage import inbox as inbox_rows
 from storage.models import InboxActivity
+from storage.trouble import trouble
 
 from .services import INSTANCE_ACTOR, Services
+
+log = logging.getLogger(__name__)
+# How long a sender is asked to wait (Retry-After, RFC 9110 §10.2.3) when the database is in
+# trouble: it keeps the activity and tries again, as Mastodon does after any 5xx.
+RETRY_AFTER = 60
 
 
 @dataclass(frozen=True)
 class Answer:
-    """What to tell the sender: 202, or a 4xx/5xx with the reason (and when to retry a 503)."""
+    """What to tell the sender: 202, a 4xx with the reason, or 503 and when to try again."""
 
     status: int
     reason: str | None = None
-    retry_after: int | None = None  # seconds, sent as Retry-After
+    retry_after: int | None = None  # seconds
+
+
+def unavailable(svc: Services, exc: BaseException) -> Answer | None:
+    """503 with Retry-After when `exc` is database trouble (read-only, full, locked,
+    unreachable), the cause logged in one line; None for anything else."""
+    found = trouble(exc)
+    if found is None:
+        return None
+    log.warning("answering 503: %s", found.describe(svc.settings.database.url))
+    return Answer(503, "the database is unavailable for now; try again later", RETRY_AFTER)
 
 
 # The sizes of the columns the envelope is stored in.

@@ -11,7 +11,7 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urldefrag, urlsplit
 
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from activitypub.activities import Activity
@@ -29,6 +29,7 @@ from activitypub.urls import ids_equal, same_origin
 from storage import accounts
 from storage.models import Account
 from storage.timeutil import utcnow
+from storage.trouble import trouble
 
 from .services import Services
 
@@ -151,7 +152,7 @@ def _for_now(exc: Exception) -> bool:
     if isinstance(exc, HTTPStatusError):
         return exc.status >= 500 or exc.status in (408, 429)
     if isinstance(exc, SQLAlchemyError):
-        return not isinstance(exc, IntegrityError)
+        return trouble(exc) is not None  # read-only, full, locked, unreachable; not a bug
     return isinstance(exc, FetchTimeout | ConnectError)
 
 

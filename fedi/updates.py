@@ -225,9 +225,9 @@ async def _replace_media(
         for old, new in zip(existing, media, strict=True):
             old.description, old.blurhash = new.description, new.blurhash or old.blurhash
         return []
-    await session.execute(delete(MediaAttachment).where(MediaAttachment.post_id == post.id))
+    unused = await posts.remove_media(session, post.id)  # a copy made meanwhile among them
     for item in media:
         item.post_id = post.id
     session.add_all(media)
     await image_cache.enqueue(session, media)  # copies made by fedi.image_cache
-    return [item.file_name for item in existing if item.file_name]
+    return unused

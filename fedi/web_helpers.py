@@ -6,6 +6,9 @@ import json
 from typing import Any
 
 from quart import Response, current_app, request
+from werkzeug.routing import IntegerConverter, ValidationError
+
+from storage.ids import parse_id
 
 from .services import Services
 
@@ -43,3 +46,22 @@ def json_response(doc: Any, content_type: str = "application/json", status: int 
 def error(status: int, reason: str) -> Response:
     """A JSON error body with a human-readable reason."""
     return json_response({"error": reason}, status=status)
+
+
+class IdConverter(IntegerConverter):
+    """`<int:…>` in a route: ASCII digits naming an id a row can have. A larger number (it
+    would overflow the database's 64-bit integer) or a malformed one is 404 before any query."""
+
+    regex = r"[0-9]+"
+
+    def to_python(self, value: str) -> int:
+        """The id, or ValidationError (a 404) when no row can have it."""
+        number = parse_id(value)
+        if number is None:
+            raise ValidationError()
+        return number
+
+
+def id_arg(name: str) -> int | None:
+    """A paging id from the query string (max_id, min_id); None when absent or not an id."""
+    return parse_id(request.args.get(name, ""))

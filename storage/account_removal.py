@@ -12,13 +12,13 @@ from .models import (
     Delivery,
     Follow,
     Generation,
-    MediaAttachment,
     Notification,
     OutboundActivity,
     Post,
     Reaction,
     User,
 )
+from .posts import remove_media_of_account
 from .timeutil import utcnow
 
 
@@ -47,12 +47,12 @@ async def known_inboxes(session: AsyncSession, account_id: int) -> list[str]:
     return sorted(str(url) for url in found)
 
 
-async def erase(session: AsyncSession, account_id: int) -> None:
-    """Remove the account's posts (their media, reactions and notifications go with them),
+async def erase(session: AsyncSession, account_id: int) -> list[str]:
+    """Remove the account's posts and media (their reactions and notifications go with them),
     follows both ways, reactions, notifications, blocks, generations and sign-in data, and
-    mark it suspended; the caller commits."""
+    mark it suspended; the caller commits, then unlinks the media files returned."""
+    files = await remove_media_of_account(session, account_id)
     await session.execute(delete(Post).where(Post.account_id == account_id))
-    await session.execute(delete(MediaAttachment).where(MediaAttachment.account_id == account_id))
     await session.execute(
         delete(Follow).where(or_(Follow.follower_id == account_id, Follow.target_id == account_id))
     )
@@ -72,3 +72,4 @@ async def erase(session: AsyncSession, account_id: int) -> None:
         .where(Account.id == account_id)
         .values(suspended_at=utcnow(), display_name="", summary="", icon_url=None)
     )
+    return files

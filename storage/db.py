@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,20 @@ def _sqlite_begin(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def _sqlite_connect(dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
+    # aiosqlite (0.22) leaves the worker thread of a connection that failed to open to stop on
+    # its own (omnilib/aiosqlite#389): when the event loop closes first, as it does for a CLI
+    # command that fails at once, that thread dies with a traceback on stderr. Wait for it.
+    before = set(threading.enumerate())
+    try:
+        return dialect.connect(*cargs, **cparams)
+    except BaseException:
+        for thread in set(threading.enumerate()) - before:
+            if thread.name.endswith("(_connection_worker_thread)"):
+                thread.join(timeout=1.0)
+        raise
+
+
 def _sqlite_read_pragmas(dbapi_connection: Any, record: Any) -> None:
     _sqlite_pragmas(dbapi_connection, record)
     cursor = dbapi_connection.cursor()
@@ -46,6 +61,16 @@ def _sqlite_read_pragmas(dbapi_connection: Any, record: Any) -> None:
 def _sqlite_begin_read(connection: Any) -> None:
     # A deferred BEGIN: in WAL mode a reader takes a snapshot and never waits for the writer.
     connection.exec_driver_sql("BEGIN")
+
+
+def _connect_or_say_why(dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
+    # asyncpg raises a bare OSError (connection refused, unknown host) that SQLAlchemy passes
+    # on unwrapped; as the driver's own OperationalError it arrives as every other database
+    # error does (sqlalchemy.exc.OperationalError), for storage.trouble to word.
+    try:
+        return dialect.connect(*cargs, **cparams)
+    except OSError as exc:
+        raise dialect.loaded_dbapi.OperationalError(str(exc), exc) from exc
 
 
 def is_sqlite(url: str) -> bool:
@@ -66,12 +91,15 @@ def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
         engine = create_async_engine(
             parsed, connect_args={"timeout": 10}, pool_size=1, max_overflow=0
         )
+        event.listen(engine.sync_engine, "do_connect", _sqlite_connect)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
         return engine
-    return create_async_engine(
+    engine = create_async_engine(
         parsed, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
     )
+    event.listen(engine.sync_engine, "do_connect", _connect_or_say_why)
+    return engine
 
 
 def create_read_engine(url: str, write_engine: AsyncEngine) -> AsyncEngine:
@@ -81,6 +109,7 @@ def create_read_engine(url: str, write_engine: AsyncEngine) -> AsyncEngine:
     if parsed.get_backend_name() != "sqlite":
         return write_engine
     engine = create_async_engine(parsed, connect_args={"timeout": 10})
+    event.listen(engine.sync_engine, "do_connect", _sqlite_connect)
     event.listen(engine.sync_engine, "connect", _sqlite_read_pragmas)
     event.listen(engine.sync_engine, "begin", _sqlite_begin_read)
     return engine

@@ -20,3 +20,16 @@ def new_id(at_ms: int | None = None) -> int:
             candidate = _last + 1
         _last = max(_last, candidate)
     return candidate
+
+
+# Ids are BIGINT columns: signed 64-bit on both SQLite and PostgreSQL.
+MAX_ID = 2**63 - 1
+
+
+def parse_id(text: str) -> int | None:
+    """The id `text` spells in ASCII digits, or None if it spells none, or one no row can have
+    (a larger number overflows the database's integer: SQLite raises, PostgreSQL refuses)."""
+    if not text.isascii() or not text.isdigit() or len(text.lstrip("0")) > len(str(MAX_ID)):
+        return None  # (the length first: int() refuses strings of over 4300 digits)
+    value = int(text)
+    return value if value <= MAX_ID else None

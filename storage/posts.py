@@ -76,8 +76,8 @@ async def media_by_file(session: AsyncSession, file_name: str) -> MediaAttachmen
 async def tombstone(session: AsyncSession, post_id: int) -> list[str]:
     """Turn a post into a tombstone: content cleared, deleted_at set, its media, reactions,
     notifications, mentions and hashtags removed. Returns the stored media files to unlink."""
-    files = await _media_files(session, MediaAttachment.post_id == post_id)
-    for table in (MediaAttachment, Reaction, Notification, Mention, PostTag):
+    files = await remove_media(session, post_id)
+    for table in (Reaction, Notification, Mention, PostTag):
         await session.execute(delete(table).where(table.post_id == post_id))
     await session.execute(
         update(Post)
@@ -104,11 +104,21 @@ async def local_mentions(session: AsyncSession, post_id: int) -> list[int]:
     return list(rows.scalars())
 
 
-async def media_files_of_account(session: AsyncSession, account_id: int) -> list[str]:
-    """Names of the stored media files of an account's posts."""
-    return await _media_files(session, MediaAttachment.account_id == account_id)
+async def remove_media(session: AsyncSession, post_id: int) -> list[str]:
+    """Delete a post's media; returns their stored files, for the caller to unlink once it
+    has committed."""
+    return await _remove_media(session, MediaAttachment.post_id == post_id)
 
 
-async def _media_files(session: AsyncSession, where: ColumnElement[bool]) -> list[str]:
-    stmt = select(MediaAttachment.file_name).where(where, MediaAttachment.file_name.is_not(None))
-    return [str(name) for name in (await session.execute(stmt)).scalars()]
+async def remove_media_of_account(session: AsyncSession, account_id: int) -> list[str]:
+    """Delete the media of an account's posts; returns their stored files to unlink."""
+    return await _remove_media(session, MediaAttachment.account_id == account_id)
+
+
+async def _remove_media(session: AsyncSession, where: ColumnElement[bool]) -> list[str]:
+    # The file names come from the DELETE itself, not from a read before it: a copy of a
+    # remote image recorded in between (fedi.image_cache, on PostgreSQL, where it need not
+    # wait for this transaction) would be deleted with its row, and its file never unlinked.
+    # A copy recorded after the DELETE finds no row and is removed by the image worker.
+    stmt = delete(MediaAttachment).where(where).returning(MediaAttachment.file_name)
+    return [str(name) for name in (await session.execute(stmt)).scalars() if name is not None]

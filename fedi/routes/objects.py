@@ -18,7 +18,7 @@ from ..accounts import actor_info
 from ..notes import create, note, replies, tags_of
 from ..pins import pinned
 from ..services import INSTANCE_ACTOR
-from ..web_helpers import activity_json, error, services, wants_activity_json
+from ..web_helpers import activity_json, error, id_arg, services, wants_activity_json
 
 bp = Blueprint("objects", __name__)
 PAGE_SIZE = 20
@@ -61,8 +61,7 @@ async def _gone_post(session: AsyncSession, username: str, post_id: int) -> Resp
 
 
 def _max_id() -> int | None:
-    value = request.args.get("max_id", "")
-    return int(value) if value.isdigit() else None
+    return id_arg("max_id")
 
 
 def _page_id(collection: str, first: str) -> str:
@@ -235,7 +234,6 @@ async def status_reactions(username: str, post_id: int, which: str) -> Response:
 async def status_replies(username: str, post_id: int) -> Response:
     """A post's replies (ids, local and remote), as Mastodon's `replies` Collection; with
     `page=true` one CollectionPage, `min_id` continuing after the last one seen."""
-    min_id = request.args.get("min_id", "")
     async with services().reads() as session:
         found = await _own_post(session, username, post_id)
         if found is None:
@@ -244,7 +242,7 @@ async def status_replies(username: str, post_id: int) -> Response:
             session,
             found[1],
             page="page" in request.args,
-            min_id=int(min_id) if min_id.isdigit() else None,
+            min_id=id_arg("min_id"),
         )
     return activity_json(doc)
 

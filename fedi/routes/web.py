@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from markupsafe import Markup
-from quart import Blueprint, Response, abort, redirect, render_template, request, send_file
+from quart import Blueprint, Response, abort, redirect, render_template, send_file
 from werkzeug.wrappers.response import Response as WerkzeugResponse
 
 from storage import accounts, follows, posts, tags
@@ -13,7 +13,7 @@ from ..display import blur_placeholder, shorten
 from ..media_store import content_type
 from ..notes import tags_of
 from ..services import INSTANCE_ACTOR
-from ..web_helpers import services, wants_activity_json
+from ..web_helpers import id_arg, services, wants_activity_json
 
 bp = Blueprint("web", __name__)
 PAGE_SIZE = 30
@@ -87,11 +87,8 @@ async def post_page(username: str, post_id: int) -> str | Response | WerkzeugRes
 async def tag_page(name: str) -> str:
     """The public pictures with a hashtag, newest first (where a hashtag link leads)."""
     svc = services()
-    max_id = request.args.get("max_id", "")
     async with svc.reads() as session:
-        rows = await tags.tagged_page(
-            session, name, limit=PAGE_SIZE, max_id=int(max_id) if max_id.isdigit() else None
-        )
+        rows = await tags.tagged_page(session, name, limit=PAGE_SIZE, max_id=id_arg("max_id"))
         media = await posts.media_of(session, [post.id for post, _ in rows])
     return await render_template(
         "tag.html",

@@ -36,6 +36,7 @@ from activitypub.http import (
     HTTPStatusError,
     ResponseTooLarge,
     TooManyRedirects,
+    UnfetchableURL,
     parse_json,
     parse_retry_after,
 )
@@ -48,6 +49,7 @@ from activitypub.ssrf import (
     is_public_address,
     literal_ip,
 )
+from activitypub.urls import unfetchable
 from tests.support.servers import free_port
 
 UA = "Impasto-test/1.0 (+http://127.0.0.1)"
@@ -384,9 +386,11 @@ async def test_hostname_resolving_to_loopback_is_blocked_at_connect_time(server:
     ("name", "error"),
     [
         ("localhost", BlockedAddress),
-        ("0x7f000001", BlockedAddress),  # getaddrinfo reads it as 127.0.0.1
-        ("127.1", FetchError),  # yarl refuses non-canonical IPv4 before any connection
-        ("2130706433", FetchError),
+        # getaddrinfo reads these as 127.0.0.1: refused before any lookup, as no address
+        # written canonically (yarl refuses the last two too, but not the first)
+        ("0x7f000001", UnfetchableURL),
+        ("127.1", UnfetchableURL),
+        ("2130706433", UnfetchableURL),
     ],
 )
 async def test_loopback_spellings_are_blocked_through_the_real_resolver(
@@ -466,8 +470,62 @@ async def test_redirect_to_another_scheme_is_refused(
 
 @pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://127.0.0.1/", "/relative", "http://"])
 async def test_only_absolute_http_urls_are_fetched(client: HttpClient, url: str) -> None:
-    with pytest.raises(FetchError):
+    with pytest.raises(UnfetchableURL):
         await client.get_json(url)
+
+
+UNFETCHABLE = [
+    "http://user:secret@127.0.0.1:{port}/doc",  # credentials would go with the request
+    "http://0x7f.1:{port}/doc",  # 127.0.0.1 to getaddrinfo, refused by no URL parser
+    "http://2130706433:{port}/doc",
+    "http://0177.0.0.1:{port}/doc",
+    "http://127.0.0.1.:{port}/doc",
+    "http://[::1:{port}/doc",
+    "http://127.0.0.1:99999/doc",
+    "http://127.0.0.1:0/doc",
+    "http://[fe80::1%25lo]:{port}/doc",
+    "http://bad host:{port}/doc",
+]
+
+
+@pytest.mark.parametrize("url", UNFETCHABLE)
+async def test_a_url_that_can_never_be_fetched_is_refused_before_any_connection(
+    client: HttpClient, server: Loopback, url: str
+) -> None:
+    """Even where private addresses are allowed (tests, local development)."""
+    server.document("/doc")
+    with pytest.raises(UnfetchableURL):
+        await client.get_bytes(url.format(port=server.port), max_bytes=1000)
+    assert server.hits == []
+
+
+@pytest.mark.parametrize("location", UNFETCHABLE[:3])
+async def test_a_redirect_to_a_url_that_can_never_be_fetched_is_refused(
+    client: HttpClient, server: Loopback, location: str
+) -> None:
+    server.document("/doc")
+    with pytest.raises(UnfetchableURL):
+        await client.get_bytes(
+            server.redirect("/start", location.format(port=server.port)), max_bytes=1000
+        )
+    assert [hit.path_qs for hit in server.hits] == ["/start"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://example.com/a.png",
+        "https://Example.COM./a.png",
+        "http://127.0.0.1:8000/a.png",
+        "http://[::1]/a.png",
+        "http://[2001:db8::1]:8080/a.png",
+        "https://xn--bcher-kva.example/a.png",
+        "https://b\u00fccher.example/a.png",
+        "https://media_host.example/a.png",
+    ],
+)
+def test_what_may_be_fetched(url: str) -> None:
+    assert unfetchable(url) is None
 
 
 # --- redirects ---------------------------------------------------------------------------------
@@ -998,6 +1056,7 @@ async def test_unsigned_requests_carry_no_signature(client: HttpClient, server: 
         ConnectError,
         BadContentType,
         BadDocument,
+        UnfetchableURL,
     ],
 )
 def test_every_failure_is_a_fetch_error_with_a_reason(error: type[FetchError]) -> None:

@@ -168,6 +168,49 @@ async def test_an_image_on_a_blocked_server_or_not_on_the_web_is_not_fetched(
     assert remote.file_requests == []
 
 
+NEVER = [
+    ("ftp://127.0.0.1:{port}/files/ok.png", "not an http(s) URL"),
+    ("data:image/png;base64,iVBORw0KGgo=", "not an http(s) URL"),
+    ("http://user:secret@127.0.0.1:{port}/files/ok.png", "a user name or password"),
+    ("http://0x7f.1:{port}/files/ok.png", "not an IPv4 address written canonically"),
+    ("http://2130706433:{port}/files/ok.png", "not an IPv4 address written canonically"),
+    ("http://127.1:{port}/files/ok.png", "not an IPv4 address written canonically"),
+    ("http://[::1:{port}/files/ok.png", "not a valid URL"),
+    ("http://127.0.0.1:99999/files/ok.png", "not a valid URL"),
+    ("http://bad host:{port}/files/ok.png", "not a valid host name"),
+]
+
+
+async def test_an_image_url_that_can_never_be_fetched_fails_at_once(
+    client: tuple[Client, Services], remote: Peer
+) -> None:
+    """Not http(s), credentials in it, or a host that is no canonical name or address: failed
+    for good on the first try, without a request (loopback is allowed in tests, so 0x7f.1 and
+    user:secret@ would otherwise be fetched), and so is a redirect to such a URL."""
+    _, svc = client
+    remote.files["ok.png"] = (_png(), "image/png")
+    remote.redirects["moved"] = f"http://0x7f.1:{remote.port}/files/ok.png"
+    cases = [*NEVER, (f"{remote.base}/users/moved", "not an IPv4 address written canonically")]
+    ids = []
+    for n, (url, _) in enumerate(cases):
+        media_id = await _queued(svc, remote, f"never-{n}.png")
+        async with svc.sessions.begin() as session:
+            await session.execute(
+                update(MediaAttachment)
+                .where(MediaAttachment.id == media_id)
+                .values(remote_url=url.format(port=remote.port))
+            )
+        ids.append(media_id)
+    files = _files(svc)
+    assert await image_cache.process_due(svc, limit=len(ids)) == len(ids)
+    for media_id, (url, reason) in zip(ids, cases, strict=True):
+        fetch = await _fetch(svc, media_id)
+        assert (fetch.state, fetch.attempts) == ("failed", 1), url
+        assert fetch.last_error is not None and reason in fetch.last_error, url
+    assert remote.file_requests == []
+    assert _files(svc) == files
+
+
 async def test_it_gives_up_after_five_tries(client: tuple[Client, Services], remote: Peer) -> None:
     _, svc = client
     remote.file_errors["down.png"] = [503] * 10

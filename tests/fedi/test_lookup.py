@@ -38,3 +38,11 @@ async def test_a_page_url_finds_the_post_by_the_id_its_document_names(
         await find_post(svc, origin.page(1))
     async with svc.reads() as session:
         assert await session.scalar(select(func.count()).select_from(Post)) == 1
+
+
+@pytest.mark.parametrize("number", [str(2**63), "9" * 30, "9" * 5000, "\u00b2"])
+async def test_a_number_no_post_can_have_is_no_post(svc: Services, number: str) -> None:
+    """Not an overflow in the database: a post id is a signed 64-bit integer."""
+    for reference in (number, f"{svc.urls.base}/@alice/{number}"):
+        with pytest.raises(PostNotFound):
+            await find_post(svc, reference)
