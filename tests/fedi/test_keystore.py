@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -194,13 +195,21 @@ async def test_a_waiter_that_goes_away_does_not_cancel_the_shared_fetch(
         await first
 
 
+def _sqlite_busy() -> Exception:
+    """The error SQLite raises when another process holds the write lock."""
+    error = sqlite3.OperationalError("database is locked")
+    error.sqlite_errorcode = sqlite3.SQLITE_BUSY  # type: ignore[attr-defined]
+    error.sqlite_errorname = "SQLITE_BUSY"  # type: ignore[attr-defined]
+    return error
+
+
 TEMPORARY = {
     "timeout": FetchTimeout("no answer within 10.0 s", OWNER),
     "connection refused": ConnectError("cannot connect: refused", OWNER),
     "HTTP 502": HTTPStatusError("HTTP 502", OWNER, 502, None),
     "HTTP 503": HTTPStatusError("HTTP 503", OWNER, 503, 120.0),
     "HTTP 429": HTTPStatusError("HTTP 429", OWNER, 429, None),
-    "our database is busy": OperationalError("SELECT", {}, Exception("database is locked")),
+    "our database is busy": OperationalError("SELECT", {}, _sqlite_busy()),
 }
 
 
