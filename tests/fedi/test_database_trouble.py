@@ -94,7 +94,7 @@ async def test_a_sender_whose_key_cannot_be_stored_hears_503_not_401(
         body, headers = _signed(svc, trent, "/inbox", _like(svc, trent, 1))
         response = await http.post("/inbox", data=body, headers=headers)
         assert response.status_code == 503
-        assert response.headers["Retry-After"] == "60"
+        assert int(response.headers["Retry-After"]) > 0  # the key store's own wait
     _no_traceback(caplog)
     await _read_only_now(svc)
     response = await http.post("/inbox", data=body, headers=headers)  # tried again: known now
