@@ -23,7 +23,6 @@ from .cli_run import (
     checked,
     line,
     print_json,
-    require_schema,
     with_services,
 )
 from .cli_run import with_schema as with_schema  # for the fedi/cli_<area>.py modules
@@ -31,7 +30,7 @@ from .errors import UserError
 from .follows import FollowError
 from .posting import Draft
 from .services import Services
-from .settings import ConfigError, Settings, config_path, load_settings
+from .settings import ConfigError, Settings, config_path, load_settings, origin
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -62,7 +61,7 @@ def _parser() -> argparse.ArgumentParser:
 
     serve = sub.add_parser("serve", help="run the web server and the background workers")
     serve.add_argument("--host")
-    serve.add_argument("--port", type=int)
+    serve.add_argument("--port", type=port)
 
     post = sub.add_parser("post", help="paint a picture from a prompt and post it; prints its URL")
     post.add_argument("name")
@@ -103,6 +102,14 @@ def _parser() -> argparse.ArgumentParser:
     for register in EXTENSIONS:
         register(sub, COMMANDS)
     return parser
+
+
+def port(value: str) -> int:
+    """A TCP port number, for argparse (its name shows in the error: "invalid port value")."""
+    number = int(value)
+    if not 0 <= number <= 65535:
+        raise ValueError(value)
+    return number
 
 
 def _fresh_config(url: str | None) -> dict[str, object]:
@@ -193,15 +200,19 @@ async def _relation(args: argparse.Namespace, svc: Services) -> int:
 
 
 async def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    from . import startup
     from .server import serve
 
-    svc = Services.create(settings)
-    try:
-        await require_schema(svc)
-        svc.generator  # noqa: B018 - an unknown backend or a missing key fails here, at start
-    finally:
-        await svc.close()
-    await serve(settings, host=args.host, port=args.port)
+    config = config_path(args.config)
+    await startup.check_services(settings, config)
+    startup.check_media_dir(settings, config)
+    sock = startup.listen(
+        args.host or settings.server.host,
+        args.port if args.port is not None else settings.server.port,
+        host_from="--host" if args.host else origin(config, "server", "host"),
+        port_from="--port" if args.port is not None else origin(config, "server", "port"),
+    )
+    await serve(settings, sock)
     return 0
 
 
@@ -274,9 +285,15 @@ def _write_config_if_absent(path: Path, url: str | None) -> None:
         if url:
             print(f"{path} exists; leaving it as it is (url not changed)", file=sys.stderr)
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(tomli_w.dumps(_fresh_config(url)))
-    path.chmod(0o600)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(tomli_w.dumps(_fresh_config(url)))
+        path.chmod(0o600)
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot write {path} ({exc.strerror}): run `impasto init` in a folder you can "
+            "write to, or name another file with --config"
+        ) from None
     print(f"wrote {path}")
 
 
