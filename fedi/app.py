@@ -11,7 +11,7 @@ from . import image_cache, inbox
 from .accounts import ensure_instance_actor
 from .delivery import DeliveryWorker
 from .routes import inbox as inbox_routes
-from .routes import objects, web, wellknown
+from .routes import objects, site, web, wellknown
 from .services import Services
 from .settings import Settings
 from .web_helpers import error
@@ -29,7 +29,7 @@ def create_app(settings: Settings, *, workers: bool = True) -> Quart:
     """Build the app; the database and workers start when serving begins."""
     app = Quart(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.federation.max_inbox_bytes
-    for blueprint in (wellknown.bp, objects.bp, inbox_routes.bp, web.bp):
+    for blueprint in (wellknown.bp, objects.bp, inbox_routes.bp, web.bp, site.bp):
         app.register_blueprint(blueprint)
     stop = asyncio.Event()
     tasks: list[asyncio.Task[None]] = []
