@@ -46,7 +46,9 @@ def _parser() -> argparse.ArgumentParser:
     user = sub.add_parser("user", help="manage local users").add_subparsers(
         dest="action", required=True
     )
-    create = user.add_parser("create", help="create a local user")
+    create = user.add_parser(
+        "create", help="create a local user; prints its handle and profile page"
+    )
     create.add_argument("name")
     create.add_argument("--password")
     create.add_argument("--display-name")
@@ -152,7 +154,8 @@ async def _user_create(args: argparse.Namespace, svc: Services) -> int:
         display_name=args.display_name,
         manually_approves=args.manual_approval,
     )
-    print(f"created @{account.username}@{svc.settings.instance.host} ({account.uri})")
+    handle = f"@{account.username}@{svc.settings.instance.host}"
+    print(f"created {handle} — profile: {svc.urls.profile(account.username)}")
     return 0
 
 
