@@ -7,17 +7,17 @@ delivery fan-out is the hot path. Nothing else in Impasto opens a connection.
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any, Protocol
 from urllib.parse import urljoin, urlsplit
 
 import aiohttp
 from aiohttp.abc import AbstractResolver
 from multidict import CIMultiDictProxy
+
+from httpcommon import parse_retry_after
 
 from .ssrf import AddressBlocked, GuardedResolver, is_allowed, literal_ip
 from .urls import ids_equal, same_origin, unfetchable
@@ -93,22 +93,6 @@ class Response:
     headers: CIMultiDictProxy[str]
     body: bytes
     url: str
-
-
-def parse_retry_after(value: str | None) -> float | None:
-    """Seconds from a Retry-After header (delta-seconds or HTTP-date)."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 def _check_shape(value: Any, max_depth: int, max_items: int, depth: int = 0) -> None:

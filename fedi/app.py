@@ -13,7 +13,7 @@ from .accounts import ensure_instance_actor
 from .delivery import DeliveryWorker
 from .receive import unavailable
 from .routes import inbox as inbox_routes
-from .routes import objects, web, wellknown
+from .routes import objects, site, web, wellknown
 from .services import Services
 from .settings import Settings
 from .web_helpers import IdConverter, error
@@ -32,7 +32,7 @@ def create_app(settings: Settings, *, workers: bool = True) -> Quart:
     app = Quart(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.federation.max_inbox_bytes
     app.url_map.converters["int"] = IdConverter  # before the routes that use it are added
-    for blueprint in (wellknown.bp, objects.bp, inbox_routes.bp, web.bp):
+    for blueprint in (wellknown.bp, objects.bp, inbox_routes.bp, web.bp, site.bp):
         app.register_blueprint(blueprint)
     stop = asyncio.Event()
     tasks: list[asyncio.Task[None]] = []

@@ -28,7 +28,6 @@ from .cli_run import (
     id_argument,
     line,
     print_json,
-    require_schema,
     stoppable,
     with_services,
 )
@@ -37,7 +36,7 @@ from .errors import UserError
 from .follows import FollowError
 from .posting import Draft
 from .services import Services
-from .settings import ConfigError, Settings, config_path, load_settings
+from .settings import ConfigError, Settings, config_path, load_settings, origin
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -53,7 +52,9 @@ def _parser() -> argparse.ArgumentParser:
     user = sub.add_parser("user", help="manage local users").add_subparsers(
         dest="action", required=True
     )
-    create = user.add_parser("create", help="create a local user")
+    create = user.add_parser(
+        "create", help="create a local user; prints its handle and profile page"
+    )
     create.add_argument("name")
     create.add_argument("--password")
     create.add_argument("--display-name")
@@ -68,7 +69,7 @@ def _parser() -> argparse.ArgumentParser:
 
     serve = sub.add_parser("serve", help="run the web server and the background workers")
     serve.add_argument("--host")
-    serve.add_argument("--port", type=int)
+    serve.add_argument("--port", type=port)
 
     post = sub.add_parser("post", help="paint a picture from a prompt and post it; prints its URL")
     post.add_argument("name")
@@ -112,6 +113,14 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def port(value: str) -> int:
+    """A TCP port number, for argparse (its name shows in the error: "invalid port value")."""
+    number = int(value)
+    if not 0 <= number <= 65535:
+        raise ValueError(value)
+    return number
+
+
 def _fresh_config(url: str | None) -> dict[str, object]:
     return {
         "instance": {
@@ -152,7 +161,8 @@ async def _user_create(args: argparse.Namespace, svc: Services) -> int:
         display_name=args.display_name,
         manually_approves=args.manual_approval,
     )
-    print(f"created @{account.username}@{svc.settings.instance.host} ({account.uri})")
+    handle = f"@{account.username}@{svc.settings.instance.host}"
+    print(f"created {handle} — profile: {svc.urls.profile(account.username)}")
     return 0
 
 
@@ -203,15 +213,19 @@ async def _relation(args: argparse.Namespace, svc: Services) -> int:
 
 
 async def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    from . import startup
     from .server import serve
 
-    svc = Services.create(settings)
-    try:
-        await require_schema(svc)
-        svc.generator  # noqa: B018 - an unknown backend or a missing key fails here, at start
-    finally:
-        await svc.close()
-    await serve(settings, host=args.host, port=args.port)
+    config = config_path(args.config)
+    await startup.check_services(settings, config)
+    startup.check_media_dir(settings, config)
+    sock = startup.listen(
+        args.host or settings.server.host,
+        args.port if args.port is not None else settings.server.port,
+        host_from="--host" if args.host else origin(config, "server", "host"),
+        port_from="--port" if args.port is not None else origin(config, "server", "port"),
+    )
+    await serve(settings, sock)
     return 0
 
 
@@ -294,9 +308,15 @@ def _write_config_if_absent(path: Path, url: str | None) -> None:
         if url:
             print(f"{path} exists; leaving it as it is (url not changed)", file=sys.stderr)
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(tomli_w.dumps(_fresh_config(url)))
-    path.chmod(0o600)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(tomli_w.dumps(_fresh_config(url)))
+        path.chmod(0o600)
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot write {path} ({exc.strerror}): run `impasto init` in a folder you can "
+            "write to, or name another file with --config"
+        ) from None
     print(f"wrote {path}")
 
 

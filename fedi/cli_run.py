@@ -68,8 +68,8 @@ async def require_schema(svc: Services) -> None:
     """Refuse a database that `impasto init` has not set up or brought up to date."""
     if await current_revision(svc.engine) != head_revision():
         raise ConfigError(
-            f"the database at {svc.settings.database.url} is not set up or not up to date: "
-            "run `impasto init`"
+            f"the database at {svc.settings.database.redacted_url} is not set up or not up to "
+            "date: run `impasto init`"
         )
 
 

@@ -8,7 +8,8 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from activitypub.delivery import Verdict, judge_status, judge_transient
-from activitypub.http import BlockedAddress, FetchError, parse_retry_after
+from activitypub.http import BlockedAddress, FetchError
+from httpcommon import parse_retry_after
 from storage import deliveries
 from storage.models import Account
 from storage.timeutil import utcnow

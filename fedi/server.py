@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
+import socket
 
 from hypercorn.asyncio import serve as hypercorn_serve
 from hypercorn.config import Config
@@ -13,10 +14,12 @@ from .inbox_asgi import InboxFront
 from .settings import Settings
 
 
-async def serve(settings: Settings, *, host: str | None = None, port: int | None = None) -> None:
-    """Serve until a termination signal arrives."""
+async def serve(settings: Settings, sock: socket.socket) -> None:
+    """Serve on a bound socket (fedi.startup.listen) until a termination signal arrives."""
     config = Config()
-    config.bind = [f"{host or settings.server.host}:{port or settings.server.port}"]
+    # Hypercorn takes over the descriptor: binding it was done, and any failure reported, before
+    # the app and its workers start.
+    config.bind = [f"fd://{sock.detach()}"]
     config.accesslog = None
     config.errorlog = "-"
     stop = asyncio.Event()

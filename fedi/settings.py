@@ -3,24 +3,40 @@
 from __future__ import annotations
 
 import os
+import re
+import tomllib
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import ErrorDetails
 from pydantic_settings import (
     BaseSettings,
+    InitSettingsSource,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
-    TomlConfigSettingsSource,
+    SettingsError,
 )
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 DEFAULT_CONFIG = Path("config.toml")
+ENV_PREFIX = "IMPASTO_"
+DATABASE_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
 
 
-# The TOML file for the Settings() call in progress (BaseSettings has no per-call source hook).
-_toml_path: ContextVar[Path | None] = ContextVar("_toml_path")
+# The parsed config file for the Settings() call in progress (BaseSettings has no per-call
+# source hook).
+_file_data: ContextVar[dict[str, Any] | None] = ContextVar("_file_data")
 
 
 class ConfigError(Exception):
@@ -65,6 +81,24 @@ class DatabaseSettings(_Section):
     url: str = "sqlite+aiosqlite:///data/impasto.db"
     # Connections kept open per process (PostgreSQL only).
     pool_size: int = Field(default=10, ge=1)
+
+    @field_validator("url")
+    @classmethod
+    def _check_url(cls, value: str) -> str:
+        try:
+            driver = make_url(value).drivername
+        except ArgumentError:
+            driver = None
+        if driver not in DATABASE_DRIVERS:
+            raise ValueError(
+                "must be sqlite+aiosqlite:///PATH or postgresql+asyncpg://USER@HOST/NAME"
+            )
+        return value
+
+    @property
+    def redacted_url(self) -> str:
+        """The URL with its password masked, fit for messages and logs."""
+        return make_url(self.url).render_as_string(hide_password=True)
 
 
 class MediaSettings(_Section):
@@ -128,6 +162,7 @@ class FederationSettings(_Section):
     # Deliveries sent concurrently by one worker process.
     delivery_concurrency: int = Field(default=64, ge=1)
     # Seconds a claimed delivery stays leased to a worker before another may retry it.
+    # Longer than request_timeout (checked below).
     delivery_lease: float = Field(default=60.0, gt=0)
     # Seconds between polls of the delivery queue when idle.
     delivery_poll_interval: float = Field(default=1.0, gt=0)
@@ -135,6 +170,18 @@ class FederationSettings(_Section):
     delivery_max_attempts: int = Field(default=16, ge=1)
     # Multiplies the retry backoff; 1.0 in production, small in tests and local experiments.
     retry_delay_factor: float = Field(default=1.0, gt=0)
+
+    @model_validator(mode="after")
+    def _lease_outlasts_a_request(self) -> Self:
+        # A lease that runs out while its POST still waits for an answer lets another worker
+        # claim the delivery and send it a second time.
+        if self.delivery_lease <= self.request_timeout:
+            raise ValueError(
+                f"delivery_lease ({self.delivery_lease:g} s) must be longer than "
+                f"request_timeout ({self.request_timeout:g} s), or a delivery still waiting "
+                "for its answer can be sent twice"
+            )
+        return self
 
 
 class LimitsSettings(_Section):
@@ -174,7 +221,7 @@ class Settings(BaseSettings):
     """All of Impasto's settings."""
 
     model_config = SettingsConfigDict(
-        env_prefix="IMPASTO_", env_nested_delimiter="__", extra="forbid"
+        env_prefix=ENV_PREFIX, env_nested_delimiter="__", extra="forbid"
     )
 
     instance: InstanceSettings = Field(default_factory=InstanceSettings)
@@ -195,10 +242,10 @@ class Settings(BaseSettings):
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         """Environment beats the file; the file is the one load_settings() was given."""
-        toml_file = _toml_path.get(None)
+        file_data = _file_data.get(None)
         sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
-        if toml_file is not None:
-            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=toml_file))
+        if file_data is not None:
+            sources.append(InitSettingsSource(settings_cls, file_data))
         return tuple(sources)
 
 
@@ -213,18 +260,52 @@ def load_settings(path: Path | None, *, require_file: bool = True) -> Settings:
     """Load and validate settings from a TOML file plus environment overrides."""
     if path is not None and not path.exists():
         if require_file:
-            raise ConfigError(f"config file {path} not found (run `impasto init` to create one)")
+            raise ConfigError(
+                f"config file {path} not found: run `impasto init` to create one "
+                "(or name yours with --config or IMPASTO_CONFIG)"
+            )
         path = None
-    token = _toml_path.set(path)
+    token = _file_data.set(_read_toml(path) if path is not None else None)
     try:
         settings = Settings()
     except ValidationError as exc:
         raise ConfigError(_describe(exc, path)) from None
-    except ValueError as exc:  # TOML syntax errors
-        raise ConfigError(f"{path}: {exc}") from None
+    except SettingsError as exc:  # an IMPASTO_<SECTION> variable that is not a JSON object
+        raise ConfigError(_describe_unparsable(exc)) from None
     finally:
-        _toml_path.reset(token)
+        _file_data.reset(token)
     return _anchored(settings, path.parent if path is not None else Path.cwd())
+
+
+def origin(path: Path | None, section: str, key: str) -> str:
+    """Where a person changes a setting: its IMPASTO_* variable if that is set, else the file."""
+    variable = _variable_set((section, key))
+    if variable is not None:
+        return variable
+    return f"[{section}] {key} in {path}" if path is not None else _env_name((section, key))
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_bytes().decode("utf-8"))
+    except IsADirectoryError:
+        raise ConfigError(
+            f"{path} is a folder, not a config file: name the file with --config or IMPASTO_CONFIG"
+        ) from None
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot read {path} ({exc.strerror}): make it readable by the user running impasto"
+        ) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{path} is not UTF-8 text (byte {exc.start}): save it as UTF-8"
+        ) from None
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        place = re.search(r" \((at line \d+, column \d+|at end of document)\)$", message)
+        if place is not None:
+            message = f"{place.group(1).removeprefix('at ')}: {message[: place.start()]}"
+        raise ConfigError(f"{path}: {message}: fix the TOML syntax there") from None
 
 
 def _anchored(settings: Settings, base: Path) -> Settings:
@@ -238,11 +319,74 @@ def _anchored(settings: Settings, base: Path) -> Settings:
     return settings
 
 
+def _env_name(loc: tuple[str, ...]) -> str:
+    return ENV_PREFIX + "__".join(loc).upper()
+
+
+def _variable_set(loc: tuple[str, ...]) -> str | None:
+    """The IMPASTO_* variable that sets `loc` or a section holding it, as spelt in the
+    environment (names match case-insensitively, as pydantic-settings reads them)."""
+    present = {name.upper(): name for name in os.environ}
+    for end in range(len(loc), 0, -1):
+        name = present.get(_env_name(loc[:end]))
+        if name is not None:
+            return name
+    return None
+
+
+def _sources(loc: tuple[str, ...], message: str, path: Path | None) -> list[str]:
+    """Where an error at `loc` comes from: IMPASTO_* variables and/or the file. An error about
+    a whole section (a check across its settings) comes from the settings its message names."""
+    found = _variable_set(loc)
+    if found is not None:
+        return [found]
+    file = [str(path) if path is not None else "settings"]
+    field = Settings.model_fields.get(loc[0]) if len(loc) == 1 else None
+    model = field.annotation if field is not None else None
+    if not isinstance(model, type) or not issubclass(model, BaseModel):
+        return file
+    named = [key for key in model.model_fields if re.search(rf"\b{key}\b", message)]
+    variables = [_variable_set((loc[0], key)) for key in named]
+    return [name for name in variables if name is not None] + (file if None in variables else [])
+
+
+def _message(err: ErrorDetails) -> str:
+    if err["type"] == "extra_forbidden":
+        return "unknown setting"
+    return err["msg"].removeprefix("Value error, ")
+
+
 def _describe(exc: ValidationError, path: Path | None) -> str:
-    where = str(path) if path else "environment"
-    lines = []
+    """One line: each bad setting with the file or IMPASTO_* variable it came from, and the fix."""
+    problems: dict[tuple[str, ...], list[str]] = {}
     for err in exc.errors():
-        key = ".".join(str(part) for part in err["loc"])
-        msg = "unknown setting" if err["type"] == "extra_forbidden" else err["msg"]
-        lines.append(f"{where}: {key}: {msg}")
-    return "\n".join(lines)
+        loc = tuple(str(part) for part in err["loc"])
+        message = _message(err)
+        problems.setdefault(tuple(_sources(loc, message, path)), []).append(
+            f"{'.'.join(loc)}: {message}"
+        )
+    sources = {source for where in problems for source in where}
+    variables = sorted(sources - {str(path), "settings"})
+    fixes = [f"fix or unset {', '.join(variables)}"] if variables else []
+    if path is not None and str(path) in sources:
+        fixes.append(f"correct {path}")
+    described = "; ".join(
+        f"{' and '.join(where)}: {'; '.join(found)}" for where, found in problems.items()
+    )
+    return described + (f" ({' and '.join(fixes)})" if fixes else "")
+
+
+def _describe_unparsable(exc: SettingsError) -> str:
+    field = re.search(r'field "(\w+)"', str(exc))
+    if field is None or "EnvSettingsSource" not in str(exc):
+        return str(exc)
+    prefix = _env_name((field.group(1),))
+    names = sorted(
+        name
+        for name in os.environ
+        if name.upper() == prefix or name.upper().startswith(f"{prefix}__")
+    )
+    return (
+        f"{', '.join(names) or prefix}: not a valid value for [{field.group(1)}] (a section or "
+        f"a table set from the environment must be a JSON object): fix or unset it"
+    )

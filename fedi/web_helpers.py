@@ -31,6 +31,12 @@ def wants_activity_json() -> bool:
     return "application/ld+json" in accept and "activitystreams" in accept
 
 
+def wants_json() -> bool:
+    """True when the client asks for JSON of any kind (AS2, JRD, plain) rather than a page."""
+    best = request.accept_mimetypes.best or ""
+    return wants_activity_json() or best.endswith(("/json", "+json"))
+
+
 def activity_json(doc: Any, status: int = 200) -> Response:
     """An AS2 JSON response."""
     response = Response(json.dumps(doc), status=status, content_type=AS2_CONTENT_TYPE)

@@ -1,4 +1,4 @@
-"""What the hosted backends share: their error tree, Retry-After, and fetching the output image.
+"""What the hosted backends share: their error tree and fetching the output image.
 
 The output of a hosted model (Replicate, an OpenAI-compatible API) is often a URL on a CDN host
 the API names. We fetch it with our own client that never carries a credential: no
@@ -9,9 +9,7 @@ Authorization header, no cookies from elsewhere, no `.netrc` (``trust_env=False`
 from __future__ import annotations
 
 import asyncio
-import email.utils
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 import httpx
 
@@ -44,24 +42,6 @@ def megabytes(limit: int) -> str:
 def too_large(limit: int) -> OutputTooLarge:
     """The error for output over the byte cap."""
     return OutputTooLarge(f"the model's output is larger than {megabytes(limit)}")
-
-
-def parse_retry_after(value: str | None) -> float | None:
-    """Seconds from a Retry-After header: delta-seconds or an HTTP date (RFC 9110 §10.2.3)."""
-    if not value or not value.strip():
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 def rate_limited(service: str, retry_after: float | None, detail: str = "") -> RateLimited:

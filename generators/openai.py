@@ -19,6 +19,8 @@ from typing import Any
 
 import httpx
 
+from httpcommon import parse_retry_after
+
 from .base import (
     BackendConfigError,
     BackendContext,
@@ -30,7 +32,6 @@ from .download import (
     DEFAULT_DOWNLOAD_TIMEOUT,
     DEFAULT_MAX_BYTES,
     OutputFetcher,
-    parse_retry_after,
     positive,
     rate_limited,
     read_capped,

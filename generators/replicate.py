@@ -22,6 +22,8 @@ from replicate.exceptions import ReplicateError
 from replicate.identifier import ModelVersionIdentifier
 from replicate.prediction import Prediction
 
+from httpcommon import parse_retry_after
+
 from .base import (
     BackendConfigError,
     BackendContext,
@@ -34,7 +36,6 @@ from .download import (
     DEFAULT_DOWNLOAD_TIMEOUT,
     DEFAULT_MAX_BYTES,
     OutputFetcher,
-    parse_retry_after,
     positive,
     rate_limited,
 )

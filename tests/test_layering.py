@@ -1,8 +1,10 @@
-"""Dependencies point one way: `fedi` uses the other three packages, never the reverse."""
+"""Dependencies point one way: `fedi` uses the other packages, never the reverse; `httpcommon`,
+which both `activitypub` and `generators` use, uses nothing but the standard library."""
 
 from __future__ import annotations
 
 import ast
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,7 @@ FORBIDDEN = {
     "activitypub": {"fedi", "storage", "generators", "quart", "hypercorn", "sqlalchemy", "alembic"},
     "storage": {"fedi", "activitypub", "generators", "quart", "hypercorn"},
     "generators": {"fedi", "activitypub", "storage", "quart", "hypercorn", "sqlalchemy"},
+    "httpcommon": {"fedi", "activitypub", "storage", "generators"},
 }
 
 
@@ -35,6 +38,11 @@ def test_lower_packages_do_not_import_upwards(package: str) -> None:
         for path in sorted((ROOT / package).rglob("*.py"))
     }
     assert {file: names for file, names in offences.items() if names} == {}
+
+
+def test_httpcommon_uses_the_standard_library_only() -> None:
+    imported = set().union(*map(imported_modules, (ROOT / "httpcommon").rglob("*.py")))
+    assert imported - sys.stdlib_module_names - {"__future__"} == set()
 
 
 def test_the_scan_sees_imports_inside_functions(tmp_path: Path) -> None:

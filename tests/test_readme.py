@@ -29,17 +29,35 @@ def _shell_blocks(text: str) -> list[str]:
     return blocks
 
 
+def _setup() -> tuple[str, list[str]]:
+    """The README's "Set up" section and its shell blocks."""
+    text = (ROOT / "README.md").read_text()
+    section = text[text.index("## Set up\n") :]
+    section = section[: section.index("\n## ", 1)]
+    return section, _shell_blocks(section)
+
+
 def test_ci_runs_the_readme_test_command() -> None:
-    blocks = _shell_blocks((ROOT / "README.md").read_text())
-    test_command = blocks[1].strip()
+    test_command = _setup()[1][-1].strip()
     assert test_command.endswith(".venv/bin/pytest")
     ci_lines = [line.strip() for line in (ROOT / ".ci/run").read_text().splitlines()]
     assert test_command in ci_lines
 
 
 def test_readme_run_command_initialises_and_serves() -> None:
-    run_command = _shell_blocks((ROOT / "README.md").read_text())[0].strip()
+    run_command = _setup()[1][0].strip()
     assert "impasto init" in run_command and run_command.endswith("impasto serve")
+
+
+def test_readme_sets_up_start_use_then_test() -> None:
+    """Start the server, make a user and a post, open the profile; the tests come last. Two
+    commands install: the one that starts the server and the one that runs the tests."""
+    section, (start, use, test) = _setup()
+    assert [block for block in (start, use, test) if "pip install" in block] == [start, test]
+    assert use.splitlines()[0].startswith(".venv/bin/impasto user create alice")
+    assert use.splitlines()[1].startswith(".venv/bin/impasto post alice")
+    profile = section.index("http://127.0.0.1:8010/@alice")
+    assert section.index(use) < profile < section.index(test)
 
 
 def _impasto() -> str:
@@ -75,11 +93,14 @@ def test_a_newcomer_can_init_serve_create_a_user_and_post(tmp_path: Path) -> Non
         )
     try:
         # The README's second-terminal block, command by command.
-        for line in _shell_blocks((ROOT / "README.md").read_text())[2].splitlines():
+        outputs = []
+        for line in _setup()[1][1].splitlines():
             *_, args = line.partition(".venv/bin/impasto ")
-            output = run(*shlex.split(args))
-        post_url = output.strip()
-        assert post_url.startswith(f"http://127.0.0.1:{port}/@alice/")
+            outputs.append(run(*shlex.split(args)).strip())
+        profile = f"http://127.0.0.1:{port}/@alice"
+        assert outputs[0] == f"created @alice@127.0.0.1:{port} — profile: {profile}"
+        post_url = outputs[1]
+        assert post_url.startswith(f"{profile}/")
 
         def note() -> Any:
             try:
@@ -96,6 +117,8 @@ def test_a_newcomer_can_init_serve_create_a_user_and_post(tmp_path: Path) -> Non
         assert body[:4] == b"RIFF" and body[8:12] == b"WEBP"
         html_type, page = _get(post_url, "text/html")
         assert html_type.startswith("text/html") and b"lighthouse" in page
+        html_type, page = _get(profile, "text/html")  # "Open the profile"
+        assert html_type.startswith("text/html") and image["url"].encode() in page
     finally:
         server.terminate()
         server.wait(timeout=15)

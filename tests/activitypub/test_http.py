@@ -38,7 +38,6 @@ from activitypub.http import (
     TooManyRedirects,
     UnfetchableURL,
     parse_json,
-    parse_retry_after,
 )
 from activitypub.keys import PublicKey
 from activitypub.signatures import Signer, verify_request
@@ -946,29 +945,6 @@ async def test_post_returns_error_status_without_raising(
     response = await client.post(url, b"{}", signer=None)
     assert response.status == 503
     assert response.headers["Retry-After"] == "30"
-
-
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        (None, None),
-        ("", None),
-        ("30", 30.0),
-        (" 30 ", 30.0),
-        ("-5", None),
-        ("1.5", None),
-        ("soon", None),
-        ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0),  # in the past: retry now
-    ],
-)
-def test_parse_retry_after(value: str | None, expected: float | None) -> None:
-    assert parse_retry_after(value) == expected
-
-
-def test_parse_retry_after_future_date() -> None:
-    when = datetime.now(UTC) + timedelta(hours=1)
-    seconds = parse_retry_after(format_datetime(when, usegmt=True))
-    assert seconds is not None and 3590 <= seconds <= 3600
 
 
 # --- signing -----------------------------------------------------------------------------------

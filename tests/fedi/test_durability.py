@@ -68,11 +68,13 @@ async def test_sigkill_mid_delivery_then_restart_delivers_all_once(
 ) -> None:
     port, peer_port = free_port(), free_port()
     peer_base = f"http://127.0.0.1:{peer_port}"
+    # The kill must come while the POSTs still wait for the black hole, within request_timeout;
+    # the restarted server then waits out the leases, which settings require to be longer.
     config = write_config(
         tmp_path / "config.toml",
         port=port,
         database_url=databases.new_url(),
-        federation={"request_timeout": 30.0, "delivery_lease": 2.0, "retry_delay_factor": 0.01},
+        federation={"request_timeout": 5.0, "delivery_lease": 6.0, "retry_delay_factor": 0.01},
     )
     await asyncio.to_thread(run_cli, config, "init")
     await asyncio.to_thread(run_cli, config, "user", "create", "alice")

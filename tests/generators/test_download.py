@@ -10,8 +10,6 @@ from __future__ import annotations
 import asyncio
 import gzip
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
-from email.utils import format_datetime
 from functools import partial
 
 import httpx
@@ -19,7 +17,7 @@ import pytest
 from aiohttp import web
 
 from generators.base import GenerationError
-from generators.download import download_image, parse_retry_after, sniff_image
+from generators.download import download_image, sniff_image
 from generators.errors import DownloadTimeout, NotAnImage, OutputRejected, OutputTooLarge
 from generators.guard import global_only
 from tests.support.model_hosts import PNG, OutputHost, image_bytes, loopback_only
@@ -176,15 +174,6 @@ def test_sniff_image() -> None:
     assert sniff_image(PNG) == "image/png"
     assert sniff_image(image_bytes("GIF")) == "image/gif"
     assert sniff_image(b"<html>") is None
-
-
-def test_parse_retry_after() -> None:
-    assert parse_retry_after("17") == 17.0
-    assert parse_retry_after(None) is None
-    assert parse_retry_after("soon") is None
-    later = format_datetime(datetime.now(UTC) + timedelta(seconds=90), usegmt=True)
-    parsed = parse_retry_after(later)
-    assert parsed is not None and 85 <= parsed <= 90
 
 
 async def test_by_default_only_global_addresses_are_fetched(output_host: OutputHost) -> None:

@@ -43,7 +43,7 @@ def write_config(path: Path, *, port: int, database_url: str, **overrides: Any) 
             "allow_private_addresses": True,
             "request_timeout": 5.0,
             "delivery_poll_interval": 0.2,
-            "delivery_lease": 3.0,
+            "delivery_lease": 6.0,  # longer than request_timeout, as the settings require
             # A delivery that fails for now is tried again in seconds, within a test's wait.
             "retry_delay_factor": 0.1,
         },
