@@ -49,6 +49,9 @@ async def _check_database(svc: Services, where: str) -> None:
 
 def _unusable(settings: Settings, exc: BaseException, where: str) -> StartupError:
     reason = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+    wrapped = getattr(reason, "orig", None)
+    if isinstance(wrapped, OSError):  # storage.db: no connection at all
+        reason = wrapped
     if isinstance(reason, OSError) and (reason.errno or 0) > 0:
         detail = os.strerror(reason.errno or 0)  # "Connection refused", not asyncpg's wording
     elif isinstance(reason, OSError) and reason.strerror:
