@@ -24,11 +24,11 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from fedi.accounts import create_user  # noqa: E402
-from fedi.delivery import DeliveryWorker  # noqa: E402
-from fedi.posting import Draft, make_post  # noqa: E402
-from fedi.services import Services  # noqa: E402
-from fedi.settings import Settings  # noqa: E402
+from fedi.core.services import Services  # noqa: E402
+from fedi.core.settings import Settings  # noqa: E402
+from fedi.domain.accounts import create_user  # noqa: E402
+from fedi.domain.posting import Draft, make_post  # noqa: E402
+from fedi.workers.delivery import DeliveryWorker  # noqa: E402
 from storage import deliveries  # noqa: E402
 from storage.ids import new_id  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402

@@ -22,10 +22,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.bench_fanout import _seed  # noqa: E402
-from fedi.media import Provenance, process_image  # noqa: E402
-from fedi.posting import Draft, make_post  # noqa: E402
-from fedi.services import Services  # noqa: E402
-from fedi.settings import Settings  # noqa: E402
+from fedi.core.services import Services  # noqa: E402
+from fedi.core.settings import Settings  # noqa: E402
+from fedi.domain.posting import Draft, make_post  # noqa: E402
+from fedi.media.pipeline import Provenance, process_image  # noqa: E402
 from generators.base import GeneratedImage, GenerationMetadata, GenerationRequest  # noqa: E402
 from generators.builtin import paint  # noqa: E402
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from activitypub.keys import generate_rsa_keypair
-from fedi.services import Services
-from fedi.settings import Settings, load_settings
+from fedi.core.services import Services
+from fedi.core.settings import Settings, load_settings
 from storage.migrate import upgrade
 from tests.support.databases import DatabaseFactory, backends
 from tests.support.servers import free_port, write_config

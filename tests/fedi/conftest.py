@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from quart.typing import TestClientProtocol as Client
 
-from fedi.accounts import create_user
-from fedi.app import create_app
-from fedi.services import Services
-from fedi.settings import load_settings
+from fedi.core.services import Services
+from fedi.core.settings import load_settings
+from fedi.domain.accounts import create_user
+from fedi.web.app import create_app
 from tests.support.databases import DatabaseFactory
 from tests.support.pair import Instance, start_instance
 from tests.support.peer import Peer

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from fedi.services import Services
+from fedi.core.services import Services
 from storage import account_removal, deliveries
 from storage.models import Account, Follow, Post, User
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from fedi.services import Services
+from fedi.core.services import Services
 from storage import accounts
 from storage.models import Account, LocalAccountError
 from tests.support import rows

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from fedi.services import Services
+from fedi.core.services import Services
 from storage import deliveries
 from storage.models import Account
 from storage.timeutil import utcnow

@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from fedi.services import Services
+from fedi.core.services import Services
 from storage import generations
 from storage.generations import OverQuota, Quota
 from storage.models import Account, Generation

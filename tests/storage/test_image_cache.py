@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from fedi.services import Services
+from fedi.core.services import Services
 from storage import image_cache
 from storage.models import ImageFetch, MediaAttachment, Post
 from storage.timeutil import utcnow

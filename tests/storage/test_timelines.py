@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fedi.services import Services
+from fedi.core.services import Services
 from storage import timelines
 from storage.ids import new_id
 from storage.models import Account, Block, DomainBlock, Follow, Mention, Post, Reaction

@@ -10,8 +10,8 @@ from typing import Any, TypeVar
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fedi.services import Services
-from fedi.settings import load_settings
+from fedi.core.services import Services
+from fedi.core.settings import load_settings
 from storage.models import Delivery, InboxActivity
 
 from .peer import PeerActor, deliver

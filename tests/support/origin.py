@@ -11,8 +11,8 @@ from typing import Any
 
 from aiohttp import web
 
-from fedi.accounts import ensure_instance_actor
-from fedi.services import Services
+from fedi.core.services import Services
+from fedi.domain.accounts import ensure_instance_actor
 
 from .peer import PeerActor
 from .servers import free_port

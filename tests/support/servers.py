@@ -18,7 +18,7 @@ from typing import IO, Any
 import tomli_w
 from sqlalchemy.exc import OperationalError
 
-from fedi.cli import main as cli_main
+from fedi.cli.main import main as cli_main
 
 
 def free_port() -> int:

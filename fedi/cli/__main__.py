@@ -1,0 +1,7 @@
+"""`python -m fedi.cli`: the `impasto` command."""
+
+import sys
+
+from fedi.cli.main.main import main
+
+sys.exit(main())

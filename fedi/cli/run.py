@@ -1,0 +1,114 @@
+"""How an `impasto` subcommand runs and prints: with services, on an up-to-date database.
+
+fedi/cli.py and the fedi/cli_<area>.py modules it registers share these (fedi/cli.py imports
+those modules, so they cannot import it back)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import signal
+import sys
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
+
+from fedi.core.services import Services
+from fedi.core.settings import ConfigError, Settings
+from storage.ids import parse_id
+from storage.migrate import current_revision, head_revision
+
+Command = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
+Action = Callable[[argparse.Namespace, Services], Awaitable[int]]
+
+
+class Terminated(Exception):
+    """SIGTERM stopped the command, which was cancelled as Ctrl-C cancels it."""
+
+
+async def stoppable(work: Coroutine[Any, Any, int]) -> int:
+    """Run a command so that SIGTERM stops it as Ctrl-C does: its task is cancelled, so work in
+    progress is given up through the same cleanup (a generation frees its slot), and then
+    Terminated is raised. (Python's default for SIGTERM ends the process on the spot.)"""
+    loop = asyncio.get_running_loop()
+    task = asyncio.current_task()
+    assert task is not None
+    terminated = False
+
+    def terminate() -> None:
+        nonlocal terminated
+        terminated = True
+        task.cancel()
+
+    try:
+        loop.add_signal_handler(signal.SIGTERM, terminate)  # `serve` puts its own in its place
+    except (ValueError, RuntimeError):  # not the main thread (a test calling main() in one)
+        return await work
+    try:
+        return await work
+    except asyncio.CancelledError:
+        if terminated:
+            raise Terminated from None
+        raise
+    finally:
+        loop.remove_signal_handler(signal.SIGTERM)
+
+
+async def with_services(settings: Settings, work: Callable[[Services], Awaitable[int]]) -> int:
+    """Run `work` with services, closed afterwards."""
+    svc = Services.create(settings)
+    try:
+        return await work(svc)
+    finally:
+        await svc.close()
+
+
+async def require_schema(svc: Services) -> None:
+    """Refuse a database that `impasto init` has not set up or brought up to date."""
+    if await current_revision(svc.engine) != head_revision():
+        raise ConfigError(
+            f"the database at {svc.settings.database.redacted_url} is not set up or not up to "
+            "date: run `impasto init`"
+        )
+
+
+async def with_schema(settings: Settings, work: Callable[[Services], Awaitable[int]]) -> int:
+    """Run `work` with services on a database that is set up and up to date."""
+
+    async def checked(svc: Services) -> int:
+        await require_schema(svc)
+        return await work(svc)
+
+    return await with_services(settings, checked)
+
+
+def checked(action: Action) -> Command:
+    """A subcommand that runs `action(args, svc)` by `with_schema`."""
+
+    async def command(args: argparse.Namespace, settings: Settings) -> int:
+        return await with_schema(settings, lambda svc: action(args, svc))
+
+    return command
+
+
+def print_progress(state: str, detail: str) -> None:
+    """Progress of painting on stderr, so stdout carries only the post's URL."""
+    print(f"{state}{': ' + detail if detail else ''}…", file=sys.stderr, flush=True)
+
+
+def print_json(value: object) -> None:
+    """`--json` output: indented, non-ASCII kept."""
+    print(json.dumps(value, indent=2, ensure_ascii=False))
+
+
+def line(*fields: str) -> str:
+    """Tab-separated fields on one line."""
+    return "\t".join(field.replace("\n", " ") for field in fields)
+
+
+def id_argument(text: str) -> int:
+    """An argparse type for ids (--max-id …): a number no row can have is a usage error."""
+    number = parse_id(text)
+    if number is None:
+        raise argparse.ArgumentTypeError(f"not an id: {text!r}")
+    return number

@@ -1,0 +1,1 @@
+"""The floor every room stands on: settings, the shared services, URLs, user errors."""

@@ -1,0 +1,154 @@
+"""The long-lived objects one Impasto process shares: settings, database, HTTP client, model."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from activitypub.http import HttpClient
+from activitypub.signatures import Signer
+from activitypub.ssrf import is_allowed
+from fedi.core.settings import Settings
+from fedi.core.urls import Urls
+from generators.base import BackendContext, Generator
+from generators.registry import load_generator
+from storage import accounts, domain_blocks
+from storage.db import create_engine, create_read_engine, session_factory
+from storage.inbox_writer import InboxWriter
+from storage.models import Account
+
+if TYPE_CHECKING:
+    from fedi.federation.actors import KeyStore
+
+VERSION = "0.1.0"
+BLOCKS_TTL = 5.0  # seconds a read of the blocked domains is trusted
+INSTANCE_ACTOR = "instance.actor"  # reserved: usernames may only hold [a-z0-9_]
+
+
+@dataclass
+class Services:
+    """What every request handler, worker and CLI command needs, created once per process."""
+
+    settings: Settings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    # Read-only sessions: on SQLite they neither take nor wait for the single write lock.
+    reads: async_sessionmaker[AsyncSession]
+    read_engine: AsyncEngine
+    urls: Urls
+    delivery_wakeup: asyncio.Event = field(default_factory=asyncio.Event)
+    inbox_wakeup: asyncio.Event = field(default_factory=asyncio.Event)
+    image_wakeup: asyncio.Event = field(default_factory=asyncio.Event)
+    _http: HttpClient | None = None
+    _generator: Generator | None = None
+    _signers: dict[int, Signer] = field(default_factory=dict)
+    _keys: KeyStore | None = None
+    _inbox_writer: InboxWriter | None = None
+    _blocked: tuple[float, set[str]] | None = None
+
+    @classmethod
+    def create(cls, settings: Settings) -> Services:
+        """Open the database engine; other resources are made on first use."""
+        url = settings.database.url
+        engine = create_engine(url, pool_size=settings.database.pool_size)
+        read_engine = create_read_engine(url, engine)
+        return cls(
+            settings,
+            engine,
+            session_factory(engine),
+            session_factory(read_engine),
+            read_engine,
+            Urls(settings.instance.url),
+        )
+
+    @property
+    def http(self) -> HttpClient:
+        """The one outbound HTTP client (SSRF guard, caps, deadlines)."""
+        if self._http is None:
+            fed = self.settings.federation
+            self._http = HttpClient(
+                user_agent=f"Impasto/{VERSION} (+{self.settings.instance.url}/)",
+                allow_private_addresses=fed.allow_private_addresses,
+                timeout=fed.request_timeout,
+            )
+        return self._http
+
+    @property
+    def keys(self) -> KeyStore:
+        """Public keys for signature verification: cached, refreshed at most once a minute."""
+        if self._keys is None:
+            from fedi.federation.actors import KeyStore, fetch_key  # remote.py builds on Services
+
+            self._keys = KeyStore(
+                reads=self.reads,
+                fetch=functools.partial(fetch_key, self),
+                blocked=self.domain_blocked,
+            )
+        return self._keys
+
+    @property
+    def inbox_writer(self) -> InboxWriter:
+        """Stores verified inbox activities with group commit."""
+        if self._inbox_writer is None:
+            self._inbox_writer = InboxWriter(self.sessions)
+        return self._inbox_writer
+
+    @property
+    def generator(self) -> Generator:
+        """The configured image model."""
+        if self._generator is None:
+            gen = self.settings.generator
+            allow_private = self.settings.federation.allow_private_addresses
+            context = BackendContext(
+                address_allowed=lambda ip: is_allowed(ip, allow_private=allow_private)
+            )
+            self._generator = load_generator(gen.backend, gen.options, context)
+        return self._generator
+
+    @property
+    def media_dir(self) -> Path:
+        """Where image files live (created on demand)."""
+        path = Path(self.settings.media.dir)
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def signer(self, account: Account) -> Signer:
+        """The request signer of a local account (its key loaded once)."""
+        signer = self._signers.get(account.id)
+        if signer is None:
+            if account.private_key_pem is None:
+                raise ValueError(f"account {account.uri} has no private key")
+            signer = Signer(account.public_key_id, account.private_key_pem)
+            self._signers[account.id] = signer
+        return signer
+
+    async def instance_signer(self) -> Signer:
+        """The signer of the instance actor, used for fetches made on the server's behalf."""
+        async with self.reads() as session:
+            account = await accounts.local_account(session, INSTANCE_ACTOR)
+        if account is None:
+            raise RuntimeError("the instance actor is missing; run `impasto init`")
+        return self.signer(account)
+
+    async def domain_blocked(self, host: str) -> bool:
+        """Whether `host` (host[:port]) is blocked; the set is re-read every few seconds, so a
+        block made from the CLI reaches a running server quickly."""
+        now = time.monotonic()
+        if self._blocked is None or now - self._blocked[0] > BLOCKS_TTL:
+            async with self.reads() as session:
+                self._blocked = (now, await domain_blocks.all_domains(session))
+        return domain_blocks.normalise(host) in self._blocked[1]
+
+    async def close(self) -> None:
+        """Release the HTTP client and database connections."""
+        if self._http is not None:
+            await self._http.close()
+        await self.engine.dispose()
+        if self.read_engine is not self.engine:
+            await self.read_engine.dispose()

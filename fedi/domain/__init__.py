@@ -1,0 +1,1 @@
+"""What people do: accounts, posting, follows, reactions, blocks, pins, edits, deletes, reading."""

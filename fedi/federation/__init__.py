@@ -1,0 +1,1 @@
+"""ActivityPub glue: fetching actors and keys, receiving, queueing, AS2 conversion."""

@@ -1,0 +1,1 @@
+"""The HTTP side: app factory, server, the inbox front, routes, templates and static files."""

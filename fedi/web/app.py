@@ -1,0 +1,80 @@
+"""The Quart application factory: blueprints, security headers, background workers."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from quart import Quart, Response
+from sqlalchemy.exc import DBAPIError
+
+from fedi.core.services import Services
+from fedi.core.settings import Settings
+from fedi.domain.accounts import ensure_instance_actor
+from fedi.federation.receive import unavailable
+from fedi.web.helpers import IdConverter, error
+from fedi.web.routes import inbox as inbox_routes
+from fedi.web.routes import objects, site, web, wellknown
+from fedi.workers import images as image_cache
+from fedi.workers import inbox
+from fedi.workers.delivery import DeliveryWorker
+
+log = logging.getLogger(__name__)
+
+# Strict CSP: no scripts at all, styles and images from ourselves only.
+CSP = (
+    "default-src 'none'; img-src 'self' data:; style-src 'self'; form-action 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'"
+)
+
+
+def create_app(settings: Settings, *, workers: bool = True) -> Quart:
+    """Build the app; the database and workers start when serving begins."""
+    app = Quart(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = settings.federation.max_inbox_bytes
+    app.url_map.converters["int"] = IdConverter  # before the routes that use it are added
+    for blueprint in (wellknown.bp, objects.bp, inbox_routes.bp, web.bp, site.bp):
+        app.register_blueprint(blueprint)
+    stop = asyncio.Event()
+    tasks: list[asyncio.Task[None]] = []
+
+    @app.before_serving
+    async def start() -> None:
+        svc = Services.create(settings)
+        app.config["IMPASTO_SERVICES"] = svc
+        await ensure_instance_actor(svc)
+        if workers:
+            tasks.append(asyncio.create_task(DeliveryWorker(svc).run(stop)))
+            tasks.append(asyncio.create_task(inbox.run(svc, stop)))
+            tasks.append(asyncio.create_task(image_cache.run(svc, stop)))
+
+    @app.after_serving
+    async def shutdown() -> None:
+        stop.set()
+        if tasks:
+            await asyncio.wait(tasks, timeout=10)
+        await app.config["IMPASTO_SERVICES"].close()
+
+    @app.errorhandler(413)
+    async def body_too_large(_: Exception) -> Response:
+        return error(413, f"body larger than {settings.federation.max_inbox_bytes} bytes")
+
+    @app.errorhandler(DBAPIError)
+    async def database_trouble(exc: DBAPIError) -> Response:
+        """503 with Retry-After for a read-only, full, locked or unreachable database, inbox
+        POSTs included, rather than a 500 and a traceback; other database errors are bugs."""
+        answer = unavailable(app.config["IMPASTO_SERVICES"], exc)
+        if answer is None or answer.reason is None:
+            raise exc
+        response = error(answer.status, answer.reason)
+        response.headers["Retry-After"] = str(answer.retry_after)
+        return response
+
+    @app.after_request
+    async def security_headers(response: Response) -> Response:
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
+    return app

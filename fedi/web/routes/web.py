@@ -1,0 +1,116 @@
+"""Server-rendered pages (profile, post) and the media files."""
+
+from __future__ import annotations
+
+from markupsafe import Markup
+from quart import Blueprint, Response, abort, redirect, render_template, send_file
+from werkzeug.wrappers.response import Response as WerkzeugResponse
+
+from fedi.core.services import INSTANCE_ACTOR
+from fedi.federation.captions import stored_html
+from fedi.federation.notes import tags_of
+from fedi.media.files import content_type
+from fedi.web.display import blur_placeholder, shorten
+from fedi.web.helpers import id_arg, services, wants_activity_json
+from storage import accounts, follows, posts, tags
+
+bp = Blueprint("web", __name__)
+PAGE_SIZE = 30
+bp.add_app_template_filter(shorten, "shorten")
+bp.add_app_template_global(blur_placeholder, "blur_placeholder")
+
+
+@bp.get("/")
+async def home() -> str:
+    """The instance's front page."""
+    return await render_template("home.html", settings=services().settings)
+
+
+@bp.get("/@<username>")
+async def profile(username: str) -> str | Response | WerkzeugResponse:
+    """A profile page: the account's pictures as a grid (AS2 clients get the actor)."""
+    svc = services()
+    async with svc.reads() as session:
+        account = await accounts.local_account(session, username)
+        if account is None or account.username == INSTANCE_ACTOR:
+            abort(404)
+        if wants_activity_json():
+            return redirect(account.uri, code=308)
+        rows = await posts.public_page(session, account.id, limit=PAGE_SIZE)
+        media = await posts.media_of(session, [row.id for row in rows])
+        follower_count = await follows.count(session, account.id, followers=True)
+    return await render_template(
+        "profile.html",
+        account=account,
+        posts=rows,
+        media=media,
+        urls=svc.urls,
+        handle=f"@{account.username}@{svc.settings.instance.host}",
+        followers=follower_count,
+        settings=svc.settings,
+    )
+
+
+@bp.get("/@<username>/<int:post_id>")
+async def post_page(username: str, post_id: int) -> str | Response | WerkzeugResponse:
+    """A post's page: the picture, its alt text, caption, prompt and provenance."""
+    svc = services()
+    async with svc.reads() as session:
+        account = await accounts.local_account(session, username)
+        post = await posts.by_id(session, post_id)
+        if account is None or post is None or post.account_id != account.id or post.deleted_at:
+            abort(404)
+        if wants_activity_json():
+            return redirect(post.uri, code=308)
+        media = (await posts.media_of(session, [post.id]))[post.id]
+        tags = (await tags_of(session, [post.id]))[post.id]
+    # The caption as it federated: its hashtags, mentions and links as links, the rest escaped.
+    caption = stored_html(
+        post.caption,
+        tags.mentions,
+        tags_base=f"{svc.urls.base}/tags",
+        local_host=svc.settings.instance.host,
+    )
+    return await render_template(
+        "post.html",
+        account=account,
+        post=post,
+        media=media,
+        caption_html=Markup(caption),  # noqa: S704 - built from escaped text by fedi.captions
+        urls=svc.urls,
+        settings=svc.settings,
+    )
+
+
+@bp.get("/tags/<name>")
+async def tag_page(name: str) -> str:
+    """The public pictures with a hashtag, newest first (where a hashtag link leads)."""
+    svc = services()
+    async with svc.reads() as session:
+        rows = await tags.tagged_page(session, name, limit=PAGE_SIZE, max_id=id_arg("max_id"))
+        media = await posts.media_of(session, [post.id for post, _ in rows])
+    return await render_template(
+        "tag.html",
+        tag=tags.normalise(name),
+        rows=rows,
+        media=media,
+        urls=svc.urls,
+        more=rows[-1][0].id if len(rows) == PAGE_SIZE else None,
+        settings=svc.settings,
+    )
+
+
+@bp.get("/media/<file_name>")
+async def media_file(file_name: str) -> Response:
+    """A stored image: generated names only, image content type, nosniff, cached for a year."""
+    kind = content_type(file_name)
+    if kind is None:
+        abort(404)
+    path = services().media_dir / file_name
+    if not path.is_file():
+        abort(404)
+    response = await send_file(path, mimetype=kind)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

@@ -1,0 +1,1 @@
+"""Background work on durable rows: delivery, inbox processing, remote image copies."""

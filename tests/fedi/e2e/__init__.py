@@ -1,0 +1,1 @@
+"""Two or more real Impasto servers talking signed HTTP to each other."""
