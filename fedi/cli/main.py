@@ -15,6 +15,7 @@ import tomli_w
 from sqlalchemy.exc import DBAPIError
 
 from fedi.cli import actions as cli_actions
+from fedi.cli import auth as cli_auth
 from fedi.cli import manage as cli_manage
 from fedi.cli import replies as cli_replies
 from fedi.cli import timelines as cli_timelines
@@ -69,6 +70,9 @@ def _parser() -> argparse.ArgumentParser:
     user.add_parser("delete", help="delete a local user; the deletion federates").add_argument(
         "name"
     )
+    user.add_parser(
+        "password", help="set a user's password (asked without echo, or one line of stdin)"
+    ).add_argument("name")
 
     serve = sub.add_parser("serve", help="run the web server and the background workers")
     serve.add_argument("--host")
@@ -152,6 +156,8 @@ async def _init(args: argparse.Namespace, settings: Settings) -> int:
 async def _user(args: argparse.Namespace, settings: Settings) -> int:
     if args.action == "delete":
         return await cli_actions.user_delete(args, settings)
+    if args.action == "password":
+        return await cli_auth.user_password(args, settings)
     return await _user_create(args, settings)
 
 
@@ -273,6 +279,7 @@ COMMANDS: dict[str, Command] = {
 # Modules that add their own subcommands: register(subparsers, COMMANDS).
 EXTENSIONS: list[Callable[[Any, dict[str, Command]], None]] = [
     cli_actions.register,
+    cli_auth.register,
     cli_manage.register,
     cli_timelines.register,
     cli_replies.register,

@@ -12,6 +12,8 @@ from fedi.core.services import Services
 from fedi.core.settings import Settings
 from fedi.domain.accounts import ensure_instance_actor
 from fedi.federation.receive import unavailable
+from fedi.web import auth, cors, oauth, sessions
+from fedi.web.api import blueprints as api_blueprints
 from fedi.web.helpers import IdConverter, error
 from fedi.web.routes import inbox as inbox_routes
 from fedi.web.routes import objects, site, web, wellknown
@@ -33,8 +35,12 @@ def create_app(settings: Settings, *, workers: bool = True) -> Quart:
     app = Quart(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.federation.max_inbox_bytes
     app.url_map.converters["int"] = IdConverter  # before the routes that use it are added
-    for blueprint in (wellknown.bp, objects.bp, inbox_routes.bp, web.bp, site.bp):
+    for blueprint in (wellknown.bp, objects.bp, inbox_routes.bp, web.bp, site.bp, auth.bp, oauth.bp):
         app.register_blueprint(blueprint)
+    for blueprint in api_blueprints():
+        app.register_blueprint(blueprint)
+    sessions.install(app, settings)
+    cors.install(app)
     stop = asyncio.Event()
     tasks: list[asyncio.Task[None]] = []
 
