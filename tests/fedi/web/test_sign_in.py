@@ -7,7 +7,6 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from quart.typing import TestClientProtocol as Client
 from sqlalchemy import update
 
 from fedi.core.services import INSTANCE_ACTOR, Services
@@ -17,47 +16,18 @@ from fedi.domain.accounts import create_user
 from fedi.web.app import create_app
 from fedi.web.sessions import COOKIE, CSRF_COOKIE
 from storage.models import Account
-from tests.support.oauth import PASSWORD, csrf_of, set_cookies
+from tests.support.oauth import (
+    PASSWORD,
+    Pair,
+    csrf_of,
+    jar_value,
+    page,
+    peer,
+    set_cookies,
+    sign_in,
+    whoami,
+)
 from tests.support.servers import write_config
-
-Pair = tuple[Client, Services]
-
-
-def peer(address: str) -> dict[str, object]:
-    """The ASGI scope of a request from `address`."""
-    return {"client": (address, 40000)}
-
-
-async def page(http: Client, path: str, **kw: object) -> str:
-    response = await http.get(path, **kw)  # type: ignore[arg-type]
-    assert response.status_code == 200, path
-    return await response.get_data(as_text=True)
-
-
-async def sign_in(
-    http: Client, username: str = "alice", password: str = PASSWORD, **kw: object
-) -> object:
-    token = csrf_of(await page(http, "/auth/sign_in?force=1", **kw))
-    form = {"username": username, "password": password, "csrf_token": token}
-    return await http.post("/auth/sign_in", form=form, **kw)  # type: ignore[arg-type]
-
-
-@pytest.fixture
-async def site(client: Pair) -> Pair:
-    """The in-process app with alice, who has a password."""
-    await auth.set_password(client[1], "alice", PASSWORD)
-    return client
-
-
-def jar_value(http: Client, name: str) -> str | None:
-    """A cookie's value in the test client's jar."""
-    jar = http.cookie_jar or []
-    return next((cookie.value for cookie in jar if cookie.name == name), None)
-
-
-async def whoami(http: Client) -> str | None:
-    html = await page(http, "/")
-    return "alice" if "@alice" in html and "Sign out" in html else None
 
 
 async def test_the_form_has_labelled_fields_and_a_csrf_token(site: Pair) -> None:
@@ -71,7 +41,7 @@ async def test_the_form_has_labelled_fields_and_a_csrf_token(site: Pair) -> None
 async def test_signing_in_and_out(site: Pair) -> None:
     http, _ = site
     response = await sign_in(http)
-    assert response.status_code == 303  # type: ignore[attr-defined]
+    assert response.status_code == 303
     assert await whoami(http) == "alice"
     token = csrf_of(await page(http, "/"))
     out = await http.post("/auth/sign_out", form={"csrf_token": token})
@@ -85,25 +55,25 @@ async def test_the_session_id_is_new_at_each_sign_in_and_dies_at_sign_out(site: 
     before = jar_value(http, CSRF_COOKIE)
     assert before
     first = await sign_in(http)
-    cookies = set_cookies(first.headers.getlist("Set-Cookie"))  # type: ignore[attr-defined]
+    cookies = set_cookies(first.headers.getlist("Set-Cookie"))
     assert COOKIE in cookies
     # The pre-sign-in cookie (the CSRF seed) is replaced too: nothing from before survives.
     assert cookies[CSRF_COOKIE]["value"] != before
     session_one = cookies[COOKIE]["value"]
     second = await sign_in(http)  # signing in again: a fresh session id, not the old one
-    session_two = set_cookies(second.headers.getlist("Set-Cookie"))[COOKIE]["value"]  # type: ignore[attr-defined]
+    session_two = set_cookies(second.headers.getlist("Set-Cookie"))[COOKIE]["value"]
     assert session_two != session_one
     await http.post("/auth/sign_out", form={"csrf_token": csrf_of(await page(http, "/"))})
     # An old session cookie, replayed after sign-out, lets no one in: the row is gone.
-    http.set_cookie("localhost", COOKIE, str(session_two))  # type: ignore[attr-defined]
+    http.set_cookie("localhost", COOKIE, str(session_two))
     assert await whoami(http) is None
 
 
 async def test_a_session_planted_before_sign_in_is_not_kept(site: Pair) -> None:
     http, _ = site
-    http.set_cookie("localhost", COOKIE, "attacker-chosen")  # type: ignore[attr-defined]
+    http.set_cookie("localhost", COOKIE, "attacker-chosen")
     response = await sign_in(http)
-    issued = set_cookies(response.headers.getlist("Set-Cookie"))[COOKIE]["value"]  # type: ignore[attr-defined]
+    issued = set_cookies(response.headers.getlist("Set-Cookie"))[COOKIE]["value"]
     assert issued != "attacker-chosen"
 
 
@@ -121,9 +91,9 @@ async def test_sign_in_without_a_valid_csrf_token_is_refused(site: Pair, token: 
 
 
 async def test_a_csrf_token_from_another_browser_is_refused(site: Pair) -> None:
-    http, svc = site
+    http, _ = site
     other_token = csrf_of(await page(http, "/auth/sign_in"))
-    app = http.app  # type: ignore[attr-defined]
+    app = http.app
     stranger = app.test_client()
     await page(stranger, "/auth/sign_in")
     form = {"username": "alice", "password": PASSWORD, "csrf_token": other_token}
@@ -140,7 +110,7 @@ async def test_sign_out_needs_the_csrf_token(site: Pair) -> None:
 async def test_cookies_are_httponly_lax_and_not_secure_on_http(site: Pair) -> None:
     http, _ = site
     response = await sign_in(http)
-    cookies = set_cookies(response.headers.getlist("Set-Cookie"))  # type: ignore[attr-defined]
+    cookies = set_cookies(response.headers.getlist("Set-Cookie"))
     for name in (COOKIE, CSRF_COOKIE):
         assert cookies[name]["httponly"] is True, name
         assert cookies[name]["samesite"] == "Lax", name
@@ -168,7 +138,7 @@ async def https_site(tmp_path: Path, config_path: Path) -> AsyncIterator[Pair]:
 async def test_cookies_are_secure_when_the_instance_url_is_https(https_site: Pair) -> None:
     http, _ = https_site
     response = await sign_in(http, scheme="https")
-    cookies = set_cookies(response.headers.getlist("Set-Cookie"))  # type: ignore[attr-defined]
+    cookies = set_cookies(response.headers.getlist("Set-Cookie"))
     for name in (COOKIE, CSRF_COOKIE):
         assert cookies[name]["secure"] is True, name
         assert cookies[name]["httponly"] is True and cookies[name]["samesite"] == "Lax"
@@ -177,8 +147,8 @@ async def test_cookies_are_secure_when_the_instance_url_is_https(https_site: Pai
 async def test_a_wrong_password_is_refused(site: Pair) -> None:
     http, _ = site
     response = await sign_in(http, password="not it at all")
-    assert response.status_code == 401  # type: ignore[attr-defined]
-    assert "Wrong username or password" in await response.get_data(as_text=True)  # type: ignore[attr-defined]
+    assert response.status_code == 401
+    assert "Wrong username or password" in await response.get_data(as_text=True)
     assert await whoami(http) is None
 
 
@@ -188,12 +158,12 @@ async def test_failures_for_one_account_slow_it_down_even_with_the_right_passwor
     http, _ = site
     for n in range(auth.ACCOUNT_LIMIT):
         response = await sign_in(http, password=f"guess {n}", scope_base=peer(f"198.51.100.{n}"))
-        assert response.status_code == 401  # type: ignore[attr-defined]
+        assert response.status_code == 401
     # From yet another address, with the right password: still refused for now.
     response = await sign_in(http, scope_base=peer("198.51.100.200"))
-    assert response.status_code == 429  # type: ignore[attr-defined]
-    assert int(response.headers["Retry-After"]) > 0  # type: ignore[attr-defined]
-    assert "Too many failed sign-ins" in await response.get_data(as_text=True)  # type: ignore[attr-defined]
+    assert response.status_code == 429
+    assert int(response.headers["Retry-After"]) > 0
+    assert "Too many failed sign-ins" in await response.get_data(as_text=True)
     assert await whoami(http) is None
 
 
@@ -204,13 +174,13 @@ async def test_failures_from_one_address_slow_it_down_for_every_account(site: Pa
     attacker = peer("203.0.113.9")
     for n in range(auth.ADDRESS_LIMIT):
         response = await sign_in(http, username=f"nobody{n}", scope_base=attacker)
-        assert response.status_code == 401  # type: ignore[attr-defined]
+        assert response.status_code == 401
     response = await sign_in(http, username="bob", scope_base=attacker)
-    assert response.status_code == 429  # type: ignore[attr-defined]
+    assert response.status_code == 429
     # Someone else, from elsewhere, signs in as bob at once.
-    other = http.app.test_client()  # type: ignore[attr-defined]
+    other = http.app.test_client()
     response = await sign_in(other, username="bob", scope_base=peer("192.0.2.77"))
-    assert response.status_code == 303  # type: ignore[attr-defined]
+    assert response.status_code == 303
 
 
 async def test_the_reverse_proxy_names_the_address(site: Pair) -> None:
@@ -221,9 +191,9 @@ async def test_the_reverse_proxy_names_the_address(site: Pair) -> None:
         headers = {"X-Forwarded-For": "203.0.113.50"}
         await sign_in(http, username=f"x{n}", scope_base=loopback, headers=headers)
     blocked = await sign_in(http, scope_base=loopback, headers={"X-Forwarded-For": "203.0.113.50"})
-    assert blocked.status_code == 429  # type: ignore[attr-defined]
+    assert blocked.status_code == 429
     fine = await sign_in(http, scope_base=loopback, headers={"X-Forwarded-For": "203.0.113.51"})
-    assert fine.status_code == 303  # type: ignore[attr-defined]
+    assert fine.status_code == 303
 
 
 async def test_a_suspended_account_cannot_sign_in(site: Pair) -> None:
@@ -235,7 +205,7 @@ async def test_a_suspended_account_cannot_sign_in(site: Pair) -> None:
             .values(suspended_at=Account.created_at)
         )
     response = await sign_in(http)
-    assert response.status_code == 401  # type: ignore[attr-defined]
+    assert response.status_code == 401
     assert await whoami(http) is None
 
 
@@ -244,7 +214,7 @@ async def test_the_instance_actor_cannot_sign_in(site: Pair) -> None:
     with pytest.raises(auth.SignInError):
         await auth.set_password(svc, INSTANCE_ACTOR, PASSWORD)
     response = await sign_in(http, username=INSTANCE_ACTOR)
-    assert response.status_code == 401  # type: ignore[attr-defined]
+    assert response.status_code == 401
 
 
 async def test_next_never_leaves_the_site(site: Pair) -> None:
