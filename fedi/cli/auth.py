@@ -27,6 +27,7 @@ def read_password() -> str:
 @checked
 async def user_password(args: argparse.Namespace, svc: Services) -> int:
     """Set a user's password; their browser sessions end."""
+    await auth.user_account(svc, args.name)  # before asking for a password
     account = await auth.set_password(svc, args.name, read_password())
     print(f"password set for @{account.username}; their web sessions were ended")
     return 0

@@ -136,16 +136,22 @@ async def sign_out(svc: Services, session_token: str) -> None:
         await sign_ins.end_session(session, digest(session_token))
 
 
+async def user_account(svc: Services, username: str) -> Account:
+    """The local account `username` if it may sign in; SignInError otherwise."""
+    async with svc.reads() as session:
+        account = await accounts.local_account(session, username)
+    if account is None or not may_sign_in(account):
+        raise SignInError(f"no local user {username!r}")
+    return account
+
+
 async def set_password(svc: Services, username: str, password: str) -> Account:
     """Give a local user a new password (argon2); their web sessions end."""
+    account = await user_account(svc, username)
     if len(password) < MIN_PASSWORD:
         raise SignInError(f"the password must be at least {MIN_PASSWORD} characters long")
     password_hash = await asyncio.to_thread(_hasher.hash, password)
     async with svc.sessions.begin() as session:
-        account = await accounts.local_account(session, username)
-        if not may_sign_in(account):
-            raise SignInError(f"no local user {username!r}")
-        assert account is not None
         if not await sign_ins.set_password_hash(session, account.id, password_hash):
             raise SignInError(f"no local user {username!r}")
         await sign_ins.end_sessions_of(session, account.id)
