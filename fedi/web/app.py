@@ -14,6 +14,7 @@ from fedi.domain.accounts import ensure_instance_actor
 from fedi.federation.receive import unavailable
 from fedi.web import auth, cors, oauth, sessions
 from fedi.web.api import blueprints as api_blueprints
+from fedi.web.csp import CSP as CSP  # the policy lives in fedi.web.csp; kept importable here
 from fedi.web.helpers import IdConverter, error
 from fedi.web.routes import inbox as inbox_routes
 from fedi.web.routes import objects, site, web, wellknown
@@ -22,12 +23,6 @@ from fedi.workers import inbox
 from fedi.workers.delivery import DeliveryWorker
 
 log = logging.getLogger(__name__)
-
-# Strict CSP: no scripts at all, styles and images from ourselves only.
-CSP = (
-    "default-src 'none'; img-src 'self' data:; style-src 'self'; form-action 'self'; "
-    "frame-ancestors 'none'; base-uri 'none'"
-)
 
 
 def create_app(settings: Settings, *, workers: bool = True) -> Quart:

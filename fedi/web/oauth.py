@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 from typing import Any
-from urllib.parse import unquote, urlencode, urlsplit
+from urllib.parse import unquote, urlencode
 
 from quart import Blueprint, Response, redirect, render_template, request
 from werkzeug.wrappers.response import Response as WerkzeugResponse
@@ -14,6 +14,7 @@ from fedi.domain import entities, oauth
 from fedi.domain import scopes as scope_rules
 from fedi.domain.oauth import OOB, AuthRequest, OAuthError
 from fedi.web import sessions
+from fedi.web.csp import allowing_form_target
 from fedi.web.csrf import CsrfError, check_csrf
 from fedi.web.helpers import json_response, services
 from fedi.web.params import params, text
@@ -62,17 +63,6 @@ async def _refusal(exc: OAuthError, values: dict[str, Any]) -> Response | Werkze
     return _back_to_client(redirect_uri, {**reply, "state": text(values, "state")})
 
 
-def _form_action(redirect_uri: str) -> str:
-    """The consent form's CSP form-action: the form posts here, then the browser is sent on
-    to the client, which form-action must allow too (Mastodon widens it the same way)."""
-    if redirect_uri == OOB:
-        return "'self'"
-    parts = urlsplit(redirect_uri)
-    if parts.scheme in ("http", "https"):
-        return f"'self' {parts.scheme}://{parts.netloc}"
-    return f"'self' {parts.scheme}:"
-
-
 @bp.get("/oauth/authorize")
 async def authorize() -> Response | WerkzeugResponse:
     """Sign in if needed, then the consent page naming the app and the scopes."""
@@ -95,11 +85,8 @@ async def authorize() -> Response | WerkzeugResponse:
         fields={name: values.get(name, "") for name in _AUTH_FIELDS},
     )
     response = Response(page, content_type="text/html; charset=utf-8")
-    response.headers["Content-Security-Policy"] = (
-        "default-src 'none'; img-src 'self' data:; style-src 'self'; "
-        f"form-action {_form_action(checked.redirect_uri)}; frame-ancestors 'none'; "
-        "base-uri 'none'"
-    )
+    if checked.redirect_uri != OOB:
+        response.headers["Content-Security-Policy"] = allowing_form_target(checked.redirect_uri)
     return response
 
 

@@ -516,3 +516,20 @@ async def test_server_metadata_advertises_s256(site: Pair) -> None:
         doc["scopes_supported"]
     )
     assert set(doc["grant_types_supported"]) == {"authorization_code", "client_credentials"}
+
+
+@pytest.mark.parametrize(
+    ("target", "added"),
+    [
+        ("https://client.example:8443/cb?x=1", " https://client.example:8443"),
+        ("http://[::1]:9/cb", " http://[::1]:9"),
+        ("com.example.app:/oauth", " com.example.app:"),
+        ("https://a;script-src-elem:*@x.example/", " https://x.example"),
+        ("https://bad host/", ""),
+    ],
+)
+def test_the_widened_form_action_is_only_ever_an_origin(target: str, added: str) -> None:
+    from fedi.web.csp import CSP, allowing_form_target
+
+    policy = allowing_form_target(target)
+    assert policy == CSP.replace("form-action 'self'", f"form-action 'self'{added}")
