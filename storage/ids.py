@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 import threading
 import time
+from datetime import datetime
 
 _lock = threading.Lock()
 _last = 0
@@ -33,3 +34,8 @@ def parse_id(text: str) -> int | None:
         return None  # (the length first: int() refuses strings of over 4300 digits)
     value = int(text)
     return value if value <= MAX_ID else None
+
+
+def first_id_at(when: datetime) -> int:
+    """The smallest id made at or after `when`: ids from then on are >= it."""
+    return int(when.timestamp() * 1000) << 16

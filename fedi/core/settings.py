@@ -57,6 +57,16 @@ class InstanceSettings(_Section):
     description: str = "A fediverse server for AI-generated pictures"
     # Secret for signing web sessions; `impasto init` writes a fresh random one.
     secret_key: str = ""
+    # Where people can write to the admins; Mastodon apps show it on the server's About page.
+    contact_email: str = ""
+    # The server's rules, one short sentence each, shown by Mastodon apps in this order.
+    rules: list[str] = Field(default_factory=list)
+    # A longer description of the server (plain text; blank lines separate paragraphs).
+    extended_description: str = ""
+    # Primary languages of the server and its people (ISO 639-1 codes).
+    languages: list[str] = Field(default_factory=lambda: ["en"])
+    # Where this server's source code can be had (the AGPL asks for it); empty: its own URL.
+    source_url: str = ""
 
     @field_validator("url")
     @classmethod
@@ -72,6 +82,19 @@ class InstanceSettings(_Section):
     def host(self) -> str:
         """host[:port] as it appears in handles and in the HTTP Host header."""
         return urlsplit(self.url).netloc
+
+
+class PostsSettings(_Section):
+    """[posts]: limits of a post, as Mastodon apps are told them (GET /api/v2/instance)."""
+
+    # Longest caption, in characters (Mastodon's configuration.statuses.max_characters).
+    max_characters: int = Field(default=500, ge=1)
+    # Most pictures one post may carry.
+    max_media_attachments: int = Field(default=4, ge=1)
+    # Each link in a caption counts as this many characters, however long it is.
+    characters_reserved_per_url: int = Field(default=23, ge=0)
+    # Longest alt text of a picture, in characters.
+    max_description_characters: int = Field(default=1500, ge=1)
 
 
 class DatabaseSettings(_Section):
@@ -227,6 +250,7 @@ class Settings(BaseSettings):
     instance: InstanceSettings = Field(default_factory=InstanceSettings)
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     media: MediaSettings = Field(default_factory=MediaSettings)
+    posts: PostsSettings = Field(default_factory=PostsSettings)
     generator: GeneratorSettings = Field(default_factory=GeneratorSettings)
     federation: FederationSettings = Field(default_factory=FederationSettings)
     limits: LimitsSettings = Field(default_factory=LimitsSettings)

@@ -48,6 +48,10 @@ class Urls:
         """A post's HTML page."""
         return f"{self.profile(username)}/{post_id}"
 
+    def static(self, file_name: str) -> str:
+        """A file shipped with Impasto (fedi/web/static), such as the server's thumbnail."""
+        return f"{self.base}/static/{file_name}"
+
     def media(self, file_name: str) -> str:
         """A stored media file."""
         return f"{self.base}/media/{file_name}"

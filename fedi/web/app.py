@@ -30,9 +30,8 @@ def create_app(settings: Settings, *, workers: bool = True) -> Quart:
     app = Quart(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.federation.max_inbox_bytes
     app.url_map.converters["int"] = IdConverter  # before the routes that use it are added
-    for blueprint in (wellknown.bp, objects.bp, inbox_routes.bp, web.bp, site.bp, auth.bp, oauth.bp):
-        app.register_blueprint(blueprint)
-    for blueprint in api_blueprints():
+    pages = (wellknown.bp, objects.bp, inbox_routes.bp, web.bp, site.bp, auth.bp, oauth.bp)
+    for blueprint in (*pages, *api_blueprints()):
         app.register_blueprint(blueprint)
     sessions.install(app, settings)
     cors.install(app)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from quart import Blueprint
 
-from fedi.web.api import accounts, apps, instance
+from fedi.web.api import accounts, apps, instance, placeholders
 
 
 def blueprints() -> list[Blueprint]:
     """The API's blueprints, to register on the app."""
-    return [apps.bp, accounts.bp, instance.bp]
+    return [apps.bp, accounts.bp, instance.bp, placeholders.bp]
