@@ -2,6 +2,6 @@
 
 import sys
 
-from fedi.cli.main.main import main
+from fedi.cli.main import main
 
 sys.exit(main())

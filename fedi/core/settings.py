@@ -84,19 +84,6 @@ class InstanceSettings(_Section):
         return urlsplit(self.url).netloc
 
 
-class PostsSettings(_Section):
-    """[posts]: limits of a post, as Mastodon apps are told them (GET /api/v2/instance)."""
-
-    # Longest caption, in characters (Mastodon's configuration.statuses.max_characters).
-    max_characters: int = Field(default=500, ge=1)
-    # Most pictures one post may carry.
-    max_media_attachments: int = Field(default=4, ge=1)
-    # Each link in a caption counts as this many characters, however long it is.
-    characters_reserved_per_url: int = Field(default=23, ge=0)
-    # Longest alt text of a picture, in characters.
-    max_description_characters: int = Field(default=1500, ge=1)
-
-
 class DatabaseSettings(_Section):
     """[database]: where posts, accounts and the delivery queue live."""
 
@@ -250,7 +237,6 @@ class Settings(BaseSettings):
     instance: InstanceSettings = Field(default_factory=InstanceSettings)
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     media: MediaSettings = Field(default_factory=MediaSettings)
-    posts: PostsSettings = Field(default_factory=PostsSettings)
     generator: GeneratorSettings = Field(default_factory=GeneratorSettings)
     federation: FederationSettings = Field(default_factory=FederationSettings)
     limits: LimitsSettings = Field(default_factory=LimitsSettings)

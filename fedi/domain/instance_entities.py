@@ -13,6 +13,7 @@ from fedi.core.services import VERSION
 from fedi.core.settings import Settings
 from fedi.core.urls import Urls
 from fedi.domain.instance import InstanceFacts
+from fedi.domain.limits import MEDIA_PER_STATUS, URL_CHARS
 from fedi.domain.pins import MAX_PINS
 from fedi.media.pipeline import ALLOWED_FORMATS
 from storage.instance_stats import WeekCounts
@@ -61,11 +62,10 @@ def rules(settings: Settings) -> list[dict[str, Any]]:
 
 
 def _statuses(settings: Settings) -> dict[str, Any]:
-    posts = settings.posts
     return {
-        "max_characters": posts.max_characters,
-        "max_media_attachments": posts.max_media_attachments,
-        "characters_reserved_per_url": posts.characters_reserved_per_url,
+        "max_characters": settings.limits.status_chars,
+        "max_media_attachments": MEDIA_PER_STATUS,
+        "characters_reserved_per_url": URL_CHARS,
     }
 
 
@@ -127,7 +127,7 @@ def instance_v2(settings: Settings, facts: InstanceFacts) -> dict[str, Any]:
 def _configuration_v2(settings: Settings) -> dict[str, Any]:
     base = settings.instance.url
     media = _media(settings)
-    media["description_limit"] = settings.posts.max_description_characters
+    media["description_limit"] = settings.limits.alt_text_chars
     public = {"local": "public", "remote": "public"}
     return {
         "urls": {

@@ -8,6 +8,8 @@ from fedi.federation.captions import tokens
 
 # Mastodon's StatusLengthValidator counts every link as this many characters.
 URL_CHARS = 23
+# Pictures one post may carry (Mastodon's 4; apps are built around it).
+MEDIA_PER_STATUS = 4
 ELLIPSIS = "…"
 
 

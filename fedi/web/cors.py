@@ -30,7 +30,7 @@ def install(app: Quart) -> None:
     @app.before_request
     async def preflight() -> Response | None:
         if request.method == "OPTIONS" and _covered():
-            return Response("", status=204, headers={**HEADERS, **PREFLIGHT})
+            return Response("", status=200, headers={**HEADERS, **PREFLIGHT})  # as rack-cors
         return None
 
     @app.after_request

@@ -72,7 +72,7 @@ async def test_instance_v1_is_shaped_as_mastodons(client: Fixture, path: str) ->
 async def test_limits_contact_and_rules_come_from_the_settings(client: Fixture) -> None:
     http, svc = client
     settings = svc.settings
-    settings.posts.max_characters = 1000
+    settings.limits.status_chars = 1000
     settings.media.max_bytes = 1234
     settings.instance.contact_email = "admin@impasto.example"
     settings.instance.rules = ["Be kind.", "Mark <sensitive> pictures."]
