@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-import functools
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from activitypub.http import HttpClient
 from activitypub.signatures import Signer
 from activitypub.ssrf import is_allowed
+from fedi.core.keys import KeyStore
 from fedi.core.settings import Settings
 from fedi.core.urls import Urls
 from generators.base import BackendContext, Generator
@@ -22,9 +21,6 @@ from storage import accounts, domain_blocks
 from storage.db import create_engine, create_read_engine, session_factory
 from storage.inbox_writer import InboxWriter
 from storage.models import Account
-
-if TYPE_CHECKING:
-    from fedi.federation.actors import KeyStore
 
 VERSION = "0.1.0"
 BLOCKS_TTL = 5.0  # seconds a read of the blocked domains is trusted
@@ -83,13 +79,7 @@ class Services:
     def keys(self) -> KeyStore:
         """Public keys for signature verification: cached, refreshed at most once a minute."""
         if self._keys is None:
-            from fedi.federation.actors import KeyStore, fetch_key  # remote.py builds on Services
-
-            self._keys = KeyStore(
-                reads=self.reads,
-                fetch=functools.partial(fetch_key, self),
-                blocked=self.domain_blocked,
-            )
+            self._keys = KeyStore(reads=self.reads, blocked=self.domain_blocked)
         return self._keys
 
     @property

@@ -5,6 +5,7 @@ Framework-free, so the ASGI front (`fedi.inbox_asgi`) and the Quart routes share
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from activitypub.http import BadDocument, parse_json
 from activitypub.signatures import KeyUnavailable, SignatureError, UnknownKey, verify_request
 from activitypub.urls import ids_equal, same_origin
 from fedi.core.services import INSTANCE_ACTOR, Services
+from fedi.federation.actors import fetch_key
 from storage import accounts
 from storage import inbox as inbox_rows
 from storage.models import InboxActivity
@@ -131,7 +133,7 @@ async def receive(
             headers=headers,
             body=body,
             expected_host=svc.settings.instance.host,
-            lookup_key=svc.keys.lookup,
+            lookup_key=functools.partial(svc.keys.lookup, fetch=functools.partial(fetch_key, svc)),
             max_skew=timedelta(seconds=fed.signature_max_skew),
         )
     except KeyUnavailable as exc:

@@ -32,9 +32,10 @@ from activitypub.signatures import (
     VerifiedRequest,
     verify_request,
 )
+from fedi.core import keys
+from fedi.core.keys import KeyStore
 from fedi.core.services import Services
-from fedi.federation import actors as remote
-from fedi.federation.actors import KeyStore
+from fedi.federation import receive
 
 HOST = "social.example"
 OWNER = "https://remote.example/users/alice"
@@ -60,9 +61,24 @@ class FakeFetch:
         return self.current
 
 
-def key_store(svc: Services, fetch: Callable[[str], Awaitable[PublicKey | None]]) -> KeyStore:
-    """A KeyStore on the test database whose network fetch is `fetch`."""
-    return KeyStore(reads=svc.reads, fetch=fetch, blocked=svc.domain_blocked)
+@dataclass
+class FetchingStore:
+    """A KeyStore on the test database, asked as the inbox asks it, with `fetch` as the
+    network fetch (fedi.federation.receive passes fedi.federation.actors.fetch_key)."""
+
+    keys: KeyStore
+    fetch: Callable[[str], Awaitable[PublicKey | None]]
+
+    async def lookup(self, key_id: str, refresh: bool) -> PublicKey | None:
+        return await self.keys.lookup(key_id, refresh, fetch=self.fetch)
+
+    def forget(self, key_id: str) -> None:
+        self.keys.forget(key_id)
+
+
+def key_store(svc: Services, fetch: Callable[[str], Awaitable[PublicKey | None]]) -> FetchingStore:
+    """A key store on the test database whose network fetch is `fetch`."""
+    return FetchingStore(KeyStore(reads=svc.reads, blocked=svc.domain_blocked), fetch)
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +91,7 @@ def attacker_keypair() -> tuple[str, str]:
     return generate_rsa_keypair()
 
 
-async def post(store: KeyStore, private_pem: str) -> VerifiedRequest:
+async def post(store: FetchingStore, private_pem: str) -> VerifiedRequest:
     now = datetime.now(UTC)
     headers = Signer(KEY_ID, private_pem).sign("POST", f"https://{HOST}/inbox", BODY, now=now)
     return await verify_request(
@@ -118,7 +134,7 @@ async def test_rotated_key_is_picked_up_by_one_rate_limited_refresh(
     assert len(fetch.calls) == 2
 
     # Once the interval has passed, one refresh is allowed again.
-    monkeypatch.setattr(remote, "REFRESH_INTERVAL", 0.01)
+    monkeypatch.setattr(keys, "REFRESH_INTERVAL", 0.01)
     await asyncio.sleep(0.02)
     with pytest.raises(BadSignature):
         await post(store, attacker_keypair[0])
@@ -150,7 +166,7 @@ async def test_a_flood_naming_an_unreachable_key_makes_one_fetch(
 
     # The key appears later: after the interval it is fetched and verifies.
     fetch.current = PublicKey(KEY_ID, OWNER, attacker_keypair[1])
-    monkeypatch.setattr(remote, "REFRESH_INTERVAL", 0.01)
+    monkeypatch.setattr(keys, "REFRESH_INTERVAL", 0.01)
     await asyncio.sleep(0.02)
     assert (await post(store, attacker_keypair[0])).owner == OWNER
     assert fetch.calls == [KEY_ID, KEY_ID]
@@ -253,12 +269,12 @@ async def test_a_missing_key_stays_unknown(
 
 
 async def test_the_inbox_route_answers_503_with_retry_after(
-    client: tuple[Client, Services], keypair: tuple[str, str]
+    client: tuple[Client, Services], keypair: tuple[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The Quart inbox route (what other ASGI servers mount) says so as `impasto serve` does."""
     test_client, services = client
     fetch = FakeFetch(None, error=FetchTimeout("no answer within 10.0 s", OWNER))
-    services._keys = key_store(services, fetch)
+    monkeypatch.setattr(receive, "fetch_key", lambda _svc, key_id: fetch(key_id))
     body = json.dumps(
         {"id": f"{OWNER}#likes/1", "type": "Like", "actor": OWNER, "object": OWNER}
     ).encode()
@@ -266,5 +282,5 @@ async def test_the_inbox_route_answers_503_with_retry_after(
     headers = {**Signer(KEY_ID, keypair[0]).sign("POST", url, body)}
     response = await test_client.post("/inbox", data=body, headers=headers)
     assert response.status_code == 503
-    assert response.headers["Retry-After"] == str(remote.RETRY_AFTER)
+    assert response.headers["Retry-After"] == str(keys.RETRY_AFTER)
     assert "for now" in (await response.get_json())["error"]
