@@ -50,7 +50,7 @@ async def create_local(
 async def upsert_remote(session: AsyncSession, fields: Mapping[str, Any]) -> Account:
     """Insert or refresh a remote account keyed by its actor id; the caller commits.
     LocalAccountError when the fields have no domain or the row is a local account: what
-    fedi.remote fetched never overwrites one of ours."""
+    fedi.federation.actors fetched never overwrites one of ours."""
     if not fields.get("domain"):
         raise LocalAccountError(f"a remote account needs a domain: {fields['uri']}")
     account = await by_uri(session, fields["uri"])

@@ -43,7 +43,7 @@ class InboxWriter:
             except Exception as exc:
                 if trouble(exc) is not None:
                     # The database itself (read-only, full, unreachable): no row fares better
-                    # alone, and every sender is told to try again later (fedi.receive).
+                    # alone, and every sender is told to try again later (fedi.federation.receive).
                     for _, future in batch:
                         if not future.done():
                             future.set_exception(exc)

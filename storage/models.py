@@ -247,7 +247,7 @@ class MediaAttachment(Base):
 
 class ImageFetch(Base):
     """Copying a remote post's image into the media folder: durable work with explicit states,
-    done by fedi.image_cache."""
+    done by fedi.workers.images."""
 
     __tablename__ = "image_fetches"
     __table_args__ = (Index("ix_image_fetches_due", "state", "next_attempt_at"),)

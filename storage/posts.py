@@ -117,7 +117,7 @@ async def remove_media_of_account(session: AsyncSession, account_id: int) -> lis
 
 async def _remove_media(session: AsyncSession, where: ColumnElement[bool]) -> list[str]:
     # The file names come from the DELETE itself, not from a read before it: a copy of a
-    # remote image recorded in between (fedi.image_cache, on PostgreSQL, where it need not
+    # remote image recorded in between (fedi.workers.images, on PostgreSQL, where it need not
     # wait for this transaction) would be deleted with its row, and its file never unlinked.
     # A copy recorded after the DELETE finds no row and is removed by the image worker.
     stmt = delete(MediaAttachment).where(where).returning(MediaAttachment.file_name)

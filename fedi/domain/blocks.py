@@ -156,7 +156,7 @@ async def unless_blocked(
     svc: Services, activities: list[Activity], store: Store
 ) -> list[Exception | None]:
     """Creates meant only for local users who block their author are done, not kept; the
-    others go to `store` (fedi.remote_posts.on_creates). Returns an outcome per activity."""
+    others go to `store` (fedi.domain.remote_posts.on_creates). Returns an outcome per activity."""
     skip = await _blocked_only(svc, activities)
     outcomes = iter(await store(svc, [a for i, a in enumerate(activities) if i not in skip]))
     return [None if i in skip else next(outcomes) for i in range(len(activities))]

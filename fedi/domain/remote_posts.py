@@ -203,7 +203,7 @@ async def on_creates(svc: Services, activities: list[Activity]) -> list[Exceptio
             except Exception as exc:
                 outcomes[index] = exc
     if media:
-        svc.image_wakeup.set()  # fedi.image_cache fetches them
+        svc.image_wakeup.set()  # fedi.workers.images fetches them
     return outcomes
 
 
@@ -249,7 +249,7 @@ async def _store(
             new_posts.append((note, post))
         await _tag(session, new_posts)
         await _notify(session, new_posts)
-        await image_cache.enqueue(session, stored)  # copies made by fedi.image_cache
+        await image_cache.enqueue(session, stored)  # copies made by fedi.workers.images
     return stored
 
 

@@ -228,5 +228,5 @@ async def _replace_media(
     for item in media:
         item.post_id = post.id
     session.add_all(media)
-    await image_cache.enqueue(session, media)  # copies made by fedi.image_cache
+    await image_cache.enqueue(session, media)  # copies made by fedi.workers.images
     return unused

@@ -1,6 +1,6 @@
 """Receiving one inbox POST: verify the signature, check the envelope, store once.
 
-Framework-free, so the ASGI front (`fedi.inbox_asgi`) and the Quart routes share it.
+Framework-free, so the ASGI front (`fedi.web.inbox_asgi`) and the Quart routes share it.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Text and pictures cut down for the pages: titles and previews on one short line, and a
-sensitive picture's blurhash as its placeholder (Jinja filters; fedi.routes.web adds them)."""
+sensitive picture's blurhash as its placeholder (Jinja filters; fedi.web.routes.web adds them)."""
 
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ from fedi.web.inbox_asgi import InboxFront
 
 
 async def serve(settings: Settings, sock: socket.socket) -> None:
-    """Serve on a bound socket (fedi.startup.listen) until a termination signal arrives."""
+    """Serve on a bound socket (fedi.cli.startup.listen) until a termination signal arrives."""
     config = Config()
     # Hypercorn takes over the descriptor: binding it was done, and any failure reported, before
     # the app and its workers start.

@@ -141,7 +141,7 @@ async def _handle_creates(svc: Services, rows: list[InboxActivity]) -> list[int]
             await _failed(svc, row, exc)
     outcomes: list[Exception | None]
     try:
-        # Creates only for local users who block their author are not kept (fedi.blocks).
+        # Creates only for local users who block their author are not kept (fedi.domain.blocks).
         outcomes = await blocks.unless_blocked(svc, [a for _, a in parsed], on_creates)
     except Exception as exc:  # the whole run failed (a bug, the database): each is retried
         outcomes = [exc] * len(parsed)

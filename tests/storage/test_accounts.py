@@ -24,7 +24,7 @@ async def _local_zed(svc: Services) -> Account:
 
 
 def _remote_fields(uri: str, username: str, domain: str | None) -> dict[str, Any]:
-    """What fedi.remote stores of a fetched actor document."""
+    """What fedi.federation.actors stores of a fetched actor document."""
     return {
         "uri": uri,
         "username": username,

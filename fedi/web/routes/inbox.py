@@ -1,6 +1,6 @@
-"""The inboxes as Quart routes. Under `impasto serve` the ASGI front (`fedi.inbox_asgi`)
+"""The inboxes as Quart routes. Under `impasto serve` the ASGI front (`fedi.web.inbox_asgi`)
 answers these POSTs before Quart sees them; the routes serve the test client and any other
-ASGI server the app is mounted in. Both call `fedi.receive`."""
+ASGI server the app is mounted in. Both call `fedi.federation.receive`."""
 
 from __future__ import annotations
 

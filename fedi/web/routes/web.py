@@ -76,7 +76,7 @@ async def post_page(username: str, post_id: int) -> str | Response | WerkzeugRes
         account=account,
         post=post,
         media=media,
-        caption_html=Markup(caption),  # noqa: S704 - built from escaped text by fedi.captions
+        caption_html=Markup(caption),  # noqa: S704 - built from escaped text by fedi.federation.captions
         urls=svc.urls,
         settings=svc.settings,
     )

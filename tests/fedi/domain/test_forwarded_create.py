@@ -124,7 +124,7 @@ async def test_forwarded_create_is_refetched_and_kept_only_if_it_matches(
     assert later in await asyncio.to_thread(_posts, server)
 
     # A forwarded Create whose id is not on its actor's server is refused outright, as any
-    # activity whose id is not (tests/fedi/test_inbox_security.py).
+    # activity whose id is not (tests/fedi/federation/test_inbox_security.py).
     foreign = {**activity("Create", mallory, claimed, 6), "id": "https://elsewhere.example/c/6"}
     assert await deliver(trent, f"{server.base}/inbox", foreign) == 400
 

@@ -99,7 +99,7 @@ def _block_and_unblock(a: Instance, b: Instance) -> None:
     wait_for(lambda: _count(b, Follow) == 0 and _count(b, Block) == 1)  # B heard of it
 
     # B heard of the block, so bob's own server refuses to like across it (as Mastodon); A would
-    # drop such a Like anyway (tests/fedi/test_blocks.py sends one from a fake peer).
+    # drop such a Like anyway (tests/fedi/domain/test_blocks.py sends one from a fake peer).
     with pytest.raises(RuntimeError, match="blocks bob: you cannot like their post"):
         b.cli("like", "bob", note_id)
     assert _count(b, Reaction) == 0 and _count(a, Reaction) == 0

@@ -99,7 +99,7 @@ async def test_replies_both_ways_reach_the_author_the_collection_and_the_thread(
     )
 
     # A keeps it: in the post's replies collection, in its thread, and alice is told. The reply
-    # mentions her, so it is a `mention` (fedi/remote_posts._notify, as Mastodon has it).
+    # mentions her, so it is a `mention` (fedi/domain/remote_posts._notify, as Mastodon has it).
     listed = await asyncio.to_thread(
         wait_for,
         lambda: _replies(a, original["id"])["totalItems"] == 1 and _replies(a, original["id"]),

@@ -1,7 +1,7 @@
 """The media pipeline: every image is bounded, decoded under limits and re-encoded clean.
 
 Covers `fedi.media.process_image` (formats, size, blurhash, metadata stripping, orientation,
-XMP provenance, the refusals) and `fedi.media_store` (generated names only).
+XMP provenance, the refusals) and `fedi.media.files` (generated names only).
 """
 
 from __future__ import annotations

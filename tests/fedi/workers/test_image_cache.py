@@ -1,4 +1,4 @@
-"""Local copies of remote images, made by their own worker (fedi.image_cache): what a host's
+"""Local copies of remote images, made by their own worker (fedi.workers.images): what a host's
 answer does to the queued image, and that nothing is left behind when its post goes first.
 The app runs without its workers and each test runs the worker's step itself, but for the
 last, which shows a running server's inbox going on while an image host keeps it waiting."""
