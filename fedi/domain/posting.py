@@ -209,7 +209,8 @@ def _store_tags(session: AsyncSession, post: Post, caption: Caption) -> None:
 
 async def _notify(session: AsyncSession, post: Post, caption: Caption, parent: Post | None) -> None:
     """Local users mentioned are told (`mention`); the author of a local post replied to,
-    if not mentioned, gets a `reply` (the rule fedi.domain.remote_posts follows for remote notes)."""
+    if not mentioned, gets a `reply` (the rule fedi.domain.remote_posts follows for remote
+    notes)."""
     told: set[int] = set()
     for account in caption.mentions:
         if account.domain is None and account.id not in told:

@@ -28,8 +28,9 @@ def default_alt_text(prompt: str, limit: int) -> str:
 
 
 def content_html(caption_html: str, model: str | None, prompt: str | None) -> str:
-    """The Note's HTML: the caption's paragraphs (fedi.federation.captions.render), then what made the
-    picture and from which prompt; they travel whatever the caption and alt text say."""
+    """The Note's HTML: the caption's paragraphs (fedi.federation.captions.render), then what
+    made the picture and from which prompt; they travel whatever the caption and alt text
+    say."""
     if model:
         caption_html += f"<p>🎨 Made with {escape(model)} (AI-generated image)</p>"
     if prompt:

@@ -182,7 +182,8 @@ async def test_collections_are_paged(client: tuple[Client, Services]) -> None:
 async def test_inbox_routes_refuse_with_a_reason(
     client: tuple[Client, Services], path: str, body: bytes, status: int, reason: str
 ) -> None:
-    # The same checks as the ASGI front that `impasto serve` puts before Quart (fedi.federation.receive).
+    # The same checks as the ASGI front that `impasto serve` puts before Quart
+    # (fedi.federation.receive).
     test_client, _ = client
     response = await test_client.post(
         path, data=body, headers={"Content-Type": "application/activity+json"}
