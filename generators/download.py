@@ -1,4 +1,4 @@
-"""What the hosted backends share: their error tree and fetching the output image.
+"""What the hosted backends share to fetch their output image (their options: `hosted.py`).
 
 The output of a hosted model (Replicate, an OpenAI-compatible API) is often a URL on a CDN host
 the API names. We fetch it with our own client that never carries a credential: no
@@ -13,9 +13,10 @@ from dataclasses import dataclass
 
 import httpx
 
-from .base import BackendConfigError, BackendContext
+from .base import BackendContext
 from .errors import DownloadTimeout, NotAnImage, OutputRejected, OutputTooLarge, RateLimited
 from .guard import AddressCheck, AddressNotAllowed, global_only, guarded_transport
+from .hosted import positive
 
 DEFAULT_MAX_BYTES = 20_000_000
 DEFAULT_DOWNLOAD_TIMEOUT = 60.0
@@ -165,13 +166,6 @@ async def download_image(
         raise OutputRejected(
             f"the model's output could not be downloaded ({type(exc).__name__})"
         ) from None
-
-
-def positive(name: str, value: object) -> float:
-    """A `[generator.options]` number that must be above zero."""
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-        raise BackendConfigError(f"[generator.options] {name} must be a positive number")
-    return float(value)
 
 
 @dataclass(frozen=True)

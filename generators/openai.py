@@ -11,7 +11,6 @@ import asyncio
 import base64
 import binascii
 import json
-import os
 import re
 import time
 from collections.abc import Mapping
@@ -32,34 +31,23 @@ from .download import (
     DEFAULT_DOWNLOAD_TIMEOUT,
     DEFAULT_MAX_BYTES,
     OutputFetcher,
-    positive,
     rate_limited,
     read_capped,
     sniff_image,
     too_large,
 )
-from .errors import (
-    CredentialsRefused,
-    GenerationTimeout,
-    HostedModelError,
-    NotAnImage,
-    SafetyRefusal,
-)
+from .errors import GenerationTimeout, HostedModelError, NotAnImage, SafetyRefusal
+from .hosted import Credential, detail, http_url, positive, table
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 DEFAULT_MODEL = "gpt-image-1"
 KEY_ENV = "OPENAI_API_KEY"
+_KEY = Credential("openai", "api_key", KEY_ENV, "API key")
 # Error codes OpenAI uses when its moderation refuses a prompt or an image.
 _SAFETY_CODES = {"content_policy_violation", "moderation_blocked"}
 _SAFETY_WORDS = re.compile(r"safety system|content policy|moderation|unsafe", re.IGNORECASE)
-_MAX_DETAIL = 300
 # Room for the JSON around a base64 image: base64 is 4/3 of the bytes it encodes.
 _ENVELOPE = 64_000
-
-
-def _detail(text: object) -> str:
-    text = " ".join(str(text or "").split())
-    return text if len(text) <= _MAX_DETAIL else text[: _MAX_DETAIL - 1] + "…"
 
 
 class OpenAIGenerator:
@@ -84,26 +72,18 @@ class OpenAIGenerator:
         output_transport: httpx.AsyncBaseTransport | None = None,
         context: BackendContext | None = None,
     ) -> None:
-        self._key = api_key or os.environ.get(KEY_ENV)
-        if not self._key:
-            raise BackendConfigError(
-                "the openai backend needs an API key: set [generator.options] api_key "
-                f"or the {KEY_ENV} environment variable"
-            )
-        if not base_url.startswith(("https://", "http://")):
-            raise BackendConfigError("[generator.options] base_url must be an http(s) URL")
-        if params is not None and not isinstance(params, Mapping):
-            raise BackendConfigError("[generator.options] params must be a table")
+        self._key = _KEY.resolve(api_key)
+        root = http_url(base_url)
+        self._params = table("params", params, "a table")
         if response_format not in {None, "b64_json", "url"}:
             raise BackendConfigError("[generator.options] response_format must be b64_json or url")
-        self._endpoint = base_url.rstrip("/") + "/images/generations"
+        self._endpoint = root + "/images/generations"
         host = httpx.URL(base_url).host
         self._service = "OpenAI" if host == "api.openai.com" else f"the image API at {host}"
         self.model = model
         self._size = size
         self._quality = quality
         self._response_format = response_format
-        self._params = dict(params or {})
         self._timeout = positive("timeout", timeout)
         self._output = OutputFetcher.configure(
             max_output_bytes, download_timeout, context, output_transport
@@ -178,14 +158,10 @@ class OpenAIGenerator:
         status = response.status_code
         error = answer.get("error")
         error = error if isinstance(error, dict) else {}
-        message = _detail(error.get("message"))
+        message = detail(error.get("message"))
         code = str(error.get("code") or error.get("type") or "")
         if status in {401, 403}:
-            # The message may echo part of the key, so it stays out of the reason.
-            return CredentialsRefused(
-                f"the API key was refused by {self._service} (HTTP {status}); check "
-                f"[generator.options] api_key or {KEY_ENV}"
-            )
+            return _KEY.refused(f"the API key was refused by {self._service}", status)
         if code in _SAFETY_CODES or (status == 400 and _SAFETY_WORDS.search(message)):
             return SafetyRefusal(f"the model's safety filter refused the prompt ({message})")
         if status == 429:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-import os
 import re
 import time
 from collections.abc import Mapping
@@ -32,33 +31,22 @@ from .base import (
     GenerationMetadata,
     GenerationRequest,
 )
-from .download import (
-    DEFAULT_DOWNLOAD_TIMEOUT,
-    DEFAULT_MAX_BYTES,
-    OutputFetcher,
-    positive,
-    rate_limited,
-)
-from .errors import (
-    CredentialsRefused,
-    GenerationTimeout,
-    HostedModelError,
-    ModelFailed,
-    SafetyRefusal,
-)
+from .download import DEFAULT_DOWNLOAD_TIMEOUT, DEFAULT_MAX_BYTES, OutputFetcher, rate_limited
+from .errors import GenerationTimeout, HostedModelError, ModelFailed, SafetyRefusal
+from .hosted import Credential, detail, http_url, positive, table
 
 log = logging.getLogger(__name__)
 
 DEFAULT_MODEL = "black-forest-labs/flux-schnell"
 DEFAULT_BASE_URL = "https://api.replicate.com"
 TOKEN_ENV = "REPLICATE_API_TOKEN"  # noqa: S105 - a variable name, not a secret
+_TOKEN = Credential("replicate", "api_token", TOKEN_ENV, "API token")
 TERMINAL = frozenset({"succeeded", "failed", "canceled"})
 # The aspect ratios FLUX and most Replicate image models accept as `aspect_ratio`.
 ASPECT_RATIOS = ("1:1", "16:9", "21:9", "3:2", "2:3", "4:5", "5:4", "3:4", "4:3", "9:16", "9:21")
 # How models word a refusal by their safety checker, e.g. FLUX: "NSFW content detected. ..."
 _SAFETY = re.compile(r"nsfw|safety|unsafe|content policy|moderat|flagged", re.IGNORECASE)
 _SEED_IN_LOGS = re.compile(r"\bseed\b\D{0,4}(\d+)", re.IGNORECASE)
-_MAX_DETAIL = 300
 
 
 def aspect_ratio(width: int, height: int) -> str:
@@ -70,11 +58,6 @@ def aspect_ratio(width: int, height: int) -> str:
         return abs(math.log(int(w) / int(h)) - target)
 
     return min(ASPECT_RATIOS, key=distance)
-
-
-def _detail(text: str | None) -> str:
-    text = " ".join((text or "").split())
-    return text if len(text) <= _MAX_DETAIL else text[: _MAX_DETAIL - 1] + "…"
 
 
 class _RetryAfterRecorder(httpx.AsyncBaseTransport):
@@ -126,18 +109,9 @@ class ReplicateGenerator:
                 "'owner/name:version'"
             ) from None
         self.model = model
-        self._token = api_token or os.environ.get(TOKEN_ENV)
-        if not self._token:
-            raise BackendConfigError(
-                "the replicate backend needs an API token: set [generator.options] api_token "
-                f"or the {TOKEN_ENV} environment variable"
-            )
-        if not base_url.startswith(("https://", "http://")):
-            raise BackendConfigError("[generator.options] base_url must be an http(s) URL")
-        if input is not None and not isinstance(input, Mapping):
-            raise BackendConfigError("[generator.options] input must be a table of model inputs")
-        self._base_url = base_url.rstrip("/")
-        self._input = dict(input or {})
+        self._token = _TOKEN.resolve(api_token)
+        self._base_url = http_url(base_url)
+        self._input = table("input", input, "a table of model inputs")
         self._timeout = positive("timeout", timeout)
         self._poll_interval = positive("poll_interval", poll_interval)
         self._output = OutputFetcher.configure(
@@ -238,12 +212,9 @@ class ReplicateGenerator:
 
     def _api_error(self, exc: ReplicateError, retry_after: float | None) -> GenerationError:
         status = exc.status or 0
-        detail = _detail(exc.detail or exc.title)
+        reason = detail(exc.detail or exc.title)
         if status in {401, 403}:
-            return CredentialsRefused(
-                f"the Replicate API token was refused (HTTP {status}); check "
-                f"[generator.options] api_token or {TOKEN_ENV}"
-            )
+            return _TOKEN.refused("the Replicate API token was refused", status)
         if status == 429:
             return rate_limited("Replicate", retry_after)
         if status == 404:
@@ -251,10 +222,10 @@ class ReplicateGenerator:
                 f"Replicate has no model {self.model!r} (HTTP 404); check [generator.options] model"
             )
         if status == 422:
-            return ModelFailed(f"the model refused its input: {detail or 'invalid input'}")
+            return ModelFailed(f"the model refused its input: {reason or 'invalid input'}")
         if status >= 500:
             return HostedModelError(f"Replicate is having trouble (HTTP {status}); try again later")
-        return HostedModelError(f"the Replicate API refused the request (HTTP {status}): {detail}")
+        return HostedModelError(f"the Replicate API refused the request (HTTP {status}): {reason}")
 
 
 async def _cancel(prediction: Prediction) -> None:
@@ -272,7 +243,7 @@ def _finished(prediction: Prediction) -> Prediction:
         return prediction
     if prediction.status == "canceled":
         raise ModelFailed("the prediction was canceled on Replicate")
-    error = _detail(prediction.error)
+    error = detail(prediction.error)
     if _SAFETY.search(error):
         raise SafetyRefusal(
             f"the model's safety filter refused the prompt; try a different prompt ({error})"

@@ -6,20 +6,10 @@ from __future__ import annotations
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from .models import (
-    Account,
-    Block,
-    Delivery,
-    Follow,
-    Generation,
-    Notification,
-    OutboundActivity,
-    Post,
-    Reaction,
-    User,
-)
+from .models import Account, Block, Follow, Notification, Post, Reaction, User
 from .posts import remove_media_of_account
 from .timeutil import utcnow
+from .work_models import Delivery, Generation, OutboundActivity
 
 
 async def known_inboxes(session: AsyncSession, account_id: int) -> list[str]:

@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .models import Base, _id, _ts
+from .model_base import Base, _id, _ts
 from .timeutil import UTCDateTime
 
 

@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from .ids import new_id
 from .leases import PENDING as PENDING  # re-exported: a delivery state too
 from .leases import lease_due
-from .models import Delivery, OutboundActivity
 from .timeutil import utcnow
+from .work_models import Delivery, OutboundActivity
 
 DELIVERED, FAILED = "delivered", "failed"  # and PENDING, which storage.leases takes
 

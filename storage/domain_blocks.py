@@ -6,8 +6,9 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .deliveries import FAILED, PENDING
-from .models import Account, Delivery, DomainBlock, Follow
+from .models import Account, DomainBlock, Follow
 from .rows import rowcount
+from .work_models import Delivery
 
 
 def normalise(domain: str) -> str:

@@ -25,9 +25,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.selectable import ScalarSelect
 
-from .models import Generation
 from .rows import rowcount
 from .timeutil import utcnow
+from .work_models import Generation
 
 QUEUED, GENERATING, PROCESSING, DONE, FAILED = (
     "queued",

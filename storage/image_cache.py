@@ -13,9 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from .ids import new_id
 from .leases import PENDING, lease_due
-from .models import ImageFetch, MediaAttachment
+from .models import MediaAttachment
 from .rows import rowcount
 from .timeutil import utcnow
+from .work_models import ImageFetch
 
 DONE, FAILED = "done", "failed"
 

@@ -11,9 +11,9 @@ from sqlalchemy import Table, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from .ids import new_id
-from .models import InboxActivity
 from .rows import insert_new
 from .timeutil import utcnow
+from .work_models import InboxActivity
 
 PENDING, DONE, FAILED = "pending", "done", "failed"
 

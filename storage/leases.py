@@ -10,8 +10,8 @@ from datetime import timedelta
 from sqlalchemy import select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from .models import Delivery, ImageFetch
 from .timeutil import utcnow
+from .work_models import Delivery, ImageFetch
 
 PENDING = "pending"
 

@@ -1,18 +1,21 @@
-"""SQLAlchemy 2 models. Shaped after Mastodon's entities so the client API can map onto them."""
+"""SQLAlchemy 2 models. Shaped after Mastodon's entities so the client API can map onto them.
+
+Here: accounts, and what they post, follow, block, react to and are told. Beside it: the
+declarative base (`model_base`), the tables of durable work (`work_models`), and sign-in and
+OAuth (`auth_models`). The work tables are named here too, where the code imports them from,
+so loading this module puts them all into `Base.metadata` (`storage/__init__` loads the auth ones).
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import (
-    JSON,
     BigInteger,
     Boolean,
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     String,
     Text,
     UniqueConstraint,
@@ -21,31 +24,16 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column
+from sqlalchemy.orm import Mapped, Mapper, mapped_column
 
-from .ids import new_id
+from .model_base import Base as Base
+from .model_base import _id, _ts
 from .timeutil import UTCDateTime, utcnow
-
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-class Base(DeclarativeBase):
-    """Declarative base with a stable constraint naming convention (for migrations)."""
-
-    metadata = MetaData(naming_convention=NAMING)
-
-
-def _id() -> Mapped[int]:
-    return mapped_column(BigInteger, primary_key=True, default=new_id, autoincrement=False)
-
-
-def _ts(**kw: Any) -> Mapped[datetime]:
-    return mapped_column(UTCDateTime(), default=utcnow, **kw)
+from .work_models import Delivery as Delivery
+from .work_models import Generation as Generation
+from .work_models import ImageFetch as ImageFetch
+from .work_models import InboxActivity as InboxActivity
+from .work_models import OutboundActivity as OutboundActivity
 
 
 class Account(Base):
@@ -243,113 +231,6 @@ class MediaAttachment(Base):
     blurhash: Mapped[str | None] = mapped_column(String(128))
     description: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = _ts()
-
-
-class ImageFetch(Base):
-    """Copying a remote post's image into the media folder: durable work with explicit states,
-    done by fedi.workers.images."""
-
-    __tablename__ = "image_fetches"
-    __table_args__ = (Index("ix_image_fetches_due", "state", "next_attempt_at"),)
-
-    id: Mapped[int] = _id()
-    media_id: Mapped[int] = mapped_column(
-        ForeignKey("media_attachments.id", ondelete="CASCADE"), unique=True
-    )
-    # pending -> done | failed (final: gone, not an image we take, attempts exhausted; the
-    # image then stays a link to its original)
-    state: Mapped[str] = mapped_column(String(16), default="pending")
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime] = _ts()
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    last_error: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = _ts()
-
-
-class InboxActivity(Base):
-    """An activity received at an inbox: deduplicated by id, processed by a worker."""
-
-    __tablename__ = "inbox_activities"
-    __table_args__ = (Index("ix_inbox_activities_due", "state", "next_attempt_at"),)
-
-    id: Mapped[int] = _id()
-    uri: Mapped[str] = mapped_column(String(2048), unique=True)
-    activity_type: Mapped[str] = mapped_column(String(64))
-    actor_uri: Mapped[str] = mapped_column(String(2048))
-    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
-    state: Mapped[str] = mapped_column(String(16), default="pending")
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime] = _ts()
-    last_error: Mapped[str | None] = mapped_column(Text)
-    received_at: Mapped[datetime] = _ts()
-
-
-class OutboundActivity(Base):
-    """An activity we sent, stored once however many inboxes it goes to."""
-
-    __tablename__ = "outbound_activities"
-
-    id: Mapped[int] = _id()
-    uri: Mapped[str] = mapped_column(String(2048), unique=True)
-    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
-    activity_type: Mapped[str] = mapped_column(String(64))
-    body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = _ts()
-
-
-class Delivery(Base):
-    """One POST of an outbound activity to one inbox: durable work with explicit states."""
-
-    __tablename__ = "deliveries"
-    __table_args__ = (
-        UniqueConstraint("activity_id", "inbox_url", name="uq_deliveries_activity_inbox"),
-        Index("ix_deliveries_due", "state", "next_attempt_at"),
-    )
-
-    id: Mapped[int] = _id()
-    activity_id: Mapped[int] = mapped_column(
-        ForeignKey("outbound_activities.id", ondelete="CASCADE")
-    )
-    inbox_url: Mapped[str] = mapped_column(String(2048))
-    # pending -> delivered | failed (final: 4xx, 410, attempts exhausted)
-    state: Mapped[str] = mapped_column(String(16), default="pending")
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime] = _ts()
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    last_error: Mapped[str | None] = mapped_column(Text)
-    last_status: Mapped[int | None] = mapped_column(Integer)
-    created_at: Mapped[datetime] = _ts()
-    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-
-
-class Generation(Base):
-    """One request to an image model: its progress, why it failed, and the post it became.
-
-    Rows are also the ledger for rate limits and daily quotas (a hosted model costs money per
-    image) and for the global limit on generations running at once.
-    """
-
-    __tablename__ = "generations"
-    __table_args__ = (
-        Index("ix_generations_account_created", "account_id", "created_at"),
-        Index("ix_generations_state", "state", "started_at"),
-    )
-
-    id: Mapped[int] = _id()
-    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
-    prompt: Mapped[str] = mapped_column(Text)
-    backend: Mapped[str] = mapped_column(String(64))
-    model: Mapped[str | None] = mapped_column(String(255))
-    # queued -> generating -> processing -> done | failed
-    state: Mapped[str] = mapped_column(String(16), default="queued")
-    reason: Mapped[str | None] = mapped_column(Text)
-    post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = _ts()
-    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    # A running generation holds its slot until then; its process keeps moving it on, so a
-    # process that died frees the slot when the lease runs out.
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Reaction(Base):

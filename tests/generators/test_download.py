@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import gzip
-from collections.abc import AsyncIterator
 from functools import partial
 
 import httpx
@@ -24,12 +23,6 @@ from tests.support.model_hosts import PNG, OutputHost, image_bytes, loopback_onl
 
 # The fakes live on loopback; the real default (global addresses only) is tested below.
 download = partial(download_image, address_allowed=loopback_only)
-
-
-@pytest.fixture
-async def output_host() -> AsyncIterator[OutputHost]:
-    async with OutputHost.running() as host:
-        yield host
 
 
 async def test_downloads_an_image_without_credentials(output_host: OutputHost) -> None:

@@ -27,14 +27,7 @@ from generators.registry import load_generator
 from tests.support.model_hosts import LOOPBACK, PNG, OutputHost, Seen, image_bytes
 
 KEY = "sk-test-key-do-not-leak"
-
-
-@pytest.fixture(autouse=True)
-def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Keep loopback test traffic off any proxy named in the environment."""
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
-        monkeypatch.delenv(name, raising=False)
-        monkeypatch.delenv(name.lower(), raising=False)
+pytestmark = pytest.mark.usefixtures("no_proxy")  # loopback fakes, never a proxy
 
 
 class FakeImagesAPI:
@@ -79,12 +72,6 @@ async def api() -> AsyncIterator[FakeImagesAPI]:
         yield fake
     finally:
         await fake.server.close()
-
-
-@pytest.fixture
-async def output_host() -> AsyncIterator[OutputHost]:
-    async with OutputHost.running() as host:
-        yield host
 
 
 def backend(api: FakeImagesAPI, **options: Any) -> OpenAIGenerator:

@@ -25,26 +25,13 @@ from generators.replicate import ReplicateGenerator, aspect_ratio
 from tests.support.model_hosts import LOOPBACK, PNG, FakeReplicate, OutputHost
 
 TOKEN = "r8_test_token_do_not_leak"
-
-
-@pytest.fixture(autouse=True)
-def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Keep loopback test traffic off any proxy named in the environment."""
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
-        monkeypatch.delenv(name, raising=False)
-        monkeypatch.delenv(name.lower(), raising=False)
+pytestmark = pytest.mark.usefixtures("no_proxy")  # loopback fakes, never a proxy
 
 
 @pytest.fixture
 async def api() -> AsyncIterator[FakeReplicate]:
     async with FakeReplicate.running() as fake:
         yield fake
-
-
-@pytest.fixture
-async def output_host() -> AsyncIterator[OutputHost]:
-    async with OutputHost.running() as host:
-        yield host
 
 
 def backend(api: FakeReplicate, **options: Any) -> ReplicateGenerator:

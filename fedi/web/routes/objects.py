@@ -198,9 +198,11 @@ async def _own_post(
     return account, post
 
 
-@bp.get("/users/<username>/statuses/<int:post_id>")
-async def status(username: str, post_id: int) -> Response | WerkzeugResponse:
-    """A post's Note (AS2) or its page (HTML)."""
+async def _published(
+    username: str, post_id: int, *, as_create: bool
+) -> Response | WerkzeugResponse:
+    """A local post's Note, or the Create that published it (AS2); its page for browsers; the
+    Tombstone of a deleted one."""
     svc = services()
     async with svc.reads() as session:
         found = await _own_post(session, username, post_id)
@@ -212,7 +214,15 @@ async def status(username: str, post_id: int) -> Response | WerkzeugResponse:
         tags = (await tags_of(session, [post.id]))[post.id]
     if not wants_activity_json():
         return redirect(post.url or post.uri)
+    if as_create:
+        return activity_json(create(svc, account, post, media, counts, tags))
     return activity_json(note(svc, account, post, media, counts=counts, tags=tags))
+
+
+@bp.get("/users/<username>/statuses/<int:post_id>")
+async def status(username: str, post_id: int) -> Response | WerkzeugResponse:
+    """A post's Note (AS2) or its page (HTML)."""
+    return await _published(username, post_id, as_create=False)
 
 
 @bp.get("/users/<username>/statuses/<int:post_id>/<any(likes, shares):which>")
@@ -249,18 +259,7 @@ async def status_replies(username: str, post_id: int) -> Response:
 @bp.get("/users/<username>/statuses/<int:post_id>/activity")
 async def status_activity(username: str, post_id: int) -> Response | WerkzeugResponse:
     """The Create that published a post."""
-    svc = services()
-    async with svc.reads() as session:
-        found = await _own_post(session, username, post_id)
-        if found is None:
-            return await _gone_post(session, username, post_id) or error(404, "no such post")
-        account, post = found
-        media = (await posts.media_of(session, [post.id]))[post.id]
-        counts = (await reactions.counts(session, [post.id]))[post.id]
-        tags = (await tags_of(session, [post.id]))[post.id]
-    if not wants_activity_json():
-        return redirect(post.url or post.uri)
-    return activity_json(create(svc, account, post, media, counts, tags))
+    return await _published(username, post_id, as_create=True)
 
 
 @bp.get("/users/<username>/activities/<kind>/<int:activity_id>")
