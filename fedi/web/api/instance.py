@@ -7,7 +7,7 @@ from __future__ import annotations
 from quart import Blueprint, Response
 
 from fedi.domain import instance as domain
-from fedi.domain import instance_entities as entities
+from fedi.domain.entities import instance as entities
 from fedi.web.helpers import json_response, services
 from storage.timeutil import utcnow
 

@@ -5,13 +5,14 @@ golden files in tests/fedi/web/api/golden/mastodon/ are those examples)."""
 from __future__ import annotations
 
 import html
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 from fedi.core.services import VERSION
 from fedi.core.settings import Settings
 from fedi.core.urls import Urls
+from fedi.domain.entities.formats import timestamp
 from fedi.domain.instance import InstanceFacts
 from fedi.domain.limits import MEDIA_PER_STATUS, URL_CHARS
 from fedi.domain.pins import MAX_PINS
@@ -118,7 +119,7 @@ def instance_v2(settings: Settings, facts: InstanceFacts) -> dict[str, Any]:
             "url": None,
         },
         "api_versions": {"mastodon": MASTODON_API_VERSION},
-        # TODO(merge): the admin's Account entity (fedi/domain/entities.py) from facts.contact.
+        # TODO(merge): the admin's Account entity (entities.accounts) from facts.contact.
         "contact": {"email": inst.contact_email, "account": None},
         "rules": rules(settings),
     }
@@ -188,7 +189,7 @@ def instance_v1(settings: Settings, facts: InstanceFacts) -> dict[str, Any]:
             "media_attachments": _media(settings),
             "polls": _polls(),
         },
-        # TODO(merge): the admin's Account entity (fedi/domain/entities.py) from facts.contact.
+        # TODO(merge): the admin's Account entity (entities.accounts) from facts.contact.
         "contact_account": None,
         "rules": rules(settings),
     }
@@ -215,10 +216,4 @@ def extended_description(settings: Settings, updated_at: datetime) -> dict[str, 
     content = "".join(
         "<p>" + html.escape(p).replace("\n", "<br>") + "</p>" for p in paragraphs if p
     )
-    return {"updated_at": iso_datetime(updated_at), "content": content}
-
-
-def iso_datetime(when: datetime) -> str:
-    """Mastodon's datetime format: UTC, milliseconds, Z (2019-12-08T03:48:33.901Z)."""
-    when = when.astimezone(UTC)
-    return when.strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z"
+    return {"updated_at": timestamp(updated_at), "content": content}
