@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from tests.support.api_scene import CAROL_POST, Scene, add_post, get
+from tests.support.api_scene import CAROL_POST, Scene, add_post, cli, get, post_id
 from tests.support.oauth import Pair
 
 
@@ -141,3 +143,18 @@ async def test_scopes(client: Pair, scene: Scene) -> None:
         await get(http, path + suffix, scene.narrow_token, status=403)
     await get(http, f"{path}/favourited_by", scene.narrow_token, status=403)
     await get(http, f"/api/v1/statuses?id[]={scene.fox}", scene.narrow_token, status=403)
+
+
+async def test_a_content_warning_and_an_edit(client: Pair, scene: Scene, config_path: Path) -> None:
+    http, _ = client
+    warned = post_id(await cli(config_path, "post", "alice", "a spider", "--cw", "spiders"))
+    status = await get(http, f"/api/v1/statuses/{warned}")
+    assert (status["spoiler_text"], status["sensitive"], status["edited_at"]) == (
+        "spiders",
+        True,
+        None,
+    )
+    await cli(config_path, "edit", "alice", str(warned), "--cw", "", "--no-sensitive")
+    edited = await get(http, f"/api/v1/statuses/{warned}")
+    assert (edited["spoiler_text"], edited["sensitive"]) == ("", False)
+    assert edited["edited_at"] is not None and edited["edited_at"].endswith("Z")
