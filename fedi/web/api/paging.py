@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from quart import Response, request
 
@@ -51,7 +51,8 @@ def requested(limits: Limits = STATUSES) -> Window:
 def _url(key: str, value: int) -> str:
     kept = [(k, v) for k, v in request.args.items(multi=True) if k not in DROPPED]
     query = urlencode([*kept, (key, str(value))])
-    return f"{services().settings.instance.url}{request.path}?{query}"
+    # The path as the client sent it (a hashtag may be any letters; a header is ASCII).
+    return f"{services().settings.instance.url}{quote(request.path)}?{query}"
 
 
 def link_header(keys: Sequence[int]) -> str | None:

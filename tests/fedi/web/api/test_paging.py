@@ -4,6 +4,7 @@ min_id in; the Link header out, as Mastodon writes it, followed to the end."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -11,7 +12,7 @@ from quart.typing import TestClientProtocol as Client
 
 from fedi.core.services import Services
 from storage import accounts
-from tests.support.api_scene import add_post, get
+from tests.support.api_scene import add_post, cli, get
 from tests.support.oauth import Pair
 from tests.support.rows import accepted_follow, account
 
@@ -114,3 +115,12 @@ async def test_account_lists_page_by_follow_with_40_and_80(client: Pair) -> None
     assert "max_id=" in links["next"] and "min_id=" in links["prev"]
     rest = await get(http, _path(links["next"]) + "&limit=200")
     assert len(rest) == 45 and rest[-1]["username"] == "fan0"
+
+
+async def test_links_of_a_hashtag_in_any_letters(client: Pair, config_path: Path) -> None:
+    http, svc = client
+    await cli(config_path, "post", "alice", "a cup of coffee", "--caption", "#Café au lait")
+    response = await http.get("/api/v1/timelines/tag/caf%C3%A9")
+    assert len(await response.get_json()) == 1
+    base = f"{svc.settings.instance.url}/api/v1/timelines/tag/caf%C3%A9?"
+    assert response.headers["Link"].startswith(f"<{base}max_id=")
