@@ -5,9 +5,19 @@ from __future__ import annotations
 
 from quart import Blueprint
 
-from fedi.web.api import accounts, apps, instance, placeholders
+from fedi.web.api import (
+    accounts,
+    accounts_read,
+    apps,
+    instance,
+    notifications,
+    placeholders,
+    statuses_read,
+    timelines,
+)
 
 
 def blueprints() -> list[Blueprint]:
     """The API's blueprints, to register on the app."""
-    return [apps.bp, accounts.bp, instance.bp, placeholders.bp]
+    reads = [accounts_read.bp, statuses_read.bp, timelines.bp, notifications.bp]
+    return [apps.bp, accounts.bp, instance.bp, placeholders.bp, *reads]

@@ -7,7 +7,7 @@ from __future__ import annotations
 from quart import Blueprint, Response
 
 from fedi.domain import instance as domain
-from fedi.domain import instance_entities as entities
+from fedi.domain.entities import instance as entities
 from fedi.web.helpers import json_response, services
 from storage.timeutil import utcnow
 
@@ -23,7 +23,9 @@ STARTED = utcnow()
 async def instance_v1() -> Response:
     """V1::Instance."""
     svc = services()
-    return json_response(entities.instance_v1(svc.settings, await domain.instance_facts(svc)))
+    facts = await domain.instance_facts(svc)
+    contact = await entities.contact_account(svc, facts)
+    return json_response(entities.instance_v1(svc.settings, facts, contact))
 
 
 @bp.get("/api/v2/instance")
@@ -31,7 +33,9 @@ async def instance_v1() -> Response:
 async def instance_v2() -> Response:
     """Instance."""
     svc = services()
-    return json_response(entities.instance_v2(svc.settings, await domain.instance_facts(svc)))
+    facts = await domain.instance_facts(svc)
+    contact = await entities.contact_account(svc, facts)
+    return json_response(entities.instance_v2(svc.settings, facts, contact))
 
 
 @bp.get("/api/v1/instance/peers")

@@ -8,6 +8,7 @@ import pytest
 from quart.typing import TestClientProtocol as Client
 
 from fedi.core.services import Services
+from fedi.domain.accounts import create_user
 from fedi.domain.posting import Draft, make_post
 from storage import domain_blocks
 from tests.support.mastodon_shapes import assert_shape
@@ -146,3 +147,17 @@ async def test_extended_description_is_escaped_html(client: Fixture) -> None:
     assert_shape(doc, "extended_description")
     assert isinstance(doc, dict)
     assert doc["content"] == "<p>Pictures &lt;only&gt;.<br>Painted here.</p><p>Be kind.</p>"
+
+
+async def test_the_contact_is_the_admins_account(client: Fixture) -> None:
+    http, svc = client
+    admin = await create_user(svc, "root", display_name="Root", admin=True)
+    v2 = await _get(http, "/api/v2/instance")
+    assert_shape(v2, "instance_v2")
+    assert isinstance(v2, dict)
+    assert v2["contact"]["account"]["id"] == str(admin.id)
+    assert v2["contact"]["account"]["acct"] == "root"
+    v1 = await _get(http, "/api/v1/instance")
+    assert_shape(v1, "instance_v1")
+    assert isinstance(v1, dict)
+    assert v1["contact_account"] == v2["contact"]["account"]

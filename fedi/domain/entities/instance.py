@@ -5,13 +5,15 @@ golden files in tests/fedi/web/api/golden/mastodon/ are those examples)."""
 from __future__ import annotations
 
 import html
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from fedi.core.services import VERSION
+from fedi.core.services import VERSION, Services
 from fedi.core.settings import Settings
 from fedi.core.urls import Urls
+from fedi.domain.entities.accounts import one_account
+from fedi.domain.entities.formats import timestamp
 from fedi.domain.instance import InstanceFacts
 from fedi.domain.limits import MEDIA_PER_STATUS, URL_CHARS
 from fedi.domain.pins import MAX_PINS
@@ -94,8 +96,11 @@ def _source_url(settings: Settings) -> str:
     return settings.instance.source_url or settings.instance.url
 
 
-def instance_v2(settings: Settings, facts: InstanceFacts) -> dict[str, Any]:
-    """GET /api/v2/instance: the Instance entity."""
+def instance_v2(
+    settings: Settings, facts: InstanceFacts, contact: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """GET /api/v2/instance: the Instance entity (`contact`: the Account entity of
+    `facts.contact`, see `contact_account`)."""
     inst, urls = settings.instance, Urls(settings.instance.url)
     return {
         "domain": inst.host,
@@ -118,8 +123,7 @@ def instance_v2(settings: Settings, facts: InstanceFacts) -> dict[str, Any]:
             "url": None,
         },
         "api_versions": {"mastodon": MASTODON_API_VERSION},
-        # TODO(merge): the admin's Account entity (fedi/domain/entities.py) from facts.contact.
-        "contact": {"email": inst.contact_email, "account": None},
+        "contact": {"email": inst.contact_email, "account": contact},
         "rules": rules(settings),
     }
 
@@ -161,7 +165,9 @@ def _configuration_v2(settings: Settings) -> dict[str, Any]:
     }
 
 
-def instance_v1(settings: Settings, facts: InstanceFacts) -> dict[str, Any]:
+def instance_v1(
+    settings: Settings, facts: InstanceFacts, contact: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """GET /api/v1/instance: the V1::Instance entity (deprecated, still read by many apps)."""
     inst = settings.instance
     return {
@@ -188,10 +194,14 @@ def instance_v1(settings: Settings, facts: InstanceFacts) -> dict[str, Any]:
             "media_attachments": _media(settings),
             "polls": _polls(),
         },
-        # TODO(merge): the admin's Account entity (fedi/domain/entities.py) from facts.contact.
-        "contact_account": None,
+        "contact_account": contact,
         "rules": rules(settings),
     }
+
+
+async def contact_account(svc: Services, facts: InstanceFacts) -> dict[str, Any] | None:
+    """The Account entity of the admin people may contact, or None when there is none."""
+    return await one_account(svc, facts.contact) if facts.contact is not None else None
 
 
 def activity(weeks: list[WeekCounts]) -> list[dict[str, str]]:
@@ -215,10 +225,4 @@ def extended_description(settings: Settings, updated_at: datetime) -> dict[str, 
     content = "".join(
         "<p>" + html.escape(p).replace("\n", "<br>") + "</p>" for p in paragraphs if p
     )
-    return {"updated_at": iso_datetime(updated_at), "content": content}
-
-
-def iso_datetime(when: datetime) -> str:
-    """Mastodon's datetime format: UTC, milliseconds, Z (2019-12-08T03:48:33.901Z)."""
-    when = when.astimezone(UTC)
-    return when.strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z"
+    return {"updated_at": timestamp(updated_at), "content": content}

@@ -1,0 +1,73 @@
+"""Reading accounts for a viewer: one by id or by handle, whom it follows and who follows it,
+and how the viewer stands to others. The client API serves these; the CLI could too."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from fedi.core.services import INSTANCE_ACTOR, Services
+from fedi.domain.records import RecordNotFound
+from storage import people
+from storage.models import Account
+from storage.relationships import Relationship, relationships
+from storage.timelines import Window
+
+
+def _listed(account: Account | None) -> bool:
+    """Whether an account is one to show: not suspended (a deleted local account is kept
+    suspended), and not the instance actor, which stands for the server, not a person."""
+    if account is None or account.suspended_at is not None:
+        return False
+    return not (account.domain is None and account.username == INSTANCE_ACTOR)
+
+
+async def account(svc: Services, account_id: int) -> Account:
+    """The account with this id; RecordNotFound when there is none to show, or its server is
+    blocked here."""
+    async with svc.reads() as session:
+        found = await session.get(Account, account_id)
+    if not _listed(found) or (found and found.domain and await svc.domain_blocked(found.domain)):
+        raise RecordNotFound(f"no account {account_id}")
+    assert found is not None
+    return found
+
+
+async def lookup(svc: Services, acct: str) -> Account:
+    """The account a handle names (`name`, `@name`, `name@host`): only accounts stored here
+    are found, without WebFinger (Mastodon's lookup skips it too)."""
+    username, _, host = acct.strip().lstrip("@").partition("@")
+    local = not host or host.lower() == svc.settings.instance.host.lower()
+    async with svc.reads() as session:
+        found = await people.by_handle(session, username, None if local else host)
+    if not username or not _listed(found):
+        raise RecordNotFound(f"no account {acct!r} here")
+    assert found is not None
+    return await account(svc, found.id)
+
+
+async def follows(
+    svc: Services, viewer: Account | None, account_id: int, window: Window, *, followers: bool
+) -> list[tuple[int, Account]]:
+    """(follow id, account) of the account's followers (or of those it follows), newest
+    follow first."""
+    await account(svc, account_id)
+    async with svc.reads() as session:
+        return await people.follow_page(
+            session,
+            account_id,
+            window,
+            followers=followers,
+            viewer_id=viewer.id if viewer else None,
+        )
+
+
+async def relationships_with(
+    svc: Services, viewer: Account, account_ids: Sequence[int]
+) -> list[Relationship]:
+    """How the viewer stands to each of these accounts, in the order asked, each once;
+    unknown ids are left out."""
+    wanted = list(dict.fromkeys(account_ids))
+    async with svc.reads() as session:
+        known = await people.by_ids(session, wanted)
+        found = await relationships(session, viewer.id, list(known))
+    return [found[key] for key in wanted if key in found and _listed(known[key])]

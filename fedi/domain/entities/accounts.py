@@ -1,0 +1,128 @@
+"""The Account entities: Account (local and remote alike), CredentialAccount (the signed-in
+user, with `source`) and Relationship, shaped as docs.joinmastodon.org/entities/Account and
+/Relationship give them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+from typing import Any
+
+from fedi.core.services import Services
+from fedi.domain.entities.formats import MISSING_IMAGE, day, midnight
+from storage import people
+from storage.account_counts import AccountCounts, counts
+from storage.models import Account
+from storage.relationships import Relationship
+
+NO_COUNTS = AccountCounts(0, 0, 0, None, 0)
+
+
+def acct(account: Account) -> str:
+    """The handle Mastodon shows: the username for a local account, user@host for a remote."""
+    return account.username if account.domain is None else f"{account.username}@{account.domain}"
+
+
+def profile_url(svc: Services, account: Account) -> str:
+    """The account's page: ours for a local account, the one its server names (else its actor
+    id) for a remote one, as Mastodon's `url`."""
+    if account.domain is None:
+        return svc.urls.profile(account.username)
+    return account.url or account.uri
+
+
+def _note(account: Account) -> str:
+    # A local bio is plain text; a remote one would arrive as HTML, sanitised on arrival.
+    if account.domain is None:
+        return f"<p>{escape(account.summary)}</p>" if account.summary else ""
+    return account.summary
+
+
+def account(svc: Services, row: Account, numbers: AccountCounts = NO_COUNTS) -> dict[str, Any]:
+    """The Account entity of a local or remote account, with its counts."""
+    missing = svc.settings.instance.url + MISSING_IMAGE
+    avatar = row.icon_url or missing
+    return {
+        "id": str(row.id),
+        "username": row.username,
+        "acct": acct(row),
+        "display_name": row.display_name,
+        "locked": row.manually_approves_followers,
+        "bot": row.actor_type in ("Service", "Application"),
+        "discoverable": row.discoverable,
+        "indexable": False,  # no full-text search here to index posts for
+        "group": row.actor_type == "Group",
+        "created_at": midnight(row.created_at),  # Mastodon rounds it to the day
+        "note": _note(row),
+        "url": profile_url(svc, row),
+        "uri": row.uri,
+        "avatar": avatar,
+        "avatar_static": avatar,
+        "header": missing,
+        "header_static": missing,
+        "followers_count": numbers.followers,
+        "following_count": numbers.following,
+        "statuses_count": numbers.statuses,
+        "last_status_at": day(numbers.last_status_at) if numbers.last_status_at else None,
+        "hide_collections": False,  # followers and following are public here
+        "emojis": [],
+        "roles": [],
+        "fields": [],
+    }
+
+
+async def accounts(svc: Services, rows: Sequence[Account]) -> list[dict[str, Any]]:
+    """Account entities of these accounts, their counts read in one go."""
+    async with svc.reads() as session:
+        numbers = await people.counts_of(session, [row.id for row in rows])
+    return [account(svc, row, numbers.get(row.id, NO_COUNTS)) for row in rows]
+
+
+async def one_account(svc: Services, row: Account) -> dict[str, Any]:
+    """The Account entity of one account."""
+    return (await accounts(svc, [row]))[0]
+
+
+async def credential_account(svc: Services, row: Account) -> dict[str, Any]:
+    """The CredentialAccount entity: the signed-in user's Account with its `source` (what
+    the profile and posting settings hold), as verify_credentials answers."""
+    async with svc.reads() as session:
+        numbers = await counts(session, row.id)
+    return {
+        **account(svc, row, numbers),
+        "source": {
+            "privacy": "public",
+            "sensitive": False,
+            "language": "",  # none chosen (Mastodon sends an empty string, never null)
+            "note": row.summary,
+            "fields": [],
+            "follow_requests_count": numbers.follow_requests,
+            "hide_collections": False,
+            "discoverable": row.discoverable,
+            "indexable": False,
+            "attribution_domains": [],
+        },
+    }
+
+
+def relationship(found: Relationship) -> dict[str, Any]:
+    """The Relationship entity. No mutes, notes, endorsements or per-account notifications
+    exist here: those are always off."""
+    return {
+        "id": str(found.account_id),
+        "following": found.following,
+        "showing_reblogs": found.following or found.requested,
+        "notifying": False,
+        "followed_by": found.followed_by,
+        "blocking": found.blocking,
+        "blocked_by": found.blocked_by,
+        "muting": False,
+        "muting_notifications": False,
+        "muting_expires_at": None,
+        "requested": found.requested,
+        "requested_by": found.requested_by,
+        "domain_blocking": False,
+        "endorsed": False,
+        "note": "",
+        "languages": None,
+    }

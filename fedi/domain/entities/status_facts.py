@@ -1,0 +1,64 @@
+"""Everything a page of Status entities shows beyond the post rows, read for the whole page in
+a fixed number of queries: the authors' and boosters' Account entities, pictures, mentions,
+hashtags, counts, the posts answered, and what the viewer did to each post."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from fedi.core.services import Services
+from fedi.domain.entities.accounts import NO_COUNTS, account
+from storage import feeds, people, posts, reactions, status_facts
+from storage.models import Account, MediaAttachment
+from storage.timelines import Entry
+
+
+@dataclass(frozen=True)
+class StatusFacts:
+    """What the statuses of a page need, by post id (or uri, or account id)."""
+
+    viewer_id: int | None = None
+    accounts: dict[int, dict[str, Any]] = field(default_factory=dict)  # entity by account id
+    media: dict[int, list[MediaAttachment]] = field(default_factory=dict)
+    mentions: dict[int, list[Account]] = field(default_factory=dict)
+    hashtags: dict[int, list[str]] = field(default_factory=dict)
+    counts: dict[int, dict[str, int]] = field(default_factory=dict)  # likes and boosts
+    replies: dict[str, int] = field(default_factory=dict)  # by the post's uri
+    parents: dict[str, tuple[int, int]] = field(default_factory=dict)  # uri: (id, author id)
+    mine: dict[int, set[str]] = field(default_factory=dict)  # the viewer's reactions
+    boost_uris: dict[int, str] = field(default_factory=dict)  # Announce id by boost id
+
+
+async def gather(svc: Services, viewer_id: int | None, entries: Sequence[Entry]) -> StatusFacts:
+    """The facts of these entries (posts and boosts), as `viewer_id` sees them."""
+    post_ids = list({entry.post.id for entry in entries})
+    people_of = {entry.author.id: entry.author for entry in entries}
+    people_of.update({entry.booster.id: entry.booster for entry in entries if entry.booster})
+    answered = [entry.post.in_reply_to_uri for entry in entries if entry.post.in_reply_to_uri]
+    boost_ids = [entry.id for entry in entries if entry.booster is not None]
+    async with svc.reads() as session:
+        numbers = await people.counts_of(session, list(people_of))
+        mine = (
+            await status_facts.reactions_of(session, viewer_id, post_ids)
+            if viewer_id is not None
+            else {}
+        )
+        return StatusFacts(
+            viewer_id=viewer_id,
+            accounts={
+                key: account(svc, row, numbers.get(key, NO_COUNTS))
+                for key, row in people_of.items()
+            },
+            media=await posts.media_of(session, post_ids),
+            mentions=await status_facts.mentions_of(session, post_ids),
+            hashtags=await status_facts.hashtags_of(session, post_ids),
+            counts=await reactions.counts(session, post_ids),
+            replies=await status_facts.replies_counts(
+                session, [entry.post.uri for entry in entries]
+            ),
+            parents=await status_facts.ids_by_uri(session, answered),
+            mine=mine,
+            boost_uris=await feeds.boost_uris(session, boost_ids),
+        )

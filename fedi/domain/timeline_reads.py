@@ -1,0 +1,55 @@
+"""Status lists for a viewer, as timeline entries (posts, and boosts of them): the home
+timeline, the public timelines, a hashtag's and an account's statuses. The client API serves
+them as Mastodon statuses; the CLI could print them."""
+
+from __future__ import annotations
+
+from fedi.core.services import Services
+from fedi.domain.account_reads import account
+from storage import feeds, timelines
+from storage.feeds import Where
+from storage.models import Account
+from storage.timelines import Entry, Window
+
+
+def _id(viewer: Account | None) -> int | None:
+    return viewer.id if viewer is not None else None
+
+
+async def home(svc: Services, viewer: Account, window: Window) -> list[Entry]:
+    """The viewer's own posts, those of the accounts it follows, and boosts by either."""
+    async with svc.reads() as session:
+        return await timelines.home(
+            session,
+            viewer.id,
+            limit=window.limit,
+            max_id=window.max_id,
+            since_id=window.since_id,
+            min_id=window.min_id,
+        )
+
+
+async def public(
+    svc: Services, viewer: Account | None, window: Window, where: Where
+) -> list[Entry]:
+    """Public posts known here (`where.local`: made here; `where.remote`: elsewhere)."""
+    async with svc.reads() as session:
+        return await feeds.public(session, _id(viewer), window, where)
+
+
+async def hashtag(
+    svc: Services, viewer: Account | None, name: str, window: Window, where: Where
+) -> list[Entry]:
+    """Public posts with the hashtag `name` (no '#' needed; any case)."""
+    async with svc.reads() as session:
+        return await feeds.tagged(session, _id(viewer), name, window, where)
+
+
+async def of_account(
+    svc: Services, viewer: Account | None, account_id: int, window: Window, where: Where
+) -> list[Entry]:
+    """The account's posts the viewer may read, and its boosts; RecordNotFound when there is
+    no such account to show."""
+    await account(svc, account_id)
+    async with svc.reads() as session:
+        return await feeds.of_account(session, _id(viewer), account_id, window, where)

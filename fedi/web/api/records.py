@@ -1,0 +1,46 @@
+"""What the read routes share in parsing: ids in paths and lists, Mastodon's booleans, and the
+404 Mastodon answers for a record that is not there (or not for this viewer)."""
+
+from __future__ import annotations
+
+from quart import Blueprint, Response, request
+
+from fedi.core.errors import PostNotFound
+from fedi.domain.records import RecordNotFound
+from fedi.web.helpers import error
+from storage.ids import parse_id
+
+NOT_FOUND = "Record not found"  # Mastodon's words for ActiveRecord::RecordNotFound
+# Rails' ActiveModel::Type::Boolean: these (and an empty value) are false, anything else true.
+FALSE = frozenset({"0", "f", "false", "off", "no", "n"})
+
+
+def record_id(text: str) -> int:
+    """The id a path names; RecordNotFound when no row can have it."""
+    number = parse_id(text)
+    if number is None:
+        raise RecordNotFound(f"no record {text!r}")
+    return number
+
+
+def id_list(name: str = "id") -> list[int]:
+    """The ids of a `name[]` (or `name`) list parameter, in order; malformed ones are left out,
+    as Mastodon finds no record for them."""
+    values = request.args.getlist(f"{name}[]") + request.args.getlist(name)
+    return [number for number in map(parse_id, values) if number is not None]
+
+
+def flag(name: str) -> bool:
+    """A boolean query parameter as Rails reads it (Mastodon.py sends 1 and 0)."""
+    value = request.args.get(name, "").strip().lower()
+    return bool(value) and value not in FALSE
+
+
+def _not_found(_: Exception) -> Response:
+    return error(404, NOT_FOUND)
+
+
+def install(bp: Blueprint) -> None:
+    """Answer a read that finds nothing as Mastodon does: 404 {"error": "Record not found"}."""
+    bp.register_error_handler(RecordNotFound, _not_found)
+    bp.register_error_handler(PostNotFound, _not_found)
