@@ -1,18 +1,46 @@
-"""`impasto timeline NAME [--local|--federated]` and `impasto thread NAME POST`."""
+"""`impasto timeline NAME [--local|--federated]`, `impasto thread NAME POST` and
+`impasto notifications NAME`: what a user reads, as lines or as JSON (--json)."""
 
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fedi.cli.run import checked, id_argument, line, print_json
 from fedi.core.services import Services
-from fedi.domain import threads, timelines
+from fedi.domain import notifications, threads, timelines
+
+if TYPE_CHECKING:
+    from fedi.cli.run import Subparsers
 
 
-def register(subparsers: Any, commands: dict[str, Any]) -> None:
-    """Add the timeline kinds and paging to `timeline`, and the `thread` subcommand."""
-    timeline = subparsers.choices["timeline"]  # NAME, --json, --limit, --max-id: fedi/cli.py
+def register(subparsers: Subparsers) -> None:
+    """Add timeline, thread and notifications to the `impasto` parser."""
+    _register_timeline(subparsers)
+    thread = subparsers.add_parser(
+        "thread", help="a post with the posts it answers and the replies to it"
+    )
+    thread.add_argument("name")
+    thread.add_argument("post", help="post id, Note URL or page URL (a remote post is fetched)")
+    thread.add_argument("--json", action="store_true", help="a JSON object")
+    thread.set_defaults(run=checked(_thread))
+    listing = _listing_parser(subparsers, "notifications", "notifications")
+    listing.set_defaults(run=checked(_notifications))
+
+
+def _listing_parser(subparsers: Subparsers, command: str, what: str) -> argparse.ArgumentParser:
+    """A command listing a user's entries newest first, a page at a time (timeline and
+    notifications)."""
+    parser = subparsers.add_parser(command, help=f"a user's {what}, newest first")
+    parser.add_argument("name")
+    parser.add_argument("--json", action="store_true", help="a JSON array")
+    parser.add_argument("--limit", type=int, default=20)
+    parser.add_argument("--max-id", type=id_argument, help="continue below this id")
+    return parser
+
+
+def _register_timeline(subparsers: Subparsers) -> None:
+    timeline = _listing_parser(subparsers, "timeline", "home timeline")
     kind = timeline.add_mutually_exclusive_group()
     kind.add_argument(
         "--local",
@@ -28,23 +56,13 @@ def register(subparsers: Any, commands: dict[str, Any]) -> None:
         const=timelines.FEDERATED,
         help="every public post this server has",
     )
-    timeline.set_defaults(kind=timelines.HOME)
     # Mastodon's paging: since_id gives the newest entries above an id, min_id those right
     # above it; both print newest first.
     timeline.add_argument("--since-id", type=id_argument, help="only entries newer than this id")
     timeline.add_argument("--min-id", type=id_argument, help="the entries right above this id")
-    commands["timeline"] = _timeline
-
-    thread = subparsers.add_parser(
-        "thread", help="a post with the posts it answers and the replies to it"
-    )
-    thread.add_argument("name")
-    thread.add_argument("post", help="post id, Note URL or page URL (a remote post is fetched)")
-    thread.add_argument("--json", action="store_true", help="a JSON object")
-    commands["thread"] = _thread
+    timeline.set_defaults(kind=timelines.HOME, run=checked(_timeline))
 
 
-@checked
 async def _timeline(args: argparse.Namespace, svc: Services) -> int:
     entries = await timelines.timeline(
         svc,
@@ -63,7 +81,16 @@ async def _timeline(args: argparse.Namespace, svc: Services) -> int:
     return 0
 
 
-@checked
+async def _notifications(args: argparse.Namespace, svc: Services) -> int:
+    entries = await notifications.listing(svc, args.name, limit=args.limit, max_id=args.max_id)
+    if args.json:
+        print_json(entries)
+        return 0
+    for entry in entries:
+        print(line(entry["id"], entry["type"], entry["account"], entry["status"] or ""))
+    return 0
+
+
 async def _thread(args: argparse.Namespace, svc: Services) -> int:
     found = await threads.as_records(svc, await threads.context(svc, args.name, args.post))
     if args.json:
