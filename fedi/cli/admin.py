@@ -4,21 +4,15 @@ servers this instance is cut off from."""
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING
 
-from fedi.cli.run import checked
+from fedi.cli.run import Subparsers, checked, command_group
 from fedi.core.services import Services
 from storage import domain_blocks
-
-if TYPE_CHECKING:
-    from fedi.cli.run import Subparsers
 
 
 def register(subparsers: Subparsers) -> None:
     """Add `admin block-domain|unblock-domain|blocked-domains` to the `impasto` parser."""
-    admin = subparsers.add_parser("admin", help="instance moderation").add_subparsers(
-        dest="action", required=True
-    )
+    admin = command_group(subparsers, "admin", "instance moderation")
     for verb, what in (("block-domain", "cut a server off"), ("unblock-domain", "lift a block")):
         change = admin.add_parser(verb, help=what)
         change.add_argument("domain", help="host or host:port")

@@ -9,19 +9,15 @@ import asyncio
 import signal
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import DBAPIError
 
 from fedi.cli import admin, blocks, follows, posts, reactions, reading, setup, tokens, users
-from fedi.cli.run import Terminated, stoppable
+from fedi.cli.run import Subparsers, Terminated, stoppable
 from fedi.core.errors import UserError
 from fedi.core.settings import ConfigError, config_path, load_settings
 from generators.base import BackendConfigError
 from storage.trouble import trouble
-
-if TYPE_CHECKING:
-    from fedi.cli.run import Subparsers
 
 # The command groups, in the order `impasto --help` lists them. Each register() adds its
 # subcommands, and every leaf names what runs it with set_defaults(run=a Command).

@@ -4,19 +4,32 @@
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING
 
-from fedi.cli.run import checked, print_progress
+from fedi.cli.run import Subparsers, checked, print_progress
+from fedi.cli.verbs import OWN_POST, POST, Verb, add_verbs
 from fedi.core.services import Services
 from fedi.domain import actions, pins
+from fedi.domain.actions import Done
 from fedi.domain.posting import Draft, make_post
 from fedi.domain.updates import Edit, edit
+from storage.models import Post
 
-if TYPE_CHECKING:
-    from fedi.cli.run import Subparsers
-
-POST_HELP = "post id, Note URL or page URL (a remote post is fetched)"
 CW_HELP = "content warning (Mastodon's spoiler text), shown in front; makes the post sensitive"
+
+
+def _deleted(done: Done, _post: str) -> str:
+    return f"deleted {done.post.uri}: {done.activity_id}"
+
+
+def _pinned(post: Post, _reference: str) -> str:
+    return f"pinned {post.url or post.uri}"
+
+
+VERBS = (
+    Verb("delete", "delete one of your posts, everywhere", OWN_POST, actions.delete_post, _deleted),
+    Verb("pin", "pin an own public post (at most 5)", OWN_POST, pins.pin, _pinned),
+    Verb("unpin", "unpin a post", OWN_POST, pins.unpin, lambda _, post: f"unpinned {post}"),
+)
 
 
 def register(subparsers: Subparsers) -> None:
@@ -34,21 +47,13 @@ def register(subparsers: Subparsers) -> None:
         "reply", help="paint a picture from a prompt as a reply to a post; prints its URL"
     )
     reply.add_argument("name")
-    reply.add_argument("post", help=POST_HELP)
+    reply.add_argument(POST.dest, help=POST.help)
     reply.add_argument("prompt")
     _painting_options(reply, caption_help="the author is @-mentioned in front")
     reply.set_defaults(run=checked(_reply))
 
     _register_edit(subparsers)
-    delete = subparsers.add_parser("delete", help="delete one of your posts, everywhere")
-    delete.add_argument("name")
-    delete.add_argument("post", help="post id, Note URL or page URL")
-    delete.set_defaults(run=checked(_delete))
-    for verb, what in (("pin", "pin an own public post (at most 5)"), ("unpin", "unpin a post")):
-        parser = subparsers.add_parser(verb, help=what)
-        parser.add_argument("name")
-        parser.add_argument("post", help="post id, Note URL or page URL")
-        parser.set_defaults(run=checked(_pin))
+    add_verbs(subparsers, VERBS)
 
 
 def _painting_options(parser: argparse.ArgumentParser, caption_help: str | None) -> None:
@@ -63,7 +68,7 @@ def _painting_options(parser: argparse.ArgumentParser, caption_help: str | None)
 def _register_edit(subparsers: Subparsers) -> None:
     parser = subparsers.add_parser("edit", help="edit an own post; followers see the change")
     parser.add_argument("name")
-    parser.add_argument("post", help="post id, Note URL or page URL")
+    parser.add_argument(OWN_POST.dest, help=OWN_POST.help)
     parser.add_argument("--caption", help="the new caption (the model line is kept)")
     parser.add_argument("--alt", help='the new alt text of the image ("": made from the prompt)')
     parser.add_argument("--sensitive", action=argparse.BooleanOptionalAction, default=None)
@@ -104,20 +109,4 @@ async def _edit(args: argparse.Namespace, svc: Services) -> int:
     )
     post = await edit(svc, args.name, args.post, change)
     print(f"edited {post.url or post.uri}")
-    return 0
-
-
-async def _delete(args: argparse.Namespace, svc: Services) -> int:
-    done = await actions.delete_post(svc, args.name, args.post)
-    print(f"deleted {done.post.uri}: {done.activity_id}")
-    return 0
-
-
-async def _pin(args: argparse.Namespace, svc: Services) -> int:
-    if args.command == "pin":
-        post = await pins.pin(svc, args.name, args.post)
-        print(f"pinned {post.url or post.uri}")
-    else:
-        await pins.unpin(svc, args.name, args.post)
-        print(f"unpinned {args.post}")
     return 0

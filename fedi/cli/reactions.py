@@ -2,43 +2,46 @@
 
 from __future__ import annotations
 
-import argparse
-from typing import TYPE_CHECKING
+from collections.abc import Awaitable, Callable
 
-from fedi.cli.run import checked
+from fedi.cli.run import Subparsers
+from fedi.cli.verbs import POST, Verb, add_verbs
 from fedi.core.services import Services
 from fedi.domain import actions
+from fedi.domain.actions import Done
 from storage.reactions import ANNOUNCE, LIKE
 
-if TYPE_CHECKING:
-    from fedi.cli.run import Subparsers
+Reaction = Callable[[Services, str, str], Awaitable[Done]]
 
-# verb: (kind, undo?, what it says when done)
-REACTIONS = {
-    "like": (LIKE, False, "liked"),
-    "unlike": (LIKE, True, "unliked"),
-    "boost": (ANNOUNCE, False, "boosted"),
-    "unboost": (ANNOUNCE, True, "unboosted"),
-}
-POST_HELP = "post id, Note URL or page URL (a remote post is fetched)"
+
+def _react(kind: str) -> Reaction:
+    """Like (LIKE) or boost (ANNOUNCE) a post."""
+    return lambda svc, name, post: actions.react(svc, name, post, kind)
+
+
+def _undo(kind: str) -> Reaction:
+    """Take a like or a boost back."""
+    return lambda svc, name, post: actions.undo(svc, name, post, kind)
+
+
+def _reacted(said: str) -> Callable[[Done, str], str]:
+    """The line a reaction prints: the post, whether it was new, the activity."""
+
+    def outcome(done: Done, _post: str) -> str:
+        note = "" if done.new else f" (already {said})"
+        return f"{said} {done.post.uri}{note}: {done.activity_id}"
+
+    return outcome
+
+
+VERBS = (
+    Verb("like", "like a post, here or remote", POST, _react(LIKE), _reacted("liked")),
+    Verb("unlike", "take back a like", POST, _undo(LIKE), _reacted("unliked")),
+    Verb("boost", "boost a post, here or remote", POST, _react(ANNOUNCE), _reacted("boosted")),
+    Verb("unboost", "take back a boost", POST, _undo(ANNOUNCE), _reacted("unboosted")),
+)
 
 
 def register(subparsers: Subparsers) -> None:
     """Add like, unlike, boost and unboost to the `impasto` parser."""
-    for verb, (_, undoing, _) in REACTIONS.items():
-        what = f"take back a {verb[2:]}" if undoing else f"{verb} a post, here or remote"
-        parser = subparsers.add_parser(verb, help=what)
-        parser.add_argument("name")
-        parser.add_argument("post", help=POST_HELP)
-        parser.set_defaults(run=checked(_reaction))
-
-
-async def _reaction(args: argparse.Namespace, svc: Services) -> int:
-    kind, undoing, said = REACTIONS[args.command]
-    if undoing:
-        done = await actions.undo(svc, args.name, args.post, kind)
-    else:
-        done = await actions.react(svc, args.name, args.post, kind)
-    note = "" if done.new else f" (already {said})"
-    print(f"{said} {done.post.uri}{note}: {done.activity_id}")
-    return 0
+    add_verbs(subparsers, VERBS)

@@ -4,14 +4,12 @@
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Iterator
+from typing import Any
 
-from fedi.cli.run import checked, id_argument, line, print_json
+from fedi.cli.run import Subparsers, checked, id_argument, line, print_json
 from fedi.core.services import Services
 from fedi.domain import notifications, threads, timelines
-
-if TYPE_CHECKING:
-    from fedi.cli.run import Subparsers
 
 
 def register(subparsers: Subparsers) -> None:
@@ -41,21 +39,12 @@ def _listing_parser(subparsers: Subparsers, command: str, what: str) -> argparse
 
 def _register_timeline(subparsers: Subparsers) -> None:
     timeline = _listing_parser(subparsers, "timeline", "home timeline")
-    kind = timeline.add_mutually_exclusive_group()
-    kind.add_argument(
-        "--local",
-        dest="kind",
-        action="store_const",
-        const=timelines.LOCAL,
-        help="public posts made here",
-    )
-    kind.add_argument(
-        "--federated",
-        dest="kind",
-        action="store_const",
-        const=timelines.FEDERATED,
-        help="every public post this server has",
-    )
+    kinds = timeline.add_mutually_exclusive_group()
+    for flag, kind, what in (
+        ("--local", timelines.LOCAL, "public posts made here"),
+        ("--federated", timelines.FEDERATED, "every public post this server has"),
+    ):
+        kinds.add_argument(flag, dest="kind", action="store_const", const=kind, help=what)
     # Mastodon's paging: since_id gives the newest entries above an id, min_id those right
     # above it; both print newest first.
     timeline.add_argument("--since-id", type=id_argument, help="only entries newer than this id")
@@ -73,38 +62,46 @@ async def _timeline(args: argparse.Namespace, svc: Services) -> int:
         since_id=args.since_id,
         min_id=args.min_id,
     )
-    if args.json:
-        print_json(entries)
-        return 0
-    for entry in entries:
-        print(line(entry["id"], _who(entry), entry["created_at"], entry["text"]))
-    return 0
+    lines = (
+        line(entry["id"], _who(entry), entry["created_at"], entry["text"]) for entry in entries
+    )
+    return _show(args, entries, lines)
 
 
 async def _notifications(args: argparse.Namespace, svc: Services) -> int:
     entries = await notifications.listing(svc, args.name, limit=args.limit, max_id=args.max_id)
-    if args.json:
-        print_json(entries)
-        return 0
-    for entry in entries:
-        print(line(entry["id"], entry["type"], entry["account"], entry["status"] or ""))
-    return 0
+    lines = (
+        line(entry["id"], entry["type"], entry["account"], entry["status"] or "")
+        for entry in entries
+    )
+    return _show(args, entries, lines)
 
 
 async def _thread(args: argparse.Namespace, svc: Services) -> int:
     found = await threads.as_records(svc, await threads.context(svc, args.name, args.post))
+    return _show(args, found, _thread_lines(found))
+
+
+def _show(args: argparse.Namespace, found: object, lines: Iterable[str]) -> int:
+    """Print what was found as JSON with --json, else as its lines (made only then)."""
     if args.json:
         print_json(found)
         return 0
+    for text in lines:
+        print(text)
+    return 0
+
+
+def _thread_lines(found: dict[str, Any]) -> Iterator[str]:
+    """The posts a post answers, the post (marked >), then the replies indented by depth."""
     for entry in found["ancestors"]:
-        print(_post_line("  ", entry))
+        yield _post_line("  ", entry)
     post = found["post"]
-    print(_post_line("> ", post))
+    yield _post_line("> ", post)
     depth = {post["uri"]: 0}
     for entry in found["descendants"]:
         depth[entry["uri"]] = level = depth.get(entry["in_reply_to"], 0) + 1
-        print(_post_line("  " * (level + 1), entry))
-    return 0
+        yield _post_line("  " * (level + 1), entry)
 
 
 def _who(entry: dict[str, Any]) -> str:

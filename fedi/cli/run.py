@@ -12,16 +12,16 @@ import json
 import signal
 import sys
 from collections.abc import Awaitable, Callable, Coroutine
-from typing import TYPE_CHECKING, Any
+from typing import Any, TypeAlias
 
 from fedi.core.services import Services
 from fedi.core.settings import ConfigError, Settings
 from storage.ids import parse_id
 from storage.migrate import current_revision, head_revision
 
-if TYPE_CHECKING:
-    # What a group's register() adds its subcommands to.
-    Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
+# What a group's register() adds its subcommands to (a string: argparse's class is not
+# subscriptable at run time).
+Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 # A subcommand, as its parser names it with set_defaults(run=...): main() calls it with the
 # parsed arguments and the loaded settings.
@@ -97,6 +97,12 @@ def checked(action: Action) -> Command:
         return await with_schema(settings, lambda svc: action(args, svc))
 
     return command
+
+
+def command_group(subparsers: Subparsers, name: str, what: str) -> Subparsers:
+    """A subcommand with subcommands of its own (`impasto user create`): the one chosen is
+    `args.action`."""
+    return subparsers.add_parser(name, help=what).add_subparsers(dest="action", required=True)
 
 
 def print_progress(state: str, detail: str) -> None:

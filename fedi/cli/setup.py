@@ -7,19 +7,15 @@ import argparse
 import secrets
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import tomli_w
 
 from fedi.cli import startup
-from fedi.cli.run import with_services
+from fedi.cli.run import Subparsers, with_services
 from fedi.core.services import Services
 from fedi.core.settings import ConfigError, Settings, config_path, origin
 from fedi.domain.accounts import ensure_instance_actor
 from storage.migrate import upgrade
-
-if TYPE_CHECKING:
-    from fedi.cli.run import Subparsers
 
 
 def register(subparsers: Subparsers) -> None:

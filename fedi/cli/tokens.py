@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING
 
-from fedi.cli.run import checked
+from fedi.cli.run import Subparsers, checked, command_group
 from fedi.core.services import Services
 from fedi.domain import apps
-
-if TYPE_CHECKING:
-    from fedi.cli.run import Subparsers
 
 
 def register(subparsers: Subparsers) -> None:
     """Add `token create` to the `impasto` parser."""
-    token = subparsers.add_parser("token", help="API access tokens").add_subparsers(
-        dest="action", required=True
-    )
+    token = command_group(subparsers, "token", "API access tokens")
     create = token.add_parser(
         "create", help="print a new API token of a user, for scripts and bots"
     )

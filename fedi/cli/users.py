@@ -6,24 +6,18 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
-from typing import TYPE_CHECKING
 
-from fedi.cli.run import checked
+from fedi.cli.run import Subparsers, checked, command_group
 from fedi.core.errors import UserError
 from fedi.core.services import Services
 from fedi.domain import auth
 from fedi.domain.account_deletion import delete_account
 from fedi.domain.accounts import create_user
 
-if TYPE_CHECKING:
-    from fedi.cli.run import Subparsers
-
 
 def register(subparsers: Subparsers) -> None:
     """Add `user create`, `user delete` and `user password` to the `impasto` parser."""
-    user = subparsers.add_parser("user", help="manage local users").add_subparsers(
-        dest="action", required=True
-    )
+    user = command_group(subparsers, "user", "manage local users")
     create = user.add_parser(
         "create", help="create a local user; prints its handle and profile page"
     )
