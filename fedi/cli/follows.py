@@ -31,7 +31,7 @@ def _sent(follow: Follow, _actor: str) -> str:
 # `requests approve|reject` (listed without a help line)
 DECISIONS = (
     Verb("approve", None, ACCOUNT, _approve, lambda _, actor: f"approved {actor}"),
-    Verb("reject", None, ACCOUNT, _reject, lambda _, actor: f"rejectd {actor}"),
+    Verb("reject", None, ACCOUNT, _reject, lambda _, actor: f"rejected {actor}"),
 )
 VERBS = (
     Verb("follow", "follow an account, here or remote", ACCOUNT, follows.follow, _sent),
