@@ -1,7 +1,8 @@
-"""How an `impasto` subcommand runs and prints: with services, on an up-to-date database.
+"""How an `impasto` subcommand runs and prints: with services, on an up-to-date database,
+stoppable by SIGTERM, its lines and JSON printed one way.
 
-fedi/cli.py and the fedi/cli_<area>.py modules it registers share these (fedi/cli.py imports
-those modules, so they cannot import it back)."""
+Every command group (fedi/cli/<group>.py) uses these; fedi/cli/main.py imports the groups, so
+they cannot import it back."""
 
 from __future__ import annotations
 
@@ -11,14 +12,21 @@ import json
 import signal
 import sys
 from collections.abc import Awaitable, Callable, Coroutine
-from typing import Any
+from typing import Any, TypeAlias
 
 from fedi.core.services import Services
 from fedi.core.settings import ConfigError, Settings
 from storage.ids import parse_id
 from storage.migrate import current_revision, head_revision
 
+# What a group's register() adds its subcommands to (a string: argparse's class is not
+# subscriptable at run time).
+Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
+# A subcommand, as its parser names it with set_defaults(run=...): main() calls it with the
+# parsed arguments and the loaded settings.
 Command = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
+# Most subcommands are written as an Action on the services, made a Command by `checked`.
 Action = Callable[[argparse.Namespace, Services], Awaitable[int]]
 
 
@@ -89,6 +97,12 @@ def checked(action: Action) -> Command:
         return await with_schema(settings, lambda svc: action(args, svc))
 
     return command
+
+
+def command_group(subparsers: Subparsers, name: str, what: str) -> Subparsers:
+    """A subcommand with subcommands of its own (`impasto user create`): the one chosen is
+    `args.action`."""
+    return subparsers.add_parser(name, help=what).add_subparsers(dest="action", required=True)
 
 
 def print_progress(state: str, detail: str) -> None:

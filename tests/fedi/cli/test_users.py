@@ -1,5 +1,4 @@
-"""`impasto user password` (one line of standard input when it is no terminal) and
-`impasto token create`."""
+"""`impasto user password` reads one line of standard input when it is no terminal."""
 
 from __future__ import annotations
 
@@ -11,7 +10,7 @@ import pytest
 
 from fedi.core.services import Services
 from fedi.core.settings import load_settings
-from fedi.domain import auth, oauth
+from fedi.domain import auth
 from tests.support.servers import run_cli
 
 
@@ -42,20 +41,3 @@ def test_user_password_reads_one_line_of_stdin(
         run_cli(config_path, "user", "password", "alice")
     with pytest.raises(RuntimeError, match="no local user"):
         run_cli(config_path, "user", "password", "nobody")
-
-
-def test_token_create_prints_a_working_token(config_path: Path) -> None:
-    run_cli(config_path, "user", "create", "alice")
-    token = run_cli(config_path, "token", "create", "alice", "--scopes", "read", "write").strip()
-
-    async def grant() -> oauth.Grant:
-        svc = Services.create(load_settings(config_path))
-        try:
-            return await oauth.authenticate(svc, token)
-        finally:
-            await svc.close()
-
-    granted = asyncio.run(grant())
-    assert granted.scopes == ("read", "write") and granted.account is not None
-    with pytest.raises(RuntimeError, match="Scopes must only contain valid scopes"):
-        run_cli(config_path, "token", "create", "alice", "--scopes", "admin:read")
