@@ -33,7 +33,8 @@ GROUPS: list[Callable[[Subparsers], None]] = [
     admin.register,  # admin block-domain|unblock-domain|blocked-domains
 ]
 DESCRIPTION = (
-    "The `impasto` command line: init, user create, serve, post, follow requests, follows."
+    "Impasto, a fediverse server whose posts are pictures painted from prompts: set it up and"
+    " serve it, manage users and tokens, post, react, follow, block, read timelines."
 )
 
 
