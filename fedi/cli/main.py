@@ -193,7 +193,7 @@ async def _post(args: argparse.Namespace, svc: Services) -> int:
 @checked
 async def _requests(args: argparse.Namespace, svc: Services) -> int:
     if args.action == "list":
-        from fedi.federation.captions import handle_of
+        from fedi.federation.as2.captions import handle_of
         from storage import accounts
         from storage import follows as follow_rows
 

@@ -27,7 +27,7 @@ from fedi.core.services import Services
 from fedi.domain.accounts import AccountError, local_or_error
 from fedi.domain.blocks import refuse_across_block
 from fedi.domain.lookup import find_post
-from fedi.federation.notes import tags_of
+from fedi.federation.as2.notes import tags_of
 from fedi.federation.outbox import queue, undo_activity
 from fedi.media.files import remove_files
 from storage import deliveries, follows, notifications, posts, reactions

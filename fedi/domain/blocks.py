@@ -16,7 +16,7 @@ from fedi.core.services import Services
 from fedi.domain.accounts import local_or_error
 from fedi.domain.follows import follow_doc
 from fedi.federation.actors import get_actor
-from fedi.federation.captions import handle_of
+from fedi.federation.as2.captions import handle_of
 from fedi.federation.outbox import queue, undo_activity
 from fedi.federation.resolver import find_account
 from storage import accounts

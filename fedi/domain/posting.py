@@ -15,8 +15,9 @@ from fedi.domain.blocks import refuse_across_block
 from fedi.domain.generation import LimitReached, Progress
 from fedi.domain.limits import refuse_over, status_length
 from fedi.domain.lookup import find_post
-from fedi.federation.captions import Caption, compose
-from fedi.federation.notes import Tags, content_html, create, default_alt_text
+from fedi.domain.mentions import compose
+from fedi.federation.as2.captions import Caption
+from fedi.federation.as2.notes import Tags, content_html, create, default_alt_text
 from fedi.federation.outbox import queue
 from fedi.media.c2pa import SETTING as C2PA_SETTING
 from fedi.media.c2pa import C2paSigningError, sign_image

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedi.core.services import Services
 from fedi.domain.accounts import local_or_error
-from fedi.federation.captions import handle_of
+from fedi.federation.as2.captions import handle_of
 from storage import posts, timelines
 from storage.timelines import Entry
 

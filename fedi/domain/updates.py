@@ -20,9 +20,10 @@ from fedi.domain import blocks
 from fedi.domain.accounts import local_or_error
 from fedi.domain.limits import refuse_over, status_length
 from fedi.domain.lookup import find_post
+from fedi.domain.mentions import compose
 from fedi.domain.remote_posts import object_of, on_creates, post_and_media, retag
-from fedi.federation.captions import Caption, compose
-from fedi.federation.notes import Tags, content_html, default_alt_text, note, tags_of
+from fedi.federation.as2.captions import Caption
+from fedi.federation.as2.notes import Tags, content_html, default_alt_text, note, tags_of
 from fedi.federation.outbox import queue
 from fedi.media.files import remove_files
 from storage import deliveries, follows, image_cache, notifications, posts, reactions
