@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import asyncio
 
-from activitypub import objects
 from fedi.core.services import Services
 from fedi.domain.actions import acting_account
+from fedi.federation.as2 import activities
 from fedi.federation.outbox import queue
 from fedi.media.files import remove_files
 from storage import account_removal
-from storage.ids import new_id
 
 
 async def delete_account(svc: Services, username: str) -> int:
@@ -25,13 +24,7 @@ async def delete_account(svc: Services, username: str) -> int:
     async with svc.sessions.begin() as session:
         account = await acting_account(session, username)
         inboxes = await account_removal.known_inboxes(session, account.id)
-        doc = objects.activity(
-            "Delete",
-            svc.urls.activity(account.username, "delete", new_id()),
-            account.uri,
-            account.uri,
-            to=[objects.PUBLIC],
-        )
+        doc = activities.delete_actor(svc, account)
         icon = account.icon_url
         files = await account_removal.erase(session, account.id)
         if icon and icon.startswith(svc.urls.media("")):

@@ -1,20 +1,18 @@
-"""Local accounts: creation, the instance actor, and their actor documents."""
+"""Local accounts: creation and the instance actor."""
 
 from __future__ import annotations
 
 import asyncio
 import re
-from html import escape
 
 from argon2 import PasswordHasher
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from activitypub.keys import generate_rsa_keypair
-from activitypub.objects import ActorInfo
 from fedi.core.errors import UserError
 from fedi.core.services import INSTANCE_ACTOR, Services
 from fedi.domain.limits import refuse_over
-from fedi.media.files import content_type, new_file_name, write_file
+from fedi.media.files import new_file_name, write_file
 from fedi.media.pipeline import Provenance, process_image
 from generators.base import GenerationRequest
 from generators.builtin import BuiltinGenerator
@@ -120,31 +118,3 @@ async def ensure_instance_actor(svc: Services) -> Account:
             manually_approves_followers=True,
             discoverable=False,
         )
-
-
-def actor_info(svc: Services, account: Account) -> ActorInfo:
-    """What the actor document of a local account says."""
-    base = account.uri
-    return ActorInfo(
-        id=account.uri,
-        username=account.username,
-        name=account.display_name,
-        summary_html=f"<p>{escape(account.summary)}</p>" if account.summary else "",
-        url=account.url or account.uri,
-        inbox=account.inbox_url,
-        outbox=f"{base}/outbox",
-        followers=f"{base}/followers",
-        following=f"{base}/following",
-        featured=f"{base}/collections/featured",
-        shared_inbox=svc.urls.shared_inbox,
-        key_id=account.public_key_id,
-        public_key_pem=account.public_key_pem,
-        published=account.created_at,
-        manually_approves_followers=account.manually_approves_followers,
-        discoverable=account.discoverable,
-        icon_url=account.icon_url,
-        icon_media_type=content_type(account.icon_url.rsplit("/", 1)[-1])
-        if account.icon_url
-        else None,
-        actor_type=account.actor_type,
-    )

@@ -21,21 +21,20 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from activitypub import objects
 from fedi.core.errors import UserError
 from fedi.core.services import Services
 from fedi.domain.accounts import AccountError, local_or_error
 from fedi.domain.blocks import refuse_across_block
 from fedi.domain.lookup import find_post
+from fedi.federation.as2 import activities
 from fedi.federation.as2.notes import tags_of
-from fedi.federation.outbox import queue, undo_activity
+from fedi.federation.outbox import queue
 from fedi.media.files import remove_files
 from storage import deliveries, follows, notifications, posts, reactions
-from storage.ids import new_id
 from storage.models import Account, Delivery, OutboundActivity, Post
-from storage.timeutil import utcnow
 
 ACTIVITY = {reactions.LIKE: "Like", reactions.ANNOUNCE: "Announce"}
+BUILD = {reactions.LIKE: activities.like, reactions.ANNOUNCE: activities.announce}
 NOTIFY = {reactions.LIKE: notifications.LIKE, reactions.ANNOUNCE: notifications.BOOST}
 VERB = {reactions.LIKE: "liked", reactions.ANNOUNCE: "boosted"}
 DO = {reactions.LIKE: "like", reactions.ANNOUNCE: "boost"}
@@ -70,19 +69,6 @@ async def _author(session: AsyncSession, post: Post) -> Account:
     return author
 
 
-def _reaction_doc(
-    svc: Services, kind: str, actor: Account, author: Account, post: Post
-) -> dict[str, Any]:
-    activity_id = svc.urls.activity(actor.username, kind, new_id())
-    if kind == reactions.LIKE:
-        return objects.activity("Like", activity_id, actor.uri, post.uri, to=[author.uri])
-    doc = objects.activity("Announce", activity_id, actor.uri, post.uri, to=[objects.PUBLIC])
-    followers = actor.followers_url or svc.urls.collection(actor.username, "followers")
-    doc["cc"] = [author.uri, followers]
-    doc["published"] = objects.iso(utcnow())
-    return doc
-
-
 async def _reaction_inboxes(
     session: AsyncSession, kind: str, actor: Account, author: Account
 ) -> list[str]:
@@ -107,7 +93,7 @@ async def react(svc: Services, username: str, reference: str, kind: str) -> Done
         existing = await reactions.find(session, kind, actor.id, post.id)
         if existing is not None:
             return Done(existing.uri, post, new=False)
-        doc = _reaction_doc(svc, kind, actor, author, post)
+        doc = BUILD[kind](svc, actor, author, post)
         if not await reactions.add(session, kind, doc["id"], actor.id, post.id):
             raise ActionError(f"{reference} was {VERB[kind]} at the same moment; try again")
         if post.local:
@@ -136,12 +122,8 @@ async def undo(svc: Services, username: str, reference: str, kind: str) -> Done:
             raise ActionError(f"{username} has not {VERB[kind]} {reference}: nothing to undo")
         original = await _sent(session, reaction.uri)
         if original is None:  # recorded before we stored what we sent: rebuild its core
-            original = objects.activity(ACTIVITY[kind], reaction.uri, actor.uri, post.uri)
-        original.pop("@context", None)
-        undo_doc = undo_activity(svc, username, actor, original)
-        for audience in ("to", "cc"):
-            if audience in original:
-                undo_doc[audience] = original[audience]
+            original = activities.reaction_core(ACTIVITY[kind], reaction.uri, actor, post)
+        undo_doc = activities.undo_sent(svc, actor, original)
         inboxes = await deliveries.inboxes_of(session, reaction.uri)
         await reactions.remove(session, kind, actor.id, uri=reaction.uri, post_id=None)
         await notifications.withdraw(session, NOTIFY[kind], actor.id, post.id)
@@ -168,14 +150,7 @@ async def delete_post(svc: Services, username: str, reference: str) -> Done:
                 f"{reference} is not {username}'s post: only its author can delete it"
             )
         inboxes = await _delete_inboxes(session, author, post)
-        tombstone = {"id": post.uri, "type": "Tombstone"}
-        doc = objects.activity(
-            "Delete",
-            svc.urls.activity(username, "delete", new_id()),
-            author.uri,
-            tombstone,
-            to=[objects.PUBLIC],
-        )
+        doc = activities.delete_note(svc, author, post)
         files = await posts.tombstone(session, post.id)
         await queue(session, author, doc, inboxes)
     svc.delivery_wakeup.set()

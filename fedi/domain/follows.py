@@ -3,16 +3,14 @@ follows between two local users (taken at once, as a remote Follow is, without H
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from activitypub import objects
 from activitypub.activities import Activity
 from fedi.core.errors import UserError
 from fedi.core.services import Services
 from fedi.federation.actors import get_actor
-from fedi.federation.outbox import queue, undo_activity
+from fedi.federation.as2 import activities
+from fedi.federation.outbox import queue
 from fedi.federation.resolver import find_account, names
 from storage import accounts, blocks, follows, notifications
 from storage.ids import new_id
@@ -21,11 +19,6 @@ from storage.models import Account, Follow
 
 class FollowError(UserError):
     """A follow action cannot be done; the message says why."""
-
-
-def follow_doc(follow: Follow, follower: Account, target: Account) -> dict[str, Any]:
-    """The Follow activity a follow row stands for."""
-    return objects.activity("Follow", follow.uri, follower.uri, target.uri)
 
 
 async def on_follow(svc: Services, activity: Activity, target: Account) -> None:
@@ -72,13 +65,7 @@ async def _answer(
     follower: Account,
     target: Account,
 ) -> None:
-    answer = objects.activity(
-        kind,
-        svc.urls.activity(target.username, kind, new_id()),
-        target.uri,
-        follow_doc(follow, follower, target),
-        to=[follower.uri],
-    )
+    answer = activities.follow_answer(svc, kind, follow, follower, target)
     # A local follower is told by the follow row itself: no HTTP to ourselves.
     await queue(session, target, answer, _inbox(follower))
     svc.delivery_wakeup.set()
@@ -153,7 +140,7 @@ async def follow(svc: Services, username: str, handle_or_url: str) -> Follow:
             raise FollowError(f"{username} blocks {handle_or_url}: unblock first")
         if await blocks.blocks(session, target.id, follower.id):
             raise FollowError(f"{handle_or_url} has blocked {username}")
-        uri = svc.urls.activity(username, "follow", new_id())
+        uri = svc.urls.activity(follower.username, "follow", new_id())
         if target.is_local:
             follow_row = await _take(svc, session, follower, target, uri)
         else:
@@ -161,7 +148,7 @@ async def follow(svc: Services, username: str, handle_or_url: str) -> Follow:
                 session, follower_id=follower.id, target_id=target.id, uri=uri, state="pending"
             )
         # Stored even when nobody is sent it (a local target), so its id can be fetched.
-        doc = follow_doc(follow_row, follower, target)
+        doc = activities.follow(follow_row, follower, target)
         await queue(session, follower, doc, _inbox(target))
     svc.delivery_wakeup.set()
     return follow_row
@@ -177,9 +164,8 @@ async def unfollow(svc: Services, username: str, handle_or_url: str) -> None:
         existing = await follows.get(session, follower.id, target.id)
         if existing is None:
             raise FollowError(f"{username} does not follow {handle_or_url}")
-        undo = undo_activity(
-            svc, username, follower, follow_doc(existing, follower, target), to=[target.uri]
-        )
+        doc = activities.follow(existing, follower, target)
+        undo = activities.undo(svc, follower, doc, to=[target.uri])
         await session.delete(existing)
         await queue(session, follower, undo, _inbox(target))
     svc.delivery_wakeup.set()
