@@ -34,8 +34,7 @@ from fedi.core.errors import UserError
 from fedi.core.services import Services
 from fedi.core.settings import ConfigError, Settings, config_path, load_settings, origin
 from fedi.domain import follows, notifications
-from fedi.domain.accounts import create_user, ensure_instance_actor
-from fedi.domain.follows import FollowError
+from fedi.domain.accounts import acting_user, create_user, ensure_instance_actor
 from fedi.domain.posting import Draft
 from generators.base import BackendConfigError
 from storage import domain_blocks
@@ -194,13 +193,10 @@ async def _post(args: argparse.Namespace, svc: Services) -> int:
 async def _requests(args: argparse.Namespace, svc: Services) -> int:
     if args.action == "list":
         from fedi.federation.as2.captions import handle_of
-        from storage import accounts
         from storage import follows as follow_rows
 
         async with svc.reads() as session:
-            account = await accounts.local_account(session, args.name)
-            if account is None:
-                raise FollowError(f"no local user {args.name!r}")
+            account = await acting_user(session, args.name)
             for _, follower in await follow_rows.pending_requests(session, account.id):
                 print(f"{handle_of(follower, svc.settings.instance.host)}\t{follower.uri}")
         return 0

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 
 from fedi.core.services import Services
-from fedi.domain.actions import acting_account
+from fedi.domain.accounts import acting_user
 from fedi.federation.as2 import activities
 from fedi.federation.outbox import queue
 from fedi.media.files import remove_files
@@ -22,7 +22,7 @@ async def delete_account(svc: Services, username: str) -> int:
     """Delete a local user: the Delete(actor) is queued, its data removed; returns how many
     inboxes the Delete goes to."""
     async with svc.sessions.begin() as session:
-        account = await acting_account(session, username)
+        account = await acting_user(session, username)
         inboxes = await account_removal.known_inboxes(session, account.id)
         doc = activities.delete_actor(svc, account)
         icon = account.icon_url

@@ -23,14 +23,21 @@ USERNAME = re.compile(r"^[A-Za-z0-9_]{1,30}$")
 
 
 class AccountError(UserError):
-    """A local account cannot be created or found; the message says why."""
+    """A local account cannot be created, found or act; the message says why."""
 
 
-async def local_or_error(session: AsyncSession, username: str) -> Account:
-    """The local account `username`, or AccountError saying there is none."""
-    account = await accounts.local_account(session, username)
-    if account is None or account.username == INSTANCE_ACTOR:
+async def acting_user(session: AsyncSession, username: str) -> Account:
+    """The local user `username`, who is about to act (post, like, follow, read their
+    timeline ...). AccountError when there is no such user, when the account was deleted
+    (its row stays, suspended, to sign its farewell), or for the reserved instance actor,
+    which acts for the server and never for a person."""
+    account = await accounts.local_account(session, username, include_deleted=True)
+    if account is None:
         raise AccountError(f"no local user {username!r}")
+    if account.username == INSTANCE_ACTOR:
+        raise AccountError(f"no local user {username!r}: the name is reserved for the server")
+    if account.suspended_at is not None:
+        raise AccountError(f"no local user {username!r}: the account was deleted")
     return account
 
 

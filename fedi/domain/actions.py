@@ -23,7 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedi.core.errors import UserError
 from fedi.core.services import Services
-from fedi.domain.accounts import AccountError, local_or_error
+from fedi.domain.accounts import acting_user
 from fedi.domain.blocks import refuse_across_block
 from fedi.domain.lookup import find_post
 from fedi.federation.as2 import activities
@@ -55,14 +55,6 @@ class Done:
     new: bool = True
 
 
-async def acting_account(session: AsyncSession, username: str) -> Account:
-    """The local user who acts, or ActionError (unknown, the instance actor, or deleted)."""
-    try:
-        return await local_or_error(session, username)  # deleted accounts are not found
-    except AccountError as exc:
-        raise ActionError(str(exc)) from None
-
-
 async def _author(session: AsyncSession, post: Post) -> Account:
     author = await session.get(Account, post.account_id)
     assert author is not None  # posts.account_id is a foreign key
@@ -87,7 +79,7 @@ async def react(svc: Services, username: str, reference: str, kind: str) -> Done
             f"only public or unlisted posts can be boosted; {reference} is {post.visibility}"
         )
     async with svc.sessions.begin() as session:
-        actor = await acting_account(session, username)
+        actor = await acting_user(session, username)
         author = await _author(session, post)
         await refuse_across_block(svc, session, actor, author, DO[kind])
         existing = await reactions.find(session, kind, actor.id, post.id)
@@ -116,7 +108,7 @@ async def undo(svc: Services, username: str, reference: str, kind: str) -> Done:
     never done is an ActionError, as unfollowing someone not followed is."""
     post = await find_post(svc, reference)
     async with svc.sessions.begin() as session:
-        actor = await acting_account(session, username)
+        actor = await acting_user(session, username)
         reaction = await reactions.find(session, kind, actor.id, post.id)
         if reaction is None:
             raise ActionError(f"{username} has not {VERB[kind]} {reference}: nothing to undo")
@@ -144,7 +136,7 @@ async def delete_post(svc: Services, username: str, reference: str) -> Done:
     """Delete an own post: a tombstone here, and a Delete(Tombstone) to all who got it."""
     post = await find_post(svc, reference, fetch=False)
     async with svc.sessions.begin() as session:
-        author = await acting_account(session, username)
+        author = await acting_user(session, username)
         if post.account_id != author.id:
             raise ActionError(
                 f"{reference} is not {username}'s post: only its author can delete it"

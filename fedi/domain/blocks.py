@@ -12,7 +12,7 @@ from activitypub.activities import Activity, ActivityError, RemoteNote, parse_no
 from activitypub.urls import ids_equal, same_origin
 from fedi.core.errors import UserError
 from fedi.core.services import Services
-from fedi.domain.accounts import local_or_error
+from fedi.domain.accounts import acting_user
 from fedi.federation.actors import get_actor
 from fedi.federation.as2 import activities
 from fedi.federation.as2.captions import handle_of
@@ -61,7 +61,7 @@ async def block(svc: Services, username: str, handle_or_url: str) -> bool:
     """`username` blocks an account; False if it was blocked already."""
     target = await find_account(svc, handle_or_url)
     async with svc.sessions.begin() as session:
-        blocker = await local_or_error(session, username)
+        blocker = await acting_user(session, username)
         if target.id == blocker.id:
             raise BlockError("you cannot block yourself")
         if await block_rows.get(session, blocker.id, target.id) is not None:
@@ -85,7 +85,7 @@ async def unblock(svc: Services, username: str, handle_or_url: str) -> None:
     """Lift a block: the row goes, and the account hears Undo(Block) with the Block inside."""
     target = await find_account(svc, handle_or_url)
     async with svc.sessions.begin() as session:
-        blocker = await local_or_error(session, username)
+        blocker = await acting_user(session, username)
         row = await block_rows.get(session, blocker.id, target.id)
         if row is None:
             raise BlockError(f"{username} does not block {handle_or_url}")
@@ -100,7 +100,7 @@ async def unblock(svc: Services, username: str, handle_or_url: str) -> None:
 async def listing(svc: Services, username: str) -> list[tuple[str, str]]:
     """(handle, actor id) of the accounts `username` blocks, newest block first."""
     async with svc.reads() as session:
-        account = await local_or_error(session, username)
+        account = await acting_user(session, username)
         rows = await block_rows.blocked_by(session, account.id)
     host = svc.settings.instance.host
     return [(handle_of(target, host), target.uri) for _, target in rows]

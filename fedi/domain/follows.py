@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from activitypub.activities import Activity
 from fedi.core.errors import UserError
 from fedi.core.services import Services
+from fedi.domain.accounts import acting_user
 from fedi.federation.actors import get_actor
 from fedi.federation.as2 import activities
 from fedi.federation.outbox import queue
@@ -79,9 +80,7 @@ def _inbox(account: Account) -> list[str]:
 async def decide(svc: Services, username: str, actor: str, *, approve: bool) -> None:
     """Approve or reject a pending follow request (actor: a local name, handle or actor URL)."""
     async with svc.sessions.begin() as session:
-        target = await accounts.local_account(session, username)
-        if target is None:
-            raise FollowError(f"no local user {username!r}")
+        target = await acting_user(session, username)
         for follow, follower in await follows.pending_requests(session, target.id):
             if names(svc, follower, actor):
                 if approve:
@@ -127,9 +126,7 @@ async def follow(svc: Services, username: str, handle_or_url: str) -> Follow:
     local account takes it at once, as it would take a remote actor's Follow."""
     target = await find_account(svc, handle_or_url)
     async with svc.sessions.begin() as session:
-        follower = await accounts.local_account(session, username)
-        if follower is None:
-            raise FollowError(f"no local user {username!r}")
+        follower = await acting_user(session, username)
         if follower.id == target.id:
             raise FollowError("you cannot follow yourself")
         existing = await follows.get(session, follower.id, target.id)
@@ -158,9 +155,7 @@ async def unfollow(svc: Services, username: str, handle_or_url: str) -> None:
     """Stop following: Undo(Follow) to the remote actor, and the follow row removed."""
     target = await find_account(svc, handle_or_url)
     async with svc.sessions.begin() as session:
-        follower = await accounts.local_account(session, username)
-        if follower is None:
-            raise FollowError(f"no local user {username!r}")
+        follower = await acting_user(session, username)
         existing = await follows.get(session, follower.id, target.id)
         if existing is None:
             raise FollowError(f"{username} does not follow {handle_or_url}")

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedi.core.errors import UserError
 from fedi.core.services import Services
-from fedi.domain.accounts import local_or_error
+from fedi.domain.accounts import acting_user
 from fedi.domain.lookup import find_post
 from fedi.federation.as2 import activities
 from fedi.federation.outbox import queue
@@ -46,7 +46,7 @@ async def _count(session: AsyncSession, account_id: int) -> int:
 
 async def _own(svc: Services, session: AsyncSession, username: str, reference: str) -> Post:
     found = await find_post(svc, reference, fetch=False)
-    author = await local_or_error(session, username)
+    author = await acting_user(session, username)
     post = await session.get(Post, found.id)
     if post is None or not post.local or post.account_id != author.id:
         raise PinError(f"{reference} is not a post of {username}")

@@ -15,7 +15,7 @@ from activitypub.urls import ids_equal
 from fedi.core.errors import UserError
 from fedi.core.services import Services
 from fedi.domain import blocks
-from fedi.domain.accounts import local_or_error
+from fedi.domain.accounts import acting_user
 from fedi.domain.limits import refuse_over, status_length
 from fedi.domain.lookup import find_post
 from fedi.domain.mentions import compose
@@ -54,7 +54,7 @@ async def edit(svc: Services, username: str, reference: str, change: Edit) -> Po
         )
     found = await find_post(svc, reference, fetch=False)
     async with svc.reads() as session:
-        author = await local_or_error(session, username)
+        author = await acting_user(session, username)
     if not found.local or found.account_id != author.id:
         raise EditError(f"{reference} is not a post of {username}")
     change = _checked(svc, found, change)

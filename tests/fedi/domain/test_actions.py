@@ -16,7 +16,7 @@ from fedi.core.errors import UserError
 from fedi.core.services import Services
 from fedi.domain import actions, updates
 from fedi.domain.account_deletion import delete_account
-from fedi.domain.accounts import create_user
+from fedi.domain.accounts import AccountError, create_user
 from fedi.domain.posting import Draft, make_post
 from storage import notifications, reactions
 from storage.models import (
@@ -269,7 +269,7 @@ async def test_a_deleted_account_says_so_to_every_inbox_that_knew_it(
     assert webfinger.status_code == 404
     delete_path = doc["id"].removeprefix(svc.urls.base)
     assert (await http.get(delete_path, headers={"Accept": AS2})).status_code == 200
-    with pytest.raises(actions.ActionError, match="no local user"):
+    with pytest.raises(AccountError, match="no local user"):
         await actions.react(svc, "alice", mallory_post.uri, reactions.LIKE)
 
 
