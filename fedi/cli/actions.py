@@ -7,16 +7,15 @@ from typing import Any
 
 from fedi.cli.run import checked
 from fedi.core.services import Services
-from fedi.domain import actions
-from fedi.domain.account_deletion import delete_account
-from storage import reactions
+from fedi.domain import deletes, reactions
+from fedi.domain.deletes import delete_account
 
-# verb: (kind, undo?, what it says when done)
+# verb: (the action, undo?, what it says when done)
 REACTIONS = {
-    "like": (reactions.LIKE, False, "liked"),
-    "unlike": (reactions.LIKE, True, "unliked"),
-    "boost": (reactions.ANNOUNCE, False, "boosted"),
-    "unboost": (reactions.ANNOUNCE, True, "unboosted"),
+    "like": (reactions.like, False, "liked"),
+    "unlike": (reactions.unlike, True, "unliked"),
+    "boost": (reactions.boost, False, "boosted"),
+    "unboost": (reactions.unboost, True, "unboosted"),
 }
 POST_HELP = "post id, Note URL or page URL (a remote post is fetched)"
 
@@ -37,11 +36,8 @@ def register(subparsers: Any, commands: dict[str, Any]) -> None:
 
 @checked
 async def _reaction(args: argparse.Namespace, svc: Services) -> int:
-    kind, undoing, said = REACTIONS[args.command]
-    if undoing:
-        done = await actions.undo(svc, args.name, args.post, kind)
-    else:
-        done = await actions.react(svc, args.name, args.post, kind)
+    act, _, said = REACTIONS[args.command]
+    done = await act(svc, args.name, args.post)
     note = "" if done.new else f" (already {said})"
     print(f"{said} {done.post.uri}{note}: {done.activity_id}")
     return 0
@@ -49,7 +45,7 @@ async def _reaction(args: argparse.Namespace, svc: Services) -> int:
 
 @checked
 async def _delete(args: argparse.Namespace, svc: Services) -> int:
-    done = await actions.delete_post(svc, args.name, args.post)
+    done = await deletes.delete_post(svc, args.name, args.post)
     print(f"deleted {done.post.uri}: {done.activity_id}")
     return 0
 

@@ -9,7 +9,7 @@ from typing import Any
 from fedi.cli.run import checked
 from fedi.core.services import Services
 from fedi.domain import blocks, pins
-from fedi.domain.updates import Edit, edit
+from fedi.domain.edits import Edit, edit
 
 
 @checked

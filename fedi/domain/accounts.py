@@ -1,4 +1,5 @@
-"""Local accounts: creation and the instance actor."""
+"""Accounts: local users (creation, the acting user) and the instance actor; a remote actor's
+Update of itself."""
 
 from __future__ import annotations
 
@@ -8,10 +9,14 @@ import re
 from argon2 import PasswordHasher
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from activitypub.activities import Activity
+from activitypub.actors import ACTOR_TYPES
 from activitypub.keys import generate_rsa_keypair
+from activitypub.urls import ids_equal
 from fedi.core.errors import UserError
 from fedi.core.services import INSTANCE_ACTOR, Services
 from fedi.domain.limits import refuse_over
+from fedi.federation.actors import fetch_actor
 from fedi.media.files import new_file_name, write_file
 from fedi.media.pipeline import Provenance, process_image
 from generators.base import GenerationRequest
@@ -125,3 +130,18 @@ async def ensure_instance_actor(svc: Services) -> Account:
             manually_approves_followers=True,
             discoverable=False,
         )
+
+
+async def on_update_actor(svc: Services, activity: Activity) -> None:
+    """Update(Person): an actor changed its profile or key. Only the actor may update itself,
+    and the new document is fetched from its origin rather than taken from the activity."""
+    updated = activity.object or {}
+    if updated.get("type") not in ACTOR_TYPES or not ids_equal(
+        str(updated.get("id", "")), activity.actor
+    ):
+        return
+    async with svc.reads() as session:
+        before = await accounts.by_uri(session, activity.actor)
+    account = await fetch_actor(svc, activity.actor)
+    for key_id in {account.public_key_id, before.public_key_id if before else ""} - {""}:
+        svc.keys.forget(key_id)  # the old key too, if the id changed

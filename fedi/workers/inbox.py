@@ -13,9 +13,9 @@ from activitypub.actors import ActorParseError
 from activitypub.delivery import backoff
 from activitypub.http import BadContentType, BadDocument, FetchError, HTTPStatusError
 from fedi.core.services import INSTANCE_ACTOR, Services
-from fedi.domain import blocks, deletes, follows, reactions, updates
+from fedi.domain import accounts as domain_accounts
+from fedi.domain import blocks, deletes, edits, follows, reactions
 from fedi.domain.remote_posts import on_creates
-from fedi.federation.actors import on_update_actor
 from storage import accounts
 from storage import inbox as inbox_rows
 from storage.models import InboxActivity
@@ -54,10 +54,6 @@ async def _delete(svc: Services, activity: Activity) -> None:
     await deletes.on_delete(svc, activity)
 
 
-async def _reaction(svc: Services, activity: Activity) -> None:
-    await reactions.on_reaction(svc, activity)
-
-
 async def _accept(svc: Services, activity: Activity) -> None:
     await follows.on_accept(svc, activity, accepted=True)
 
@@ -67,8 +63,8 @@ async def _reject(svc: Services, activity: Activity) -> None:
 
 
 async def _update(svc: Services, activity: Activity) -> None:
-    await on_update_actor(svc, activity)  # ignores anything but an actor
-    await updates.on_update_note(svc, activity)  # ignores anything but a note we have
+    await domain_accounts.on_update_actor(svc, activity)  # ignores anything but an actor
+    await edits.on_update_note(svc, activity)  # ignores anything but a note we have
 
 
 async def _block(svc: Services, activity: Activity) -> None:
@@ -83,8 +79,8 @@ HANDLERS: dict[str, Callable[[Services, Activity], Awaitable[None]]] = {
     "Update": _update,
     "Block": _block,
     "Delete": _delete,
-    "Like": _reaction,
-    "Announce": _reaction,
+    "Like": reactions.on_like,
+    "Announce": reactions.on_announce,
 }  # Create: stored in runs, by `on_creates`
 
 

@@ -11,21 +11,20 @@ from sqlalchemy import func, select
 from fedi.core.errors import UserError
 from fedi.core.services import INSTANCE_ACTOR, Services
 from fedi.domain import (
-    account_deletion,
-    actions,
     apps,
     auth,
     blocks,
+    deletes,
+    edits,
     follows,
     notifications,
     pins,
+    reactions,
     threads,
     timelines,
-    updates,
 )
 from fedi.domain.accounts import AccountError, acting_user, create_user, ensure_instance_actor
 from fedi.domain.posting import Draft, make_post
-from storage import reactions
 from storage.models import Block, Follow, OutboundActivity, Post, Reaction
 
 Act = Callable[[Services, str, str], Awaitable[object]]
@@ -34,10 +33,10 @@ Act = Callable[[Services, str, str], Awaitable[object]]
 ACTING: dict[str, Act] = {
     "post": lambda svc, name, _: make_post(svc, Draft(name, "a kite")),
     "reply": lambda svc, name, post: make_post(svc, Draft(name, "a kite", in_reply_to=post)),
-    "like": lambda svc, name, post: actions.react(svc, name, post, reactions.LIKE),
-    "unlike": lambda svc, name, post: actions.undo(svc, name, post, reactions.LIKE),
-    "boost": lambda svc, name, post: actions.react(svc, name, post, reactions.ANNOUNCE),
-    "unboost": lambda svc, name, post: actions.undo(svc, name, post, reactions.ANNOUNCE),
+    "like": lambda svc, name, post: reactions.like(svc, name, post),
+    "unlike": lambda svc, name, post: reactions.unlike(svc, name, post),
+    "boost": lambda svc, name, post: reactions.boost(svc, name, post),
+    "unboost": lambda svc, name, post: reactions.unboost(svc, name, post),
     "follow": lambda svc, name, _: follows.follow(svc, name, "alice"),
     "unfollow": lambda svc, name, _: follows.unfollow(svc, name, "alice"),
     "approve": lambda svc, name, _: follows.decide(svc, name, "alice", approve=True),
@@ -47,9 +46,9 @@ ACTING: dict[str, Act] = {
     "blocks": lambda svc, name, _: blocks.listing(svc, name),
     "pin": lambda svc, name, post: pins.pin(svc, name, post),
     "unpin": lambda svc, name, post: pins.unpin(svc, name, post),
-    "edit": lambda svc, name, post: updates.edit(svc, name, post, updates.Edit(caption="x")),
-    "delete": lambda svc, name, post: actions.delete_post(svc, name, post),
-    "delete account": lambda svc, name, _: account_deletion.delete_account(svc, name),
+    "edit": lambda svc, name, post: edits.edit(svc, name, post, edits.Edit(caption="x")),
+    "delete": lambda svc, name, post: deletes.delete_post(svc, name, post),
+    "delete account": lambda svc, name, _: deletes.delete_account(svc, name),
     "timeline": lambda svc, name, _: timelines.home(svc, name),
     "thread": lambda svc, name, post: threads.context(svc, name, post),
     "notifications": lambda svc, name, _: notifications.listing(svc, name),
@@ -87,7 +86,7 @@ async def test_unknown_and_deleted_users_do_not_act(svc: Services) -> None:
             await acting_user(session, "bob")
         with pytest.raises(AccountError, match="reserved"):
             await acting_user(session, "Instance.Actor")
-    await account_deletion.delete_account(svc, "alice")
+    await deletes.delete_account(svc, "alice")
     async with svc.reads() as session:
         with pytest.raises(AccountError, match="no local user 'alice': the account was deleted"):
             await acting_user(session, "alice")
