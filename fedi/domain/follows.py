@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from activitypub.activities import Activity
 from fedi.core.errors import UserError
-from fedi.core.services import Services
+from fedi.core.services import INSTANCE_ACTOR, Services
 from fedi.domain.accounts import acting_user
 from fedi.federation.actors import get_actor
 from fedi.federation.as2 import activities
@@ -22,8 +22,13 @@ class FollowError(UserError):
     """A follow action cannot be done; the message says why."""
 
 
-async def on_follow(svc: Services, activity: Activity, target: Account) -> None:
-    """A remote actor asks to follow a local account: accept at once or wait for approval."""
+async def on_follow(svc: Services, activity: Activity) -> None:
+    """A remote actor asks to follow a local account: accept at once or wait for approval.
+    The reserved instance actor is followed by nobody."""
+    async with svc.reads() as session:
+        target = await accounts.by_uri(session, activity.object_id or "")
+    if target is None or not target.is_local or target.username == INSTANCE_ACTOR:
+        return
     follower = await get_actor(svc, activity.actor)
     async with svc.sessions.begin() as session:
         if await blocks.blocks(session, target.id, follower.id):
@@ -108,7 +113,17 @@ async def on_undo_follow(svc: Services, activity: Activity) -> None:
         await session.delete(follow)
 
 
-async def on_accept(svc: Services, activity: Activity, *, accepted: bool) -> None:
+async def on_accept(svc: Services, activity: Activity) -> None:
+    """Accept of one of our follows: it is accepted (only the followed actor's counts)."""
+    await _answered(svc, activity, accepted=True)
+
+
+async def on_reject(svc: Services, activity: Activity) -> None:
+    """Reject of one of our follows (or of a follow accepted before): it ends."""
+    await _answered(svc, activity, accepted=False)
+
+
+async def _answered(svc: Services, activity: Activity, *, accepted: bool) -> None:
     """Accept/Reject of one of our follows; only the followed actor's answer counts."""
     async with svc.sessions.begin() as session:
         follow = await follows.by_uri(session, activity.object_id) if activity.object_id else None
