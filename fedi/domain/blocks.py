@@ -13,6 +13,7 @@ from activitypub.urls import ids_equal, same_origin
 from fedi.core.errors import UserError
 from fedi.core.services import Services
 from fedi.domain.accounts import acting_user
+from fedi.domain.follows import take_back
 from fedi.federation.actors import get_actor
 from fedi.federation.as2 import activities
 from fedi.federation.as2.captions import handle_of
@@ -83,18 +84,8 @@ async def block(svc: Services, username: str, handle_or_url: str) -> bool:
 
 async def unblock(svc: Services, username: str, handle_or_url: str) -> None:
     """Lift a block: the row goes, and the account hears Undo(Block) with the Block inside."""
-    target = await find_account(svc, handle_or_url)
-    async with svc.sessions.begin() as session:
-        blocker = await acting_user(session, username)
-        row = await block_rows.get(session, blocker.id, target.id)
-        if row is None:
-            raise BlockError(f"{username} does not block {handle_or_url}")
-        doc = activities.block(row, blocker, target)
-        undo = activities.undo(svc, blocker, doc, to=[target.uri])
-        await session.delete(row)
-        if not target.is_local:
-            await queue(session, blocker, undo, [target.inbox_url])
-    svc.delivery_wakeup.set()
+    missing = BlockError(f"{username} does not block {handle_or_url}")
+    await take_back(svc, username, handle_or_url, block_rows.get, activities.block, missing)
 
 
 async def listing(svc: Services, username: str) -> list[tuple[str, str]]:

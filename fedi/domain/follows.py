@@ -3,6 +3,9 @@ follows between two local users (taken at once, as a remote Follow is, without H
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from activitypub.activities import Activity
@@ -15,7 +18,7 @@ from fedi.federation.outbox import queue
 from fedi.federation.resolver import find_account, names
 from storage import accounts, blocks, follows, notifications
 from storage.ids import new_id
-from storage.models import Account, Follow
+from storage.models import Account, Block, Follow
 
 
 class FollowError(UserError):
@@ -168,14 +171,32 @@ async def follow(svc: Services, username: str, handle_or_url: str) -> Follow:
 
 async def unfollow(svc: Services, username: str, handle_or_url: str) -> None:
     """Stop following: Undo(Follow) to the remote actor, and the follow row removed."""
+    missing = FollowError(f"{username} does not follow {handle_or_url}")
+    await take_back(svc, username, handle_or_url, follows.get, activities.follow, missing)
+
+
+Relation = TypeVar("Relation", Follow, Block)
+
+
+async def take_back(
+    svc: Services,
+    username: str,
+    handle_or_url: str,
+    find: Callable[[AsyncSession, int, int], Awaitable[Relation | None]],
+    as_activity: Callable[[Relation, Account, Account], dict[str, Any]],
+    missing: UserError,
+) -> None:
+    """A local user takes back a follow or a block of an account (`find` reads the row, which
+    `as_activity` shows as the activity that made it): the row goes, and the account hears
+    Undo of that activity. `missing` is raised when there is no such row."""
     target = await find_account(svc, handle_or_url)
     async with svc.sessions.begin() as session:
-        follower = await acting_user(session, username)
-        existing = await follows.get(session, follower.id, target.id)
-        if existing is None:
-            raise FollowError(f"{username} does not follow {handle_or_url}")
-        doc = activities.follow(existing, follower, target)
-        undo = activities.undo(svc, follower, doc, to=[target.uri])
-        await session.delete(existing)
-        await queue(session, follower, undo, _inbox(target))
+        actor = await acting_user(session, username)
+        row = await find(session, actor.id, target.id)
+        if row is None:
+            raise missing
+        undo = activities.undo(svc, actor, as_activity(row, actor, target), to=[target.uri])
+        await session.delete(row)
+        # Stored even when nobody is sent it (a local account), as the follow itself is.
+        await queue(session, actor, undo, _inbox(target))
     svc.delivery_wakeup.set()

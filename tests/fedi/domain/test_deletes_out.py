@@ -36,17 +36,11 @@ from tests.support.sent import (
 )
 
 
-@pytest.fixture
-async def client(client: tuple[Client, Services]) -> tuple[Client, Services]:
-    """tests/fedi/conftest.py's app and alice, with bob as a second local user."""
-    await create_user(client[1], "bob")
-    return client
-
-
 async def test_only_the_author_deletes_and_everyone_who_got_it_hears(
     client: tuple[Client, Services],
 ) -> None:
     http, svc = client
+    await create_user(svc, "bob")
     mallory, trent = await mallory_and_trent(svc)
     post = await make_post(svc, Draft("alice", "a lighthouse at dusk"))
     async with svc.sessions.begin() as session:
