@@ -13,7 +13,7 @@ from fedi.domain.posting import Draft, make_post
 from fedi.media.pipeline import TRAINED_ALGORITHMIC_MEDIA
 from storage.models import MediaAttachment
 from tests.conftest import _migrate
-from tests.fedi.test_media import text_of, xmp_of
+from tests.fedi.media.test_media import text_of, xmp_of
 from tests.support.servers import free_port, write_config
 
 PAINTER = "Impasto built-in painter"

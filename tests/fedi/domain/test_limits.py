@@ -19,7 +19,7 @@ from tests.support.inspect import deliver_handled, query
 from tests.support.peer import Peer, activity
 from tests.support.servers import Server, run_cli
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 AS = "https://www.w3.org/ns/activitystreams"
 
 
