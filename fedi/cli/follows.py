@@ -9,9 +9,8 @@ from fedi.cli.run import Subparsers, checked, command_group
 from fedi.cli.verbs import ACCOUNT, Verb, add_verbs
 from fedi.core.services import Services
 from fedi.domain import follows
-from fedi.domain.follows import FollowError
-from fedi.federation.captions import handle_of
-from storage import accounts
+from fedi.domain.accounts import acting_user
+from fedi.federation.as2.captions import handle_of
 from storage import follows as follow_rows
 from storage.models import Follow
 
@@ -57,9 +56,7 @@ def register(subparsers: Subparsers) -> None:
 
 async def _pending(args: argparse.Namespace, svc: Services) -> int:
     async with svc.reads() as session:
-        account = await accounts.local_account(session, args.name)
-        if account is None:
-            raise FollowError(f"no local user {args.name!r}")
+        account = await acting_user(session, args.name)
         for _, follower in await follow_rows.pending_requests(session, account.id):
             print(f"{handle_of(follower, svc.settings.instance.host)}\t{follower.uri}")
     return 0

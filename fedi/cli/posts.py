@@ -8,10 +8,10 @@ import argparse
 from fedi.cli.run import Subparsers, checked, print_progress
 from fedi.cli.verbs import OWN_POST, POST, Verb, add_verbs
 from fedi.core.services import Services
-from fedi.domain import actions, pins
-from fedi.domain.actions import Done
+from fedi.domain import deletes, pins
+from fedi.domain.edits import Edit, edit
 from fedi.domain.posting import Draft, make_post
-from fedi.domain.updates import Edit, edit
+from fedi.domain.reactions import Done
 from storage.models import Post
 
 CW_HELP = "content warning (Mastodon's spoiler text), shown in front; makes the post sensitive"
@@ -26,7 +26,7 @@ def _pinned(post: Post, _reference: str) -> str:
 
 
 VERBS = (
-    Verb("delete", "delete one of your posts, everywhere", OWN_POST, actions.delete_post, _deleted),
+    Verb("delete", "delete one of your posts, everywhere", OWN_POST, deletes.delete_post, _deleted),
     Verb("pin", "pin an own public post (at most 5)", OWN_POST, pins.pin, _pinned),
     Verb("unpin", "unpin a post", OWN_POST, pins.unpin, lambda _, post: f"unpinned {post}"),
 )

@@ -2,26 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 
 from fedi.cli.run import Subparsers
 from fedi.cli.verbs import POST, Verb, add_verbs
-from fedi.core.services import Services
-from fedi.domain import actions
-from fedi.domain.actions import Done
-from storage.reactions import ANNOUNCE, LIKE
-
-Reaction = Callable[[Services, str, str], Awaitable[Done]]
-
-
-def _react(kind: str) -> Reaction:
-    """Like (LIKE) or boost (ANNOUNCE) a post."""
-    return lambda svc, name, post: actions.react(svc, name, post, kind)
-
-
-def _undo(kind: str) -> Reaction:
-    """Take a like or a boost back."""
-    return lambda svc, name, post: actions.undo(svc, name, post, kind)
+from fedi.domain import reactions
+from fedi.domain.reactions import Done
 
 
 def _reacted(said: str) -> Callable[[Done, str], str]:
@@ -35,10 +21,10 @@ def _reacted(said: str) -> Callable[[Done, str], str]:
 
 
 VERBS = (
-    Verb("like", "like a post, here or remote", POST, _react(LIKE), _reacted("liked")),
-    Verb("unlike", "take back a like", POST, _undo(LIKE), _reacted("unliked")),
-    Verb("boost", "boost a post, here or remote", POST, _react(ANNOUNCE), _reacted("boosted")),
-    Verb("unboost", "take back a boost", POST, _undo(ANNOUNCE), _reacted("unboosted")),
+    Verb("like", "like a post, here or remote", POST, reactions.like, _reacted("liked")),
+    Verb("unlike", "take back a like", POST, reactions.unlike, _reacted("unliked")),
+    Verb("boost", "boost a post, here or remote", POST, reactions.boost, _reacted("boosted")),
+    Verb("unboost", "take back a boost", POST, reactions.unboost, _reacted("unboosted")),
 )
 
 

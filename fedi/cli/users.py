@@ -11,8 +11,8 @@ from fedi.cli.run import Subparsers, checked, command_group
 from fedi.core.errors import UserError
 from fedi.core.services import Services
 from fedi.domain import auth
-from fedi.domain.account_deletion import delete_account
 from fedi.domain.accounts import create_user
+from fedi.domain.deletes import delete_account
 
 
 def register(subparsers: Subparsers) -> None:

@@ -1,20 +1,23 @@
-"""Local accounts: creation, the instance actor, and their actor documents."""
+"""Accounts: local users (creation, the acting user) and the instance actor; a remote actor's
+Update of itself."""
 
 from __future__ import annotations
 
 import asyncio
 import re
-from html import escape
 
 from argon2 import PasswordHasher
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from activitypub.activities import Activity
+from activitypub.actors import ACTOR_TYPES
 from activitypub.keys import generate_rsa_keypair
-from activitypub.objects import ActorInfo
+from activitypub.urls import ids_equal
 from fedi.core.errors import UserError
 from fedi.core.services import INSTANCE_ACTOR, Services
 from fedi.domain.limits import refuse_over
-from fedi.media.files import content_type, new_file_name, write_file
+from fedi.federation.actors import fetch_actor
+from fedi.media.files import new_file_name, write_file
 from fedi.media.pipeline import Provenance, process_image
 from generators.base import GenerationRequest
 from generators.builtin import BuiltinGenerator
@@ -25,14 +28,21 @@ USERNAME = re.compile(r"^[A-Za-z0-9_]{1,30}$")
 
 
 class AccountError(UserError):
-    """A local account cannot be created or found; the message says why."""
+    """A local account cannot be created, found or act; the message says why."""
 
 
-async def local_or_error(session: AsyncSession, username: str) -> Account:
-    """The local account `username`, or AccountError saying there is none."""
-    account = await accounts.local_account(session, username)
-    if account is None or account.username == INSTANCE_ACTOR:
+async def acting_user(session: AsyncSession, username: str) -> Account:
+    """The local user `username`, who is about to act (post, like, follow, read their
+    timeline ...). AccountError when there is no such user, when the account was deleted
+    (its row stays, suspended, to sign its farewell), or for the reserved instance actor,
+    which acts for the server and never for a person."""
+    account = await accounts.local_account(session, username, include_deleted=True)
+    if account is None:
         raise AccountError(f"no local user {username!r}")
+    if account.username == INSTANCE_ACTOR:
+        raise AccountError(f"no local user {username!r}: the name is reserved for the server")
+    if account.suspended_at is not None:
+        raise AccountError(f"no local user {username!r}: the account was deleted")
     return account
 
 
@@ -122,29 +132,16 @@ async def ensure_instance_actor(svc: Services) -> Account:
         )
 
 
-def actor_info(svc: Services, account: Account) -> ActorInfo:
-    """What the actor document of a local account says."""
-    base = account.uri
-    return ActorInfo(
-        id=account.uri,
-        username=account.username,
-        name=account.display_name,
-        summary_html=f"<p>{escape(account.summary)}</p>" if account.summary else "",
-        url=account.url or account.uri,
-        inbox=account.inbox_url,
-        outbox=f"{base}/outbox",
-        followers=f"{base}/followers",
-        following=f"{base}/following",
-        featured=f"{base}/collections/featured",
-        shared_inbox=svc.urls.shared_inbox,
-        key_id=account.public_key_id,
-        public_key_pem=account.public_key_pem,
-        published=account.created_at,
-        manually_approves_followers=account.manually_approves_followers,
-        discoverable=account.discoverable,
-        icon_url=account.icon_url,
-        icon_media_type=content_type(account.icon_url.rsplit("/", 1)[-1])
-        if account.icon_url
-        else None,
-        actor_type=account.actor_type,
-    )
+async def on_update_actor(svc: Services, activity: Activity) -> None:
+    """Update(Person): an actor changed its profile or key. Only the actor may update itself,
+    and the new document is fetched from its origin rather than taken from the activity."""
+    updated = activity.object or {}
+    if updated.get("type") not in ACTOR_TYPES or not ids_equal(
+        str(updated.get("id", "")), activity.actor
+    ):
+        return
+    async with svc.reads() as session:
+        before = await accounts.by_uri(session, activity.actor)
+    account = await fetch_actor(svc, activity.actor)
+    for key_id in {account.public_key_id, before.public_key_id if before else ""} - {""}:
+        svc.keys.forget(key_id)  # the old key too, if the id changed

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from fedi.core.errors import UserError
 from fedi.core.services import Services
 from fedi.domain import scopes as scope_rules
-from fedi.domain.accounts import local_or_error
+from fedi.domain.accounts import acting_user
 from fedi.domain.auth import digest, may_sign_in, new_secret
 from fedi.domain.oauth import OOB, Issued, add_token
 from storage import oauth
@@ -101,7 +101,7 @@ async def personal_token(svc: Services, username: str, scopes: str | None) -> Is
     """A token for scripts and bots (`impasto token create`): an app of its own, owned by the
     user, so that revoking it touches nothing else."""
     async with svc.reads() as session:
-        account = await local_or_error(session, username)
+        account = await acting_user(session, username)
     if not may_sign_in(account):
         raise AppError(f"{username!r} may not sign in")
     registered = await register(svc, "impasto token", OOB, scopes, owner_id=account.id)

@@ -14,6 +14,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from fedi.core.errors import UserError
 from fedi.core.services import INSTANCE_ACTOR, Services
+from fedi.domain.accounts import AccountError, acting_user
 from storage import accounts, sign_ins
 from storage.models import Account
 from storage.timeutil import as_utc, utcnow
@@ -139,10 +140,10 @@ async def sign_out(svc: Services, session_token: str) -> None:
 async def user_account(svc: Services, username: str) -> Account:
     """The local account `username` if it may sign in; SignInError otherwise."""
     async with svc.reads() as session:
-        account = await accounts.local_account(session, username)
-    if account is None or not may_sign_in(account):
-        raise SignInError(f"no local user {username!r}")
-    return account
+        try:
+            return await acting_user(session, username)
+        except AccountError as exc:
+            raise SignInError(str(exc)) from None
 
 
 async def set_password(svc: Services, username: str, password: str) -> Account:

@@ -8,29 +8,25 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from activitypub import objects
 from activitypub.activities import Activity, ActivityError, RemoteNote, parse_note
 from activitypub.urls import ids_equal, same_origin
 from fedi.core.errors import UserError
 from fedi.core.services import Services
-from fedi.domain.accounts import local_or_error
-from fedi.domain.follows import follow_doc
+from fedi.domain.accounts import acting_user
+from fedi.domain.follows import take_back
 from fedi.federation.actors import get_actor
-from fedi.federation.captions import handle_of
-from fedi.federation.outbox import queue, undo_activity
+from fedi.federation.as2 import activities
+from fedi.federation.as2.captions import handle_of
+from fedi.federation.outbox import queue
 from fedi.federation.resolver import find_account
 from storage import accounts
 from storage import blocks as block_rows
 from storage.ids import new_id
-from storage.models import Account, Block
+from storage.models import Account
 
 
 class BlockError(UserError):
     """A block or unblock cannot be done; the message says why."""
-
-
-def _block_doc(block: Block, blocker: Account, target: Account) -> dict[str, Any]:
-    return objects.activity("Block", block.uri, blocker.uri, target.uri, to=[target.uri])
 
 
 async def _farewells(
@@ -40,11 +36,11 @@ async def _farewells(
     the blocked account's server hears an Undo(Follow) of our follow and a Reject of theirs."""
     sent = []
     for follow in await block_rows.sever(session, blocker.id, target.id):
-        ours = follow.follower_id == blocker.id
-        kind = "Undo" if ours else "Reject"
-        inner = follow_doc(follow, *((blocker, target) if ours else (target, blocker)))
-        activity_id = svc.urls.activity(blocker.username, kind, new_id())
-        sent.append(objects.activity(kind, activity_id, blocker.uri, inner, to=[target.uri]))
+        if follow.follower_id == blocker.id:
+            ours = activities.follow(follow, blocker, target)
+            sent.append(activities.undo(svc, blocker, ours, to=[target.uri]))
+        else:
+            sent.append(activities.follow_answer(svc, "Reject", follow, target, blocker))
     return sent
 
 
@@ -66,7 +62,7 @@ async def block(svc: Services, username: str, handle_or_url: str) -> bool:
     """`username` blocks an account; False if it was blocked already."""
     target = await find_account(svc, handle_or_url)
     async with svc.sessions.begin() as session:
-        blocker = await local_or_error(session, username)
+        blocker = await acting_user(session, username)
         if target.id == blocker.id:
             raise BlockError("you cannot block yourself")
         if await block_rows.get(session, blocker.id, target.id) is not None:
@@ -76,9 +72,9 @@ async def block(svc: Services, username: str, handle_or_url: str) -> bool:
             session,
             account_id=blocker.id,
             target_id=target.id,
-            uri=svc.urls.activity(username, "block", new_id()),
+            uri=svc.urls.activity(blocker.username, "block", new_id()),
         )
-        sending.append(_block_doc(row, blocker, target))
+        sending.append(activities.block(row, blocker, target))
         if not target.is_local:
             for activity in sending:
                 await queue(session, blocker, activity, [target.inbox_url])
@@ -88,25 +84,14 @@ async def block(svc: Services, username: str, handle_or_url: str) -> bool:
 
 async def unblock(svc: Services, username: str, handle_or_url: str) -> None:
     """Lift a block: the row goes, and the account hears Undo(Block) with the Block inside."""
-    target = await find_account(svc, handle_or_url)
-    async with svc.sessions.begin() as session:
-        blocker = await local_or_error(session, username)
-        row = await block_rows.get(session, blocker.id, target.id)
-        if row is None:
-            raise BlockError(f"{username} does not block {handle_or_url}")
-        undo = undo_activity(
-            svc, username, blocker, _block_doc(row, blocker, target), to=[target.uri]
-        )
-        await session.delete(row)
-        if not target.is_local:
-            await queue(session, blocker, undo, [target.inbox_url])
-    svc.delivery_wakeup.set()
+    missing = BlockError(f"{username} does not block {handle_or_url}")
+    await take_back(svc, username, handle_or_url, block_rows.get, activities.block, missing)
 
 
 async def listing(svc: Services, username: str) -> list[tuple[str, str]]:
     """(handle, actor id) of the accounts `username` blocks, newest block first."""
     async with svc.reads() as session:
-        account = await local_or_error(session, username)
+        account = await acting_user(session, username)
         rows = await block_rows.blocked_by(session, account.id)
     host = svc.settings.instance.host
     return [(handle_of(target, host), target.uri) for _, target in rows]

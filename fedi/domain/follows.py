@@ -3,33 +3,35 @@ follows between two local users (taken at once, as a remote Follow is, without H
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from activitypub import objects
 from activitypub.activities import Activity
 from fedi.core.errors import UserError
-from fedi.core.services import Services
+from fedi.core.services import INSTANCE_ACTOR, Services
+from fedi.domain.accounts import acting_user
 from fedi.federation.actors import get_actor
-from fedi.federation.outbox import queue, undo_activity
+from fedi.federation.as2 import activities
+from fedi.federation.outbox import queue
 from fedi.federation.resolver import find_account, names
 from storage import accounts, blocks, follows, notifications
 from storage.ids import new_id
-from storage.models import Account, Follow
+from storage.models import Account, Block, Follow
 
 
 class FollowError(UserError):
     """A follow action cannot be done; the message says why."""
 
 
-def follow_doc(follow: Follow, follower: Account, target: Account) -> dict[str, Any]:
-    """The Follow activity a follow row stands for."""
-    return objects.activity("Follow", follow.uri, follower.uri, target.uri)
-
-
-async def on_follow(svc: Services, activity: Activity, target: Account) -> None:
-    """A remote actor asks to follow a local account: accept at once or wait for approval."""
+async def on_follow(svc: Services, activity: Activity) -> None:
+    """A remote actor asks to follow a local account: accept at once or wait for approval.
+    The reserved instance actor is followed by nobody."""
+    async with svc.reads() as session:
+        target = await accounts.by_uri(session, activity.object_id or "")
+    if target is None or not target.is_local or target.username == INSTANCE_ACTOR:
+        return
     follower = await get_actor(svc, activity.actor)
     async with svc.sessions.begin() as session:
         if await blocks.blocks(session, target.id, follower.id):
@@ -72,13 +74,7 @@ async def _answer(
     follower: Account,
     target: Account,
 ) -> None:
-    answer = objects.activity(
-        kind,
-        svc.urls.activity(target.username, kind, new_id()),
-        target.uri,
-        follow_doc(follow, follower, target),
-        to=[follower.uri],
-    )
+    answer = activities.follow_answer(svc, kind, follow, follower, target)
     # A local follower is told by the follow row itself: no HTTP to ourselves.
     await queue(session, target, answer, _inbox(follower))
     svc.delivery_wakeup.set()
@@ -92,9 +88,7 @@ def _inbox(account: Account) -> list[str]:
 async def decide(svc: Services, username: str, actor: str, *, approve: bool) -> None:
     """Approve or reject a pending follow request (actor: a local name, handle or actor URL)."""
     async with svc.sessions.begin() as session:
-        target = await accounts.local_account(session, username)
-        if target is None:
-            raise FollowError(f"no local user {username!r}")
+        target = await acting_user(session, username)
         for follow, follower in await follows.pending_requests(session, target.id):
             if names(svc, follower, actor):
                 if approve:
@@ -122,7 +116,17 @@ async def on_undo_follow(svc: Services, activity: Activity) -> None:
         await session.delete(follow)
 
 
-async def on_accept(svc: Services, activity: Activity, *, accepted: bool) -> None:
+async def on_accept(svc: Services, activity: Activity) -> None:
+    """Accept of one of our follows: it is accepted (only the followed actor's counts)."""
+    await _answered(svc, activity, accepted=True)
+
+
+async def on_reject(svc: Services, activity: Activity) -> None:
+    """Reject of one of our follows (or of a follow accepted before): it ends."""
+    await _answered(svc, activity, accepted=False)
+
+
+async def _answered(svc: Services, activity: Activity, *, accepted: bool) -> None:
     """Accept/Reject of one of our follows; only the followed actor's answer counts."""
     async with svc.sessions.begin() as session:
         follow = await follows.by_uri(session, activity.object_id) if activity.object_id else None
@@ -140,9 +144,7 @@ async def follow(svc: Services, username: str, handle_or_url: str) -> Follow:
     local account takes it at once, as it would take a remote actor's Follow."""
     target = await find_account(svc, handle_or_url)
     async with svc.sessions.begin() as session:
-        follower = await accounts.local_account(session, username)
-        if follower is None:
-            raise FollowError(f"no local user {username!r}")
+        follower = await acting_user(session, username)
         if follower.id == target.id:
             raise FollowError("you cannot follow yourself")
         existing = await follows.get(session, follower.id, target.id)
@@ -153,7 +155,7 @@ async def follow(svc: Services, username: str, handle_or_url: str) -> Follow:
             raise FollowError(f"{username} blocks {handle_or_url}: unblock first")
         if await blocks.blocks(session, target.id, follower.id):
             raise FollowError(f"{handle_or_url} has blocked {username}")
-        uri = svc.urls.activity(username, "follow", new_id())
+        uri = svc.urls.activity(follower.username, "follow", new_id())
         if target.is_local:
             follow_row = await _take(svc, session, follower, target, uri)
         else:
@@ -161,7 +163,7 @@ async def follow(svc: Services, username: str, handle_or_url: str) -> Follow:
                 session, follower_id=follower.id, target_id=target.id, uri=uri, state="pending"
             )
         # Stored even when nobody is sent it (a local target), so its id can be fetched.
-        doc = follow_doc(follow_row, follower, target)
+        doc = activities.follow(follow_row, follower, target)
         await queue(session, follower, doc, _inbox(target))
     svc.delivery_wakeup.set()
     return follow_row
@@ -169,17 +171,32 @@ async def follow(svc: Services, username: str, handle_or_url: str) -> Follow:
 
 async def unfollow(svc: Services, username: str, handle_or_url: str) -> None:
     """Stop following: Undo(Follow) to the remote actor, and the follow row removed."""
+    missing = FollowError(f"{username} does not follow {handle_or_url}")
+    await take_back(svc, username, handle_or_url, follows.get, activities.follow, missing)
+
+
+Relation = TypeVar("Relation", Follow, Block)
+
+
+async def take_back(
+    svc: Services,
+    username: str,
+    handle_or_url: str,
+    find: Callable[[AsyncSession, int, int], Awaitable[Relation | None]],
+    as_activity: Callable[[Relation, Account, Account], dict[str, Any]],
+    missing: UserError,
+) -> None:
+    """A local user takes back a follow or a block of an account (`find` reads the row, which
+    `as_activity` shows as the activity that made it): the row goes, and the account hears
+    Undo of that activity. `missing` is raised when there is no such row."""
     target = await find_account(svc, handle_or_url)
     async with svc.sessions.begin() as session:
-        follower = await accounts.local_account(session, username)
-        if follower is None:
-            raise FollowError(f"no local user {username!r}")
-        existing = await follows.get(session, follower.id, target.id)
-        if existing is None:
-            raise FollowError(f"{username} does not follow {handle_or_url}")
-        undo = undo_activity(
-            svc, username, follower, follow_doc(existing, follower, target), to=[target.uri]
-        )
-        await session.delete(existing)
-        await queue(session, follower, undo, _inbox(target))
+        actor = await acting_user(session, username)
+        row = await find(session, actor.id, target.id)
+        if row is None:
+            raise missing
+        undo = activities.undo(svc, actor, as_activity(row, actor, target), to=[target.uri])
+        await session.delete(row)
+        # Stored even when nobody is sent it (a local account), as the follow itself is.
+        await queue(session, actor, undo, _inbox(target))
     svc.delivery_wakeup.set()

@@ -4,7 +4,7 @@ counts it, the refusal that names the limit, and what other servers send cut to 
 from __future__ import annotations
 
 from fedi.core.errors import UserError
-from fedi.federation.captions import tokens
+from fedi.federation.as2.captions import tokens
 
 # Mastodon's StatusLengthValidator counts every link as this many characters.
 URL_CHARS = 23

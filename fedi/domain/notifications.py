@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from fedi.core.services import Services
-from fedi.domain.accounts import local_or_error
+from fedi.domain.accounts import acting_user
 from storage import notifications
 from storage.models import Account
 
@@ -20,7 +20,7 @@ async def listing(
 ) -> list[dict[str, Any]]:
     """Newest first: id, type, who, the post concerned (if any) and when."""
     async with svc.reads() as session:
-        account = await local_or_error(session, username)
+        account = await acting_user(session, username)
         rows = await notifications.page(session, account.id, limit=limit, max_id=max_id)
     host = svc.settings.instance.host
     return [

@@ -4,19 +4,17 @@ collection (Mastodon reads it when it fetches the actor)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from activitypub import objects
 from fedi.core.errors import UserError
 from fedi.core.services import Services
-from fedi.domain.accounts import local_or_error
+from fedi.domain.accounts import acting_user
 from fedi.domain.lookup import find_post
+from fedi.federation.as2 import activities
 from fedi.federation.outbox import queue
 from storage import follows
-from storage.ids import new_id
 from storage.models import Account, Post
 from storage.timeutil import utcnow
 
@@ -48,7 +46,7 @@ async def _count(session: AsyncSession, account_id: int) -> int:
 
 async def _own(svc: Services, session: AsyncSession, username: str, reference: str) -> Post:
     found = await find_post(svc, reference, fetch=False)
-    author = await local_or_error(session, username)
+    author = await acting_user(session, username)
     post = await session.get(Post, found.id)
     if post is None or not post.local or post.account_id != author.id:
         raise PinError(f"{reference} is not a post of {username}")
@@ -86,12 +84,5 @@ async def _announce(svc: Services, session: AsyncSession, post: Post, kind: str)
     """Tell followers: Mastodon sends Add/Remove with the featured collection as target."""
     author = await session.get(Account, post.account_id)
     assert author is not None
-    doc: dict[str, Any] = objects.activity(
-        kind,
-        svc.urls.activity(author.username, kind, new_id()),
-        author.uri,
-        post.uri,
-        to=[objects.PUBLIC],
-    )
-    doc["target"] = svc.urls.collection(author.username, "collections/featured")
+    doc = activities.featured(svc, kind, author, post)
     await queue(session, author, doc, await follows.follower_inboxes(session, author.id))

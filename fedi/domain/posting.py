@@ -8,22 +8,23 @@ from dataclasses import dataclass, replace
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedi.core.errors import UserError
-from fedi.core.services import INSTANCE_ACTOR, Services
+from fedi.core.services import Services
 from fedi.domain import generation
-from fedi.domain.accounts import ensure_instance_actor
+from fedi.domain.accounts import acting_user, ensure_instance_actor
 from fedi.domain.blocks import refuse_across_block
 from fedi.domain.generation import LimitReached, Progress
 from fedi.domain.limits import refuse_over, status_length
 from fedi.domain.lookup import find_post
-from fedi.federation.captions import Caption, compose
-from fedi.federation.notes import Tags, content_html, create, default_alt_text
+from fedi.domain.mentions import compose
+from fedi.federation.as2.captions import Caption
+from fedi.federation.as2.notes import Tags, content_html, create, default_alt_text
 from fedi.federation.outbox import queue
 from fedi.media.c2pa import SETTING as C2PA_SETTING
 from fedi.media.c2pa import C2paSigningError, sign_image
 from fedi.media.files import new_file_name, write_file
 from fedi.media.pipeline import MediaError, ProcessedImage, Provenance, process_image
 from generators.base import GeneratedImage, GenerationError, GenerationRequest
-from storage import accounts, follows, generations, notifications
+from storage import follows, generations, notifications
 from storage.ids import new_id
 from storage.models import Account, MediaAttachment, Mention, Post, PostTag
 
@@ -93,9 +94,7 @@ async def make_post(svc: Services, draft: Draft, progress: Progress | None = Non
     """Generate the image, store post and media, and queue a delivery per follower inbox."""
     draft = _checked(svc, draft)
     async with svc.reads() as session:
-        author = await accounts.local_account(session, draft.username)
-    if author is None or author.username == INSTANCE_ACTOR:
-        raise PostError(f"no local user {draft.username!r}")
+        author = await acting_user(session, draft.username)
     # The post replied to and the caption's mentions are found before any image is paid for.
     parent, parent_author = await _parent(svc, author, draft.in_reply_to)
     caption_text, caption = await compose(svc, draft.caption, author=author, reply_to=parent_author)

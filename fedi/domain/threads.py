@@ -10,7 +10,7 @@ from typing import Any
 
 from fedi.core.errors import PostNotFound
 from fedi.core.services import Services
-from fedi.domain.accounts import local_or_error
+from fedi.domain.accounts import acting_user
 from fedi.domain.lookup import find_post
 from fedi.domain.timelines import records
 from storage import posts, threads
@@ -94,7 +94,7 @@ async def context(
 ) -> Thread:
     """The thread of the post `reference` names (fetched if remote), as the local user sees it."""
     async with svc.reads() as session:
-        viewer = await local_or_error(session, username)
+        viewer = await acting_user(session, username)
     post = await find_post(svc, reference)
     return await thread(svc, viewer, post, budget=budget)
 

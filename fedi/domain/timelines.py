@@ -11,8 +11,8 @@ import nh3
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedi.core.services import Services
-from fedi.domain.accounts import local_or_error
-from fedi.federation.captions import handle_of
+from fedi.domain.accounts import acting_user
+from fedi.federation.as2.captions import handle_of
 from storage import posts, timelines
 from storage.timelines import Entry
 
@@ -47,7 +47,7 @@ async def timeline(
 ) -> list[dict[str, Any]]:
     """The user's home, local or federated timeline, newest first, as records."""
     async with svc.reads() as session:
-        viewer = await local_or_error(session, username)
+        viewer = await acting_user(session, username)
         read = {HOME: timelines.home, LOCAL: timelines.local, FEDERATED: timelines.federated}
         entries = await read[kind](
             session, viewer.id, limit=limit, max_id=max_id, since_id=since_id, min_id=min_id

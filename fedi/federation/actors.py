@@ -7,9 +7,7 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urldefrag, urlsplit
 
-from activitypub.activities import Activity
 from activitypub.actors import (
-    ACTOR_TYPES,
     ActorParseError,
     RemoteActor,
     parse_actor,
@@ -88,21 +86,6 @@ async def get_actor(svc: Services, uri: str) -> Account:
         except (FetchError, ActorParseError) as exc:
             log.info("actor %s not refreshed, using the cached copy: %s", uri, exc)
     return account
-
-
-async def on_update_actor(svc: Services, activity: Activity) -> None:
-    """Update(Person): an actor changed its profile or key. Only the actor may update itself,
-    and the new document is fetched from its origin rather than taken from the activity."""
-    updated = activity.object or {}
-    if updated.get("type") not in ACTOR_TYPES or not ids_equal(
-        str(updated.get("id", "")), activity.actor
-    ):
-        return
-    async with svc.reads() as session:
-        before = await accounts.by_uri(session, activity.actor)
-    account = await fetch_actor(svc, activity.actor)
-    for key_id in {account.public_key_id, before.public_key_id if before else ""} - {""}:
-        svc.keys.forget(key_id)  # the old key too, if the id changed
 
 
 async def fetch_key(svc: Services, key_id: str) -> PublicKey | None:

@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from activitypub import objects
 from activitypub.urls import same_origin
 from storage import deliveries
-from storage.ids import new_id
 from storage.models import Account
-
-if TYPE_CHECKING:
-    from fedi.core.services import Services
 
 
 async def queue(
@@ -33,16 +28,3 @@ async def queue(
         body=json.dumps(activity, separators=(",", ":")),
         inboxes=[inbox for inbox in inboxes if not same_origin(inbox, author.uri)],
     )
-
-
-def undo_activity(
-    svc: Services,
-    username: str,
-    actor: Account,
-    activity: dict[str, Any],
-    *,
-    to: Sequence[str] = (),
-) -> dict[str, Any]:
-    """Undo(activity) by a local user, under a fresh activity id of ours."""
-    activity_id = svc.urls.activity(username, "undo", new_id())
-    return objects.activity("Undo", activity_id, actor.uri, activity, to=to)

@@ -1,1 +1,2 @@
-"""Background work on durable rows: delivery, inbox processing, remote image copies."""
+"""Background work on durable rows: delivery, inbox processing (by the table of handlers),
+remote image copies."""

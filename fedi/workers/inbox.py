@@ -1,22 +1,19 @@
-"""Processing received activities, one stored row at a time; every handler is safe to rerun."""
+"""Processing received activities in arrival order, by the handlers `fedi.workers.handlers`
+names; every handler is safe to rerun."""
 
 from __future__ import annotations
 
 import asyncio
 import itertools
 import logging
-from collections.abc import Awaitable, Callable
 from urllib.parse import urlsplit
 
 from activitypub.activities import Activity, ActivityError, parse_activity
 from activitypub.actors import ActorParseError
 from activitypub.delivery import backoff
 from activitypub.http import BadContentType, BadDocument, FetchError, HTTPStatusError
-from fedi.core.services import INSTANCE_ACTOR, Services
-from fedi.domain import blocks, deletes, follows, reactions, updates
-from fedi.domain.remote_posts import on_creates
-from fedi.federation.actors import on_update_actor
-from storage import accounts
+from fedi.core.services import Services
+from fedi.workers import handlers
 from storage import inbox as inbox_rows
 from storage.models import InboxActivity
 
@@ -24,68 +21,6 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 BATCH = 500  # activities taken per run
 GATHER = 0.1  # seconds to let arrivals gather between partial runs
-
-
-async def _follow(svc: Services, activity: Activity) -> None:
-    async with svc.reads() as session:
-        target = await accounts.by_uri(session, activity.object_id or "")
-    if target is None or not target.is_local or target.username == INSTANCE_ACTOR:
-        return
-    await follows.on_follow(svc, activity, target)
-
-
-async def _undo(svc: Services, activity: Activity) -> None:
-    inner = activity.object or {}
-    kind = inner.get("type")
-    if kind in reactions.KINDS:
-        await reactions.on_undo_reaction(svc, activity, inner)
-    elif kind == "Follow":
-        await follows.on_undo_follow(svc, activity)
-    elif kind == "Block":
-        await blocks.on_undo_block(svc, activity)
-    elif kind is None and activity.object_id:  # only the id: whichever of ours it names
-        await follows.on_undo_follow(svc, activity)
-        await blocks.on_undo_block(svc, activity)
-        for name in reactions.KINDS:
-            await reactions.on_undo_reaction(svc, activity, {"type": name})
-
-
-async def _delete(svc: Services, activity: Activity) -> None:
-    await deletes.on_delete(svc, activity)
-
-
-async def _reaction(svc: Services, activity: Activity) -> None:
-    await reactions.on_reaction(svc, activity)
-
-
-async def _accept(svc: Services, activity: Activity) -> None:
-    await follows.on_accept(svc, activity, accepted=True)
-
-
-async def _reject(svc: Services, activity: Activity) -> None:
-    await follows.on_accept(svc, activity, accepted=False)
-
-
-async def _update(svc: Services, activity: Activity) -> None:
-    await on_update_actor(svc, activity)  # ignores anything but an actor
-    await updates.on_update_note(svc, activity)  # ignores anything but a note we have
-
-
-async def _block(svc: Services, activity: Activity) -> None:
-    await blocks.on_block(svc, activity)
-
-
-HANDLERS: dict[str, Callable[[Services, Activity], Awaitable[None]]] = {
-    "Follow": _follow,
-    "Undo": _undo,
-    "Accept": _accept,
-    "Reject": _reject,
-    "Update": _update,
-    "Block": _block,
-    "Delete": _delete,
-    "Like": _reaction,
-    "Announce": _reaction,
-}  # Create: stored in runs, by `on_creates`
 
 
 async def process_pending(svc: Services, *, limit: int = 100) -> int:
@@ -122,7 +57,7 @@ async def _handle(svc: Services, row: InboxActivity) -> bool:
     """Run the row's handler; True if it is done, else its error or retry is recorded."""
     try:
         activity = parse_activity(row.payload)
-        handler = HANDLERS.get(activity.type)
+        handler = handlers.HANDLERS.get(activity.type)
         if handler is not None:
             await handler(svc, activity)
     except Exception as exc:  # a bug must not stop the worker or loop on one row
@@ -141,8 +76,8 @@ async def _handle_creates(svc: Services, rows: list[InboxActivity]) -> list[int]
             await _failed(svc, row, exc)
     outcomes: list[Exception | None]
     try:
-        # Creates only for local users who block their author are not kept (fedi.domain.blocks).
-        outcomes = await blocks.unless_blocked(svc, [a for _, a in parsed], on_creates)
+        # Creates only for local users who block their author are not kept (see handlers).
+        outcomes = await handlers.creates(svc, [a for _, a in parsed])
     except Exception as exc:  # the whole run failed (a bug, the database): each is retried
         outcomes = [exc] * len(parsed)
     done = []

@@ -12,9 +12,9 @@ from werkzeug.wrappers.response import Response as WerkzeugResponse
 
 from activitypub import objects
 from fedi.core.services import INSTANCE_ACTOR
-from fedi.domain.accounts import actor_info
 from fedi.domain.pins import pinned
-from fedi.federation.notes import create, note, replies, tags_of
+from fedi.federation.as2.actors import actor_info
+from fedi.federation.as2.notes import create, note, replies, tags_of
 from fedi.web.helpers import activity_json, error, id_arg, services, wants_activity_json
 from storage import accounts, deliveries, follows, posts, reactions
 from storage.models import Account, Post

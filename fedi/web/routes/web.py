@@ -7,8 +7,8 @@ from quart import Blueprint, Response, abort, redirect, render_template, send_fi
 from werkzeug.wrappers.response import Response as WerkzeugResponse
 
 from fedi.core.services import INSTANCE_ACTOR
-from fedi.federation.captions import stored_html
-from fedi.federation.notes import tags_of
+from fedi.federation.as2.captions import stored_html
+from fedi.federation.as2.notes import tags_of
 from fedi.media.files import content_type
 from fedi.web.display import blur_placeholder, shorten
 from fedi.web.helpers import id_arg, services, wants_activity_json
@@ -76,7 +76,7 @@ async def post_page(username: str, post_id: int) -> str | Response | WerkzeugRes
         account=account,
         post=post,
         media=media,
-        caption_html=Markup(caption),  # noqa: S704 - built from escaped text by fedi.federation.captions
+        caption_html=Markup(caption),  # noqa: S704 - built from escaped text by as2.captions
         urls=svc.urls,
         settings=svc.settings,
     )

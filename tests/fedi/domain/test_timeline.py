@@ -13,7 +13,7 @@ import pytest
 
 from activitypub.activities import Activity
 from fedi.core.services import Services
-from fedi.domain.reactions import on_reaction
+from fedi.domain.reactions import on_announce
 from fedi.federation.actors import get_actor
 from storage import timelines
 from tests.support import rows
@@ -112,16 +112,16 @@ async def test_a_boost_of_an_unknown_post_is_fetched_only_for_followed_boosters(
         boosted = origin.url(n, "dave")
         return Activity(f"{carol.uri}/announces/{n}", "Announce", carol.uri, boosted, None, (), ())
 
-    await on_reaction(svc, announce(3))  # nobody here follows carol: dropped, nothing fetched
+    await on_announce(svc, announce(3))  # nobody here follows carol: dropped, nothing fetched
     assert origin.asked == []
     async with svc.sessions.begin() as session:
         viewer = rows.account(f"{svc.urls.base}/users/viewer", "viewer", None)
         session.add(viewer)
         await session.flush()
         session.add(rows.accepted_follow(f"{viewer.uri}/follows/1", viewer.id, carol.id))
-    await on_reaction(svc, announce(3))
-    await on_reaction(svc, announce(3))  # again: nothing new
-    await on_reaction(svc, announce(9))  # gone at its origin: dropped quietly
+    await on_announce(svc, announce(3))
+    await on_announce(svc, announce(3))  # again: nothing new
+    await on_announce(svc, announce(9))  # gone at its origin: dropped quietly
     assert origin.asked == [3, 9]
     async with svc.reads() as session:
         home = await timelines.home(session, viewer.id)

@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fedi.workers.inbox import HANDLERS
+from fedi.workers.handlers import HANDLERS
 from storage.models import Delivery, Follow, InboxActivity
 from tests.support.databases import DatabaseFactory
 from tests.support.inspect import query

@@ -16,8 +16,8 @@ from aiohttp.test_utils import TestServer
 from activitypub.actors import ActorParseError
 from fedi.core.services import Services
 from fedi.domain.accounts import create_user, ensure_instance_actor
+from fedi.domain.mentions import find_accounts
 from fedi.federation.actors import fetch_actor, get_actor
-from fedi.federation.captions import find_accounts
 from fedi.federation.resolver import AccountNotFound, find_account, names
 from storage.models import Account
 from tests.support.peer import Peer, PeerActor

@@ -24,7 +24,7 @@ from sqlalchemy.util import await_
 from activitypub.activities import Activity
 from fedi.core.services import Services
 from fedi.domain.deletes import on_delete
-from fedi.domain.updates import on_update_note
+from fedi.domain.edits import on_update_note
 from fedi.media.files import new_file_name, write_file
 from fedi.workers import images as image_cache
 from storage import image_cache as queue

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from activitypub.activities import Activity
 from fedi.core.services import Services
 from fedi.domain.accounts import create_user
-from fedi.workers import inbox
+from fedi.workers import handlers, inbox
 from storage import inbox as inbox_rows
 from storage.models import Account, InboxActivity, Post
 from storage.timeutil import utcnow
@@ -42,7 +42,7 @@ async def test_a_crashing_handler_is_retried_later_and_the_rest_are_done(
         if activity.id.endswith("/1"):
             raise RuntimeError("a bug in a handler")
 
-    monkeypatch.setitem(inbox.HANDLERS, "Like", flaky)
+    monkeypatch.setitem(handlers.HANDLERS, "Like", flaky)
     async with svc.sessions.begin() as session:
         await inbox_rows.record_many(session, [_like(n) for n in range(3)])
 

@@ -1,5 +1,6 @@
-"""Update(Note) from other servers: only the note's author changes it, only a newer edit
-overwrites an older one, and what arrives is sanitised."""
+"""Edits both ways. Update(Note) from other servers: only the note's author changes it, only a
+newer edit overwrites an older one, and what arrives is sanitised. A local edit's new mentions
+are told once."""
 
 from __future__ import annotations
 
@@ -10,12 +11,18 @@ from io import BytesIO
 from typing import Any
 
 from PIL import Image
+from quart.typing import TestClientProtocol as Client
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from fedi.core.services import Services
+from fedi.domain import edits
+from fedi.domain.accounts import create_user
+from fedi.domain.posting import Draft, make_post
 from storage.models import MediaAttachment, Mention, Post, PostTag
 from tests.support.inspect import deliver_handled, query
 from tests.support.peer import Peer, PeerActor, activity
+from tests.support.sent import notified
 from tests.support.servers import Server, run_cli, wait_for
 
 AS = "https://www.w3.org/ns/activitystreams"
@@ -237,3 +244,17 @@ async def test_an_update_for_only_a_blocker_is_not_kept_either(
     note.update(content="<p>v2</p>", updated=_iso(now))
     await _done(server, mallory, activity("Update", mallory, note, 1))
     assert await asyncio.to_thread(_posts, server) == 0
+
+
+async def test_a_local_user_an_edit_newly_mentions_is_told_once(
+    client: tuple[Client, Services],
+) -> None:
+    _, svc = client
+    await create_user(svc, "bob")
+    post = await make_post(svc, Draft("alice", "a kite"))
+    assert await notified(svc, "bob") == []
+    for caption in ("for @bob", "still for @bob", "for nobody", "for @bob again"):
+        await edits.edit(svc, "alice", post.uri, edits.Edit(caption=caption))
+    # Told once: a notification is kept for each (kind, post), and a mention dropped and
+    # added back again does not repeat it.
+    assert await notified(svc, "bob") == ["mention"]

@@ -1,30 +1,19 @@
 """Captions as Mastodon formats a status: `@user@host` mentions, `#hashtags` and web links
 become links, mentions and hashtags become the Note's `tag`, and everything else stays
-escaped text. A handle that cannot be resolved stays plain text (the post still goes out)."""
+escaped text. A handle that cannot be resolved stays plain text (the post still goes out).
+
+Pure rendering: the accounts a caption mentions are looked up by `fedi.domain.mentions`."""
 
 from __future__ import annotations
 
-import asyncio
-import logging
 import re
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from html import escape
 from urllib.parse import quote, urlsplit
 
-from sqlalchemy import func, select
-
 from activitypub import objects
-from activitypub.actors import ActorParseError
-from activitypub.http import FetchError
-from activitypub.webfinger import WebFingerError
-from fedi.core.errors import UserError
-from fedi.core.services import INSTANCE_ACTOR, Services
-from fedi.federation.resolver import find_account, own_host
-from storage import accounts
 from storage.models import Account
-
-log = logging.getLogger(__name__)
 
 # Mastodon's Account::MENTION_RE: not after '=', '/' or a word character (so `me@example.com`
 # is an address, not a mention); the host may carry a port here (user@127.0.0.1:8010).
@@ -37,8 +26,6 @@ HASHTAG = re.compile(r"(?<![=/)\w])#(?P<name>\w[\w\u00b7\u30fb\u200c]*)")
 URL = re.compile(r"(?<![\w/])https?://[^\s<>\"']+", re.IGNORECASE)
 TAG_SEPARATORS = "\u00b7\u30fb\u200c"
 MAX_TAG_CHARS = 255  # post_tags.name
-# Remote handles looked up per post; the rest stay text (each lookup is two fetches).
-MAX_LOOKUPS = 20
 LINK_REL = "nofollow noopener noreferrer"
 
 
@@ -129,7 +116,7 @@ def handle_of(account: Account, local_host: str) -> str:
     return f"{account.username}@{account.domain or local_host}"
 
 
-def _canonical(key: str, local_host: str) -> str:
+def canonical(key: str, local_host: str) -> str:
     """A mention key as "user@host", lower case; a bare "user" is a local user."""
     user, _, host = key.partition("@")
     return f"{user}@{host or local_host}".lower()
@@ -156,6 +143,12 @@ def _url_link(url: str) -> str:
     return f'<a href="{escape(url)}" rel="{LINK_REL}" target="_blank">{escape(url)}</a>'
 
 
+def ascii_host(host: str) -> str:
+    """An internationalised host in its ASCII (IDNA) form, as WebFinger is asked."""
+    name, colon, port = host.rpartition(":") if ":" in host else (host, "", "")
+    return name.encode("idna").decode("ascii").lower() + colon + port
+
+
 def render(text: str, found: Mapping[str, Account], *, tags_base: str, local_host: str) -> Caption:
     """The caption as HTML paragraphs; `found` maps canonical handles to their accounts."""
     mentions: dict[int, Account] = {}
@@ -167,7 +160,7 @@ def render(text: str, found: Mapping[str, Account], *, tags_base: str, local_hos
         parts = []
         for token in tokens(block.strip()):
             account = (
-                found.get(_canonical(token.key, local_host)) if token.kind == "mention" else None
+                found.get(canonical(token.key, local_host)) if token.kind == "mention" else None
             )
             if account is not None:
                 mentions.setdefault(account.id, account)
@@ -203,87 +196,3 @@ def tag_infos(
         for name in hashtags
     ]
     return tags
-
-
-async def _cached(svc: Services, user: str, host: str) -> Account | None:
-    """A known account by handle: local ones by name, remote ones by name and actor host.
-    None when two remote actors have that name (Lemmy's user and community can): WebFinger
-    then says which one the handle means."""
-    async with svc.reads() as session:
-        if own_host(svc, host):
-            account = await accounts.local_account(session, user)
-            return None if account is None or account.username == INSTANCE_ACTOR else account
-        stmt = select(Account).where(
-            Account.domain == host, func.lower(Account.username) == user.lower()
-        )
-        found = (await session.execute(stmt.limit(2))).scalars().all()
-        return found[0] if len(found) == 1 else None
-
-
-def ascii_host(host: str) -> str:
-    """An internationalised host in its ASCII (IDNA) form, as WebFinger is asked."""
-    name, colon, port = host.rpartition(":") if ":" in host else (host, "", "")
-    return name.encode("idna").decode("ascii").lower() + colon + port
-
-
-async def _lookup(svc: Services, canonical: str) -> Account | None:
-    """The account behind a handle, or None when it cannot be found (it then stays text)."""
-    user, _, host = canonical.partition("@")
-    try:
-        host = ascii_host(host)
-        account = await _cached(svc, user, host)
-        if account is not None and account.domain and await svc.domain_blocked(account.domain):
-            return None  # a blocked server's account: not mentioned, nothing delivered there
-        if account is None and not own_host(svc, host):
-            account = await find_account(svc, f"{user}@{host}")
-        return account
-    except (
-        UnicodeError,
-        UserError,
-        FetchError,
-        WebFingerError,
-        ActorParseError,
-    ) as exc:
-        log.info("mention of %s left as text: %s", canonical, exc)
-        return None
-
-
-async def find_accounts(
-    svc: Services, keys: Sequence[str], known: Iterable[Account] = ()
-) -> dict[str, Account]:
-    """The accounts the mentioned handles name, by canonical handle; `known` ones are used as
-    they are, local and cached ones are read, others looked up (WebFinger, signed fetch)."""
-    host = svc.settings.instance.host
-    found = {handle_of(account, host).lower(): account for account in known}
-    wanted = [
-        key for key in dict.fromkeys(_canonical(key, host) for key in keys) if key not in found
-    ]
-    results = await asyncio.gather(*(_lookup(svc, key) for key in wanted[:MAX_LOOKUPS]))
-    for key, account in zip(wanted, results, strict=False):
-        if account is not None:
-            found[key] = account
-    return found
-
-
-async def compose(
-    svc: Services, text: str, *, author: Account, reply_to: Account | None = None
-) -> tuple[str, Caption]:
-    """Resolve a caption's mentions and render it. A reply mentions the replied-to author:
-    as Mastodon clients prefill it, `@handle ` goes in front unless the caption names them."""
-    known = [reply_to] if reply_to is not None else []
-    found = await find_accounts(svc, mention_keys(text), known)
-    host = svc.settings.instance.host
-    tags_base = f"{svc.urls.base}/tags"
-    caption = render(text, found, tags_base=tags_base, local_host=host)
-    if reply_to is None or reply_to.id == author.id or _mentions(caption, reply_to):
-        return text, caption
-    handle = reply_to.username if reply_to.domain is None else handle_of(reply_to, host)
-    text = f"@{handle} {text}".rstrip()
-    caption = render(text, found, tags_base=tags_base, local_host=host)
-    if not _mentions(caption, reply_to):  # a handle the parser cannot read (an IPv6 host)
-        caption = replace(caption, mentions=(reply_to, *caption.mentions))
-    return text, caption
-
-
-def _mentions(caption: Caption, account: Account) -> bool:
-    return any(mentioned.id == account.id for mentioned in caption.mentions)

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from activitypub import objects
 from fedi.core.services import Services
-from fedi.federation.captions import tag_infos
+from fedi.federation.as2.captions import tag_infos
 from storage import reactions
 from storage.models import Account, MediaAttachment, Mention, Post, PostTag
 from storage.timelines import shown
@@ -28,9 +28,8 @@ def default_alt_text(prompt: str, limit: int) -> str:
 
 
 def content_html(caption_html: str, model: str | None, prompt: str | None) -> str:
-    """The Note's HTML: the caption's paragraphs (fedi.federation.captions.render), then what
-    made the picture and from which prompt; they travel whatever the caption and alt text
-    say."""
+    """The Note's HTML: the caption's paragraphs (as2.captions.render), then what made the
+    picture and from which prompt; they travel whatever the caption and alt text say."""
     if model:
         caption_html += f"<p>🎨 Made with {escape(model)} (AI-generated image)</p>"
     if prompt:

@@ -6,27 +6,26 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass, replace
 from datetime import timedelta
-from typing import Any
 
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from activitypub import objects
 from activitypub.activities import NOTE_TYPES, Activity, RemoteNote, parse_note
 from activitypub.urls import ids_equal
 from fedi.core.errors import UserError
 from fedi.core.services import Services
 from fedi.domain import blocks
-from fedi.domain.accounts import local_or_error
+from fedi.domain.accounts import acting_user
 from fedi.domain.limits import refuse_over, status_length
 from fedi.domain.lookup import find_post
+from fedi.domain.mentions import compose
 from fedi.domain.remote_posts import object_of, on_creates, post_and_media, retag
-from fedi.federation.captions import Caption, compose
-from fedi.federation.notes import Tags, content_html, default_alt_text, note, tags_of
+from fedi.federation.as2 import activities
+from fedi.federation.as2.captions import Caption
+from fedi.federation.as2.notes import Tags, content_html, default_alt_text, note, tags_of
 from fedi.federation.outbox import queue
 from fedi.media.files import remove_files
 from storage import deliveries, follows, image_cache, notifications, posts, reactions
-from storage.ids import new_id
 from storage.models import Account, MediaAttachment, Mention, Post, PostTag
 from storage.timeutil import utcnow
 
@@ -55,7 +54,7 @@ async def edit(svc: Services, username: str, reference: str, change: Edit) -> Po
         )
     found = await find_post(svc, reference, fetch=False)
     async with svc.reads() as session:
-        author = await local_or_error(session, username)
+        author = await acting_user(session, username)
     if not found.local or found.account_id != author.id:
         raise EditError(f"{reference} is not a post of {username}")
     change = _checked(svc, found, change)
@@ -71,7 +70,8 @@ async def edit(svc: Services, username: str, reference: str, change: Edit) -> Po
         await session.flush()
         tags = (await tags_of(session, [post.id]))[post.id]
         counts = (await reactions.counts(session, [post.id]))[post.id]
-        update = _update_doc(svc, author, note(svc, author, post, media, counts=counts, tags=tags))
+        doc = note(svc, author, post, media, counts=counts, tags=tags)
+        update = activities.update_note(svc, author, doc)
         await queue(session, author, update, await _audience(session, post, tags))
     svc.delivery_wakeup.set()
     return post
@@ -138,20 +138,6 @@ async def _recaption(session: AsyncSession, post: Post, text: str, caption: Capt
     for account in caption.mentions:
         if account.is_local:
             await notifications.about_post(session, account.id, notifications.MENTION, post)
-
-
-def _update_doc(svc: Services, author: Account, doc: dict[str, Any]) -> dict[str, Any]:
-    inner = {key: value for key, value in doc.items() if key != "@context"}
-    update = objects.activity(
-        "Update",
-        svc.urls.activity(author.username, "update", new_id()),
-        author.uri,
-        inner,
-        to=inner.get("to", []),
-    )
-    update["@context"] = objects.CONTEXT
-    update["cc"] = inner.get("cc", [])
-    return update
 
 
 def _stale(post: Post, note: RemoteNote) -> bool:
