@@ -22,7 +22,7 @@ from fedi.federation.outbox import queue
 from fedi.media.c2pa import SETTING as C2PA_SETTING
 from fedi.media.c2pa import C2paSigningError, sign_image
 from fedi.media.files import new_file_name, write_file
-from fedi.media.pipeline import MediaError, ProcessedImage, Provenance, process_image
+from fedi.media.pipeline import MediaError, ProcessedImage, Provenance, process_as_configured
 from generators.base import GeneratedImage, GenerationError, GenerationRequest
 from storage import follows, generations, notifications
 from storage.ids import new_id
@@ -124,21 +124,14 @@ async def _publish(
     provenance = Provenance(
         model=meta.model, backend=meta.backend, prompt=draft.prompt, seed=meta.seed
     )
-    media_cfg, limits = svc.settings.media, svc.settings.limits
+    limits = svc.settings.limits
     try:
-        processed = await asyncio.to_thread(
-            process_image,
-            image.data,
-            provenance=provenance,
-            max_bytes=media_cfg.max_bytes,
-            max_pixels=media_cfg.max_pixels,
-            output_format=media_cfg.format,
-        )
+        processed = await process_as_configured(image.data, svc.settings.media, provenance)
     except MediaError as exc:
         reason = f"the image model returned an unusable image: {exc.reason}"
         await generation.fail(svc, generation_id, reason)
         raise PostError(reason) from exc
-    if media_cfg.c2pa:
+    if svc.settings.media.c2pa:
         processed = await _with_content_credentials(svc, processed, provenance, generation_id)
     file_name = new_file_name(processed.extension)
     await asyncio.to_thread(write_file, svc.media_dir, file_name, processed.data)

@@ -6,6 +6,7 @@ and serve is a clean file of an allowed format whose metadata we wrote ourselves
 
 from __future__ import annotations
 
+import asyncio
 import io
 import re
 import struct
@@ -15,6 +16,8 @@ from xml.sax.saxutils import escape
 
 import blurhash
 from PIL import Image, ImageOps, PngImagePlugin, UnidentifiedImageError
+
+from fedi.core.sections import MediaSettings
 
 ALLOWED_FORMATS = ["PNG", "JPEG", "WEBP", "GIF"]
 OUTPUT = {
@@ -229,4 +232,18 @@ def process_image(
     media_type, extension = OUTPUT[output_format]
     return ProcessedImage(
         encoded, media_type, extension, image.width, image.height, _blurhash(image)
+    )
+
+
+async def process_as_configured(
+    data: bytes, settings: MediaSettings, provenance: Provenance | None
+) -> ProcessedImage:
+    """`process_image` under the instance's `[media]` limits and format, off the event loop."""
+    return await asyncio.to_thread(
+        process_image,
+        data,
+        provenance=provenance,
+        max_bytes=settings.max_bytes,
+        max_pixels=settings.max_pixels,
+        output_format=settings.format,
     )

@@ -24,7 +24,7 @@ from activitypub.http import (
 from activitypub.urls import unfetchable
 from fedi.core.services import Services
 from fedi.media.files import new_file_name, remove_files, write_file
-from fedi.media.pipeline import MediaError, process_image
+from fedi.media.pipeline import MediaError, process_as_configured
 from storage import image_cache
 from storage.timeutil import utcnow
 
@@ -114,14 +114,7 @@ async def _copy(svc: Services, url: str) -> image_cache.Copy:
         raise Refused(f"{parts.netloc} is blocked here")
     cfg = svc.settings.media
     response = await svc.http.get_bytes(url, max_bytes=cfg.max_bytes, accept="image/*")
-    processed = await asyncio.to_thread(
-        process_image,
-        response.body,
-        provenance=None,
-        max_bytes=cfg.max_bytes,
-        max_pixels=cfg.max_pixels,
-        output_format=cfg.format,
-    )
+    processed = await process_as_configured(response.body, cfg, provenance=None)
     file_name = new_file_name(processed.extension)
     await asyncio.to_thread(write_file, svc.media_dir, file_name, processed.data)
     size = len(processed.data)
