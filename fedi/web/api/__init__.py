@@ -13,6 +13,7 @@ from fedi.web.api import (
     notifications,
     placeholders,
     statuses_read,
+    statuses_write,
     timelines,
 )
 
@@ -20,4 +21,5 @@ from fedi.web.api import (
 def blueprints() -> list[Blueprint]:
     """The API's blueprints, to register on the app."""
     reads = [accounts_read.bp, statuses_read.bp, timelines.bp, notifications.bp]
-    return [apps.bp, accounts.bp, instance.bp, placeholders.bp, *reads]
+    writes = [statuses_write.bp]
+    return [apps.bp, accounts.bp, instance.bp, placeholders.bp, *reads, *writes]
