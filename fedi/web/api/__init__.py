@@ -8,6 +8,7 @@ from quart import Blueprint
 from fedi.web.api import (
     accounts,
     accounts_read,
+    accounts_write,
     apps,
     instance,
     notifications,
@@ -21,5 +22,5 @@ from fedi.web.api import (
 def blueprints() -> list[Blueprint]:
     """The API's blueprints, to register on the app."""
     reads = [accounts_read.bp, statuses_read.bp, timelines.bp, notifications.bp]
-    writes = [statuses_write.bp]
+    writes = [statuses_write.bp, accounts_write.bp]
     return [apps.bp, accounts.bp, instance.bp, placeholders.bp, *reads, *writes]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from quart import Blueprint, Response, request
 
-from fedi.core.errors import PostNotFound
+from fedi.core.errors import PostNotFound, UserError
 from fedi.domain.records import RecordNotFound
 from fedi.web.helpers import error
 from storage.ids import parse_id
@@ -44,3 +44,13 @@ def install(bp: Blueprint) -> None:
     """Answer a read that finds nothing as Mastodon does: 404 {"error": "Record not found"}."""
     bp.register_error_handler(RecordNotFound, _not_found)
     bp.register_error_handler(PostNotFound, _not_found)
+
+
+def _refused(exc: Exception) -> Response:
+    return error(422, str(exc))
+
+
+def refuse_user_errors(bp: Blueprint) -> None:
+    """Answer an action the domain refuses (a UserError other than a missing post) as Mastodon
+    answers a validation error: 422 {"error": the reason}."""
+    bp.register_error_handler(UserError, _refused)

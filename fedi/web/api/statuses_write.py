@@ -1,6 +1,7 @@
-"""POST /api/v1/statuses/:id/favourite, /unfavourite, /reblog, /unreblog, /pin and /unpin:
-the domain actions the CLI calls (`impasto like`, `boost`, `pin`, ...), each answered with the
-Status as Mastodon does (a reblog with the boost wrapping the original)."""
+"""POST /api/v1/statuses/:id/favourite, /unfavourite, /reblog, /unreblog, /pin, /unpin and
+DELETE /api/v1/statuses/:id: the domain actions the CLI calls (`impasto like`, `boost`, `pin`,
+`delete`, ...), each answered with the Status as Mastodon does (a reblog with the boost
+wrapping the original)."""
 
 from __future__ import annotations
 
@@ -9,26 +10,18 @@ from typing import Any
 
 from quart import Blueprint, Response
 
-from fedi.core.errors import UserError
 from fedi.core.services import Services
-from fedi.domain import pins, reactions, status_reads
+from fedi.domain import deletes, pins, reactions, status_reads
 from fedi.domain.entities import statuses
-from fedi.web.api.records import install, record_id
+from fedi.web.api.records import install, record_id, refuse_user_errors
 from fedi.web.api.scoped import acting_account, scoped
-from fedi.web.helpers import error, json_response, services
+from fedi.web.helpers import json_response, services
 
 bp = Blueprint("api_statuses_write", __name__)
 install(bp)
+refuse_user_errors(bp)
 
 Action = Callable[[Services, str, str], Awaitable[Any]]
-
-
-def _refused(exc: UserError) -> Response:
-    """A domain refusal a person can fix: 422 with its words, as Mastodon's validation errors."""
-    return error(422, str(exc))
-
-
-bp.register_error_handler(UserError, _refused)
 
 
 async def _acted(status_id: str, action: Action) -> Response:
@@ -84,3 +77,15 @@ async def pin(status_id: str) -> Response:
 async def unpin(status_id: str) -> Response:
     """Stop featuring the post; its Status."""
     return await _acted(status_id, pins.unpin)
+
+
+@bp.delete("/api/v1/statuses/<status_id>")
+@scoped("write:statuses")
+async def delete(status_id: str) -> Response:
+    """Delete an own post; the Status as it was, with its source `text` (Mastodon returns it
+    so an app can offer "delete and redraft")."""
+    svc, me = services(), acting_account()
+    entry = await status_reads.post(svc, me, record_id(status_id))
+    shown = await statuses.one_status(svc, me, entry)
+    await deletes.delete_post(svc, me.username, str(entry.post.id))
+    return json_response({**shown, "text": entry.post.caption})

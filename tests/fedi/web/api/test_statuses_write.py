@@ -97,3 +97,28 @@ async def test_scopes(client: Pair, scene: Scene, action: str, scope: str) -> No
     allowed = (await apps.personal_token(svc, "alice", "write")).secret
     response = await http.post(path, headers=bearer(allowed))
     assert response.status_code in (200, 422)  # let through (an undo of nothing is 422)
+
+
+async def test_delete_answers_the_status_with_its_text(client: Pair, scene: Scene) -> None:
+    http, _ = client
+    path = f"/api/v1/statuses/{scene.lighthouse}"
+    response = await http.delete(path, headers=bearer(scene.alice_token))
+    assert response.status_code == 200
+    deleted = await response.get_json()
+    assert deleted["id"] == str(scene.lighthouse) and deleted["text"] == "#Sea at dusk, for @bob"
+    assert_shape({k: v for k, v in deleted.items() if k != "text"}, "status")
+    gone = await http.get(path, headers=bearer(scene.alice_token))
+    assert gone.status_code == 404
+
+
+async def test_delete_refusals(client: Pair, scene: Scene) -> None:
+    http, svc = client
+    path = f"/api/v1/statuses/{scene.fox}"
+    assert (await http.delete(path)).status_code == 401
+    assert (await http.delete(path, headers=bearer(scene.bob_token))).status_code == 403
+    favourites = (await apps.personal_token(svc, "alice", "write:favourites")).secret
+    assert (await http.delete(path, headers=bearer(favourites))).status_code == 403
+    not_hers = await http.delete(path, headers=bearer(scene.alice_token))
+    assert not_hers.status_code == 422 and "only its author" in (await not_hers.get_json())["error"]
+    unknown = await http.delete("/api/v1/statuses/99999999", headers=bearer(scene.alice_token))
+    assert unknown.status_code == 404
