@@ -85,3 +85,17 @@ async def relationship(svc: Services, viewer: Account, account_id: int) -> Relat
     if not found:
         raise RecordNotFound(f"no account {account_id}")
     return found[0]
+
+
+async def blocked(svc: Services, viewer: Account, window: Window) -> list[tuple[int, Account]]:
+    """(block id, account) of the accounts the viewer blocks, newest block first."""
+    async with svc.reads() as session:
+        return await people.blocks_page(session, viewer.id, window)
+
+
+async def follow_requests(
+    svc: Services, viewer: Account, window: Window
+) -> list[tuple[int, Account]]:
+    """(follow id, account) of the requests awaiting the viewer's approval, newest first."""
+    async with svc.reads() as session:
+        return await people.requests_page(session, viewer.id, window)

@@ -10,6 +10,7 @@ from fedi.web.api import (
     accounts_read,
     accounts_write,
     apps,
+    follow_requests,
     instance,
     notifications,
     placeholders,
@@ -22,5 +23,5 @@ from fedi.web.api import (
 def blueprints() -> list[Blueprint]:
     """The API's blueprints, to register on the app."""
     reads = [accounts_read.bp, statuses_read.bp, timelines.bp, notifications.bp]
-    writes = [statuses_write.bp, accounts_write.bp]
+    writes = [statuses_write.bp, accounts_write.bp, follow_requests.bp]
     return [apps.bp, accounts.bp, instance.bp, placeholders.bp, *reads, *writes]
