@@ -14,6 +14,7 @@ from fedi.web.api import (
     instance,
     notifications,
     placeholders,
+    statuses_post,
     statuses_read,
     statuses_write,
     timelines,
@@ -23,5 +24,5 @@ from fedi.web.api import (
 def blueprints() -> list[Blueprint]:
     """The API's blueprints, to register on the app."""
     reads = [accounts_read.bp, statuses_read.bp, timelines.bp, notifications.bp]
-    writes = [statuses_write.bp, accounts_write.bp, follow_requests.bp]
+    writes = [statuses_post.bp, statuses_write.bp, accounts_write.bp, follow_requests.bp]
     return [apps.bp, accounts.bp, instance.bp, placeholders.bp, *reads, *writes]

@@ -30,6 +30,14 @@ def id_list(name: str = "id") -> list[int]:
     return [number for number in map(parse_id, values) if number is not None]
 
 
+def boolean(value: object) -> bool:
+    """A boolean parameter as Rails reads it, from a form (text) or a JSON body (true/false)."""
+    if isinstance(value, bool):
+        return value
+    text = str(value if value is not None else "").strip().lower()
+    return bool(text) and text not in FALSE
+
+
 def flag(name: str) -> bool:
     """A boolean query parameter as Rails reads it (Mastodon.py sends 1 and 0)."""
     value = request.args.get(name, "").strip().lower()
