@@ -11,7 +11,7 @@ from quart import Blueprint, Response
 from fedi.core.services import Services
 from fedi.domain import account_reads, blocks, follows
 from fedi.domain.entities import accounts
-from fedi.web.api.records import install, record_id, refuse_user_errors
+from fedi.web.api.records import install, record_id, refuse_user_errors, undo_quietly
 from fedi.web.api.scoped import acting_account, scoped
 from fedi.web.helpers import json_response, services
 
@@ -26,7 +26,7 @@ async def _acted(account_id: str, action: Action) -> Response:
     """Run `action` on an account shown here (404 otherwise); the Relationship after."""
     svc, me = services(), acting_account()
     target = await account_reads.account(svc, record_id(account_id))
-    await action(svc, me.username, account_reads.reference(target))
+    await undo_quietly(action(svc, me.username, account_reads.reference(target)))
     return json_response(
         accounts.relationship(await account_reads.relationship(svc, me, target.id))
     )

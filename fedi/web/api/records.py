@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
+
 from quart import Blueprint, Response, request
 
-from fedi.core.errors import PostNotFound, UserError
+from fedi.core.errors import NothingToUndo, PostNotFound, UserError
 from fedi.domain.records import RecordNotFound
 from fedi.web.helpers import error
 from storage.ids import parse_id
@@ -62,3 +64,12 @@ def refuse_user_errors(bp: Blueprint) -> None:
     """Answer an action the domain refuses (a UserError other than a missing post) as Mastodon
     answers a validation error: 422 {"error": the reason}."""
     bp.register_error_handler(UserError, _refused)
+
+
+async def undo_quietly(action: Awaitable[object]) -> None:
+    """Run an action; taking back what was not done counts as done, as Mastodon answers an
+    unfavourite, unreblog, unpin, unfollow or unblock of nothing with the entity, not an error."""
+    try:
+        await action
+    except NothingToUndo:
+        pass

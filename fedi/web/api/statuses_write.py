@@ -13,7 +13,7 @@ from quart import Blueprint, Response
 from fedi.core.services import Services
 from fedi.domain import deletes, pins, reactions, status_reads
 from fedi.domain.entities import statuses
-from fedi.web.api.records import install, record_id, refuse_user_errors
+from fedi.web.api.records import install, record_id, refuse_user_errors, undo_quietly
 from fedi.web.api.scoped import acting_account, scoped
 from fedi.web.helpers import json_response, services
 
@@ -28,7 +28,7 @@ async def _acted(status_id: str, action: Action) -> Response:
     """Run `action` on a post the acting user may see (404 otherwise); its Status after."""
     svc, me = services(), acting_account()
     entry = await status_reads.post(svc, me, record_id(status_id))
-    await action(svc, me.username, str(entry.post.id))
+    await undo_quietly(action(svc, me.username, str(entry.post.id)))
     fresh = await status_reads.post(svc, me, entry.post.id)
     return json_response(await statuses.one_status(svc, me, fresh))
 
