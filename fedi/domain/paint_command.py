@@ -5,6 +5,7 @@ after the first are the caption. Anything else is refused in words that say how 
 from __future__ import annotations
 
 from fedi.domain.posting import Draft, PostError
+from storage.models import Post
 
 COMMAND = "/paint"
 HOW = (
@@ -40,3 +41,11 @@ def paint_draft(
         in_reply_to=in_reply_to,
         content_warning=spoiler_text,
     )
+
+
+def source_text(post: Post) -> str:
+    """The status text that would make this post again: `/paint PROMPT`, then the caption (the
+    `text` Mastodon returns on delete, which apps put back in the composer to redraft)."""
+    if not post.prompt:
+        return post.caption
+    return "\n".join(part for part in (f"{COMMAND} {post.prompt}", post.caption) if part)

@@ -13,6 +13,7 @@ from quart import Blueprint, Response
 from fedi.core.services import Services
 from fedi.domain import deletes, pins, reactions, status_reads
 from fedi.domain.entities import statuses
+from fedi.domain.paint_command import source_text
 from fedi.web.api.records import install, record_id, refuse_user_errors, undo_quietly
 from fedi.web.api.scoped import acting_account, scoped
 from fedi.web.helpers import json_response, services
@@ -82,10 +83,10 @@ async def unpin(status_id: str) -> Response:
 @bp.delete("/api/v1/statuses/<status_id>")
 @scoped("write:statuses")
 async def delete(status_id: str) -> Response:
-    """Delete an own post; the Status as it was, with its source `text` (Mastodon returns it
-    so an app can offer "delete and redraft")."""
+    """Delete an own post; the Status as it was, with its source `text` (`/paint PROMPT` and
+    the caption: Mastodon returns it so an app can offer "delete and redraft")."""
     svc, me = services(), acting_account()
     entry = await status_reads.post(svc, me, record_id(status_id))
     shown = await statuses.one_status(svc, me, entry)
     await deletes.delete_post(svc, me.username, str(entry.post.id))
-    return json_response({**shown, "text": entry.post.caption})
+    return json_response({**shown, "text": source_text(entry.post)})

@@ -123,7 +123,7 @@ def test_paint_and_delete(world: World) -> None:
     (picture,) = made.media_attachments
     assert picture.type == "image" and "a lighthouse at dusk" in picture.description
     deleted = api.status_delete(made.id)
-    assert deleted.id == made.id and deleted.text == ""
+    assert deleted.id == made.id and deleted.text == "/paint a lighthouse at dusk"
 
 
 def test_an_idempotency_key_gives_one_post(world: World) -> None:

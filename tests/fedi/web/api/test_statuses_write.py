@@ -108,7 +108,10 @@ async def test_delete_answers_the_status_with_its_text(client: Pair, scene: Scen
     response = await http.delete(path, headers=bearer(scene.alice_token))
     assert response.status_code == 200
     deleted = await response.get_json()
-    assert deleted["id"] == str(scene.lighthouse) and deleted["text"] == "#Sea at dusk, for @bob"
+    assert (
+        deleted["id"] == str(scene.lighthouse)
+        and deleted["text"] == "/paint a lighthouse on a cliff\n#Sea at dusk, for @bob"
+    )
     assert_shape({k: v for k, v in deleted.items() if k != "text"}, "status")
     gone = await http.get(path, headers=bearer(scene.alice_token))
     assert gone.status_code == 404
