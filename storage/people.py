@@ -10,7 +10,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .account_counts import AccountCounts
-from .models import Account, Follow, Post, Reaction
+from .models import Account, Block, Follow, Post, Reaction
 from .timelines import Window, shown
 
 
@@ -113,3 +113,25 @@ async def reactors(
         .where(Reaction.post_id == post_id, Reaction.kind == kind, shown(Account, viewer_id))
     )
     return await _paged(session, stmt, Reaction.id, window)
+
+
+async def blocks_page(
+    session: AsyncSession, account_id: int, window: Window
+) -> list[tuple[int, Account]]:
+    """(block id, account) of the accounts `account_id` blocks, newest block first, paged by
+    the block's id (Mastodon's GET /api/v1/blocks)."""
+    stmt = select(Block.id, Account).join(Account, Account.id == Block.target_id)
+    return await _paged(session, stmt.where(Block.account_id == account_id), Block.id, window)
+
+
+async def requests_page(
+    session: AsyncSession, account_id: int, window: Window
+) -> list[tuple[int, Account]]:
+    """(follow id, account) of the follow requests awaiting `account_id`'s approval, newest
+    first, paged by the follow's id (Mastodon's GET /api/v1/follow_requests)."""
+    stmt = (
+        select(Follow.id, Account)
+        .join(Account, Account.id == Follow.follower_id)
+        .where(Follow.target_id == account_id, Follow.state == "pending")
+    )
+    return await _paged(session, stmt, Follow.id, window)

@@ -71,3 +71,31 @@ async def relationships_with(
         known = await people.by_ids(session, wanted)
         found = await relationships(session, viewer.id, list(known))
     return [found[key] for key in wanted if key in found and _listed(known[key])]
+
+
+def reference(account: Account) -> str:
+    """How the domain actions (`follows.follow`, `blocks.block`, ...) name this account: a
+    local user by name, a remote one by actor id, so no lookup is needed."""
+    return account.username if account.domain is None else account.uri
+
+
+async def relationship(svc: Services, viewer: Account, account_id: int) -> Relationship:
+    """How the viewer stands to one account; RecordNotFound when there is none to show."""
+    found = await relationships_with(svc, viewer, [account_id])
+    if not found:
+        raise RecordNotFound(f"no account {account_id}")
+    return found[0]
+
+
+async def blocked(svc: Services, viewer: Account, window: Window) -> list[tuple[int, Account]]:
+    """(block id, account) of the accounts the viewer blocks, newest block first."""
+    async with svc.reads() as session:
+        return await people.blocks_page(session, viewer.id, window)
+
+
+async def follow_requests(
+    svc: Services, viewer: Account, window: Window
+) -> list[tuple[int, Account]]:
+    """(follow id, account) of the requests awaiting the viewer's approval, newest first."""
+    async with svc.reads() as session:
+        return await people.requests_page(session, viewer.id, window)

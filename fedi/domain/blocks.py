@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from activitypub.activities import Activity, ActivityError, RemoteNote, parse_note
 from activitypub.urls import ids_equal, same_origin
-from fedi.core.errors import UserError
+from fedi.core.errors import NothingToUndo, UserError
 from fedi.core.services import Services
 from fedi.domain.accounts import acting_user
 from fedi.domain.follows import take_back
@@ -27,6 +27,10 @@ from storage.models import Account
 
 class BlockError(UserError):
     """A block or unblock cannot be done; the message says why."""
+
+
+class NotBlocking(BlockError, NothingToUndo):
+    """An unblock of an account not blocked."""
 
 
 async def _farewells(
@@ -84,7 +88,7 @@ async def block(svc: Services, username: str, handle_or_url: str) -> bool:
 
 async def unblock(svc: Services, username: str, handle_or_url: str) -> None:
     """Lift a block: the row goes, and the account hears Undo(Block) with the Block inside."""
-    missing = BlockError(f"{username} does not block {handle_or_url}")
+    missing = NotBlocking(f"{username} does not block {handle_or_url}")
     await take_back(svc, username, handle_or_url, block_rows.get, activities.block, missing)
 
 

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from activitypub.activities import Activity
-from fedi.core.errors import UserError
+from fedi.core.errors import NothingToUndo, UserError
 from fedi.core.services import INSTANCE_ACTOR, Services
 from fedi.domain.accounts import acting_user
 from fedi.federation.actors import get_actor
@@ -23,6 +23,10 @@ from storage.models import Account, Block, Follow
 
 class FollowError(UserError):
     """A follow action cannot be done; the message says why."""
+
+
+class NotFollowing(FollowError, NothingToUndo):
+    """An unfollow of an account not followed."""
 
 
 async def on_follow(svc: Services, activity: Activity) -> None:
@@ -171,7 +175,7 @@ async def follow(svc: Services, username: str, handle_or_url: str) -> Follow:
 
 async def unfollow(svc: Services, username: str, handle_or_url: str) -> None:
     """Stop following: Undo(Follow) to the remote actor, and the follow row removed."""
-    missing = FollowError(f"{username} does not follow {handle_or_url}")
+    missing = NotFollowing(f"{username} does not follow {handle_or_url}")
     await take_back(svc, username, handle_or_url, follows.get, activities.follow, missing)
 
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from fedi.core.errors import UserError
+from fedi.core.errors import NothingToUndo, UserError
 from fedi.core.services import Services
 from fedi.domain.accounts import acting_user
 from fedi.domain.lookup import find_post
@@ -23,6 +23,10 @@ MAX_PINS = 5  # Mastodon's limit (StatusPinValidator)
 
 class PinError(UserError):
     """A post cannot be pinned or unpinned; the message says why."""
+
+
+class NotPinned(PinError, NothingToUndo):
+    """An unpin of a post that is not pinned."""
 
 
 async def pinned(session: AsyncSession, account_id: int) -> Sequence[Post]:
@@ -74,7 +78,7 @@ async def unpin(svc: Services, username: str, reference: str) -> None:
     async with svc.sessions.begin() as session:
         post = await _own(svc, session, username, reference)
         if post.pinned_at is None:
-            raise PinError(f"{reference} is not pinned")
+            raise NotPinned(f"{reference} is not pinned")
         post.pinned_at = None
         await _announce(svc, session, post, "Remove")
     svc.delivery_wakeup.set()

@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from activitypub.activities import Activity
 from activitypub.urls import ids_equal
-from fedi.core.errors import UserError
+from fedi.core.errors import NothingToUndo, UserError
 from fedi.core.services import Services
 from fedi.domain.accounts import acting_user
 from fedi.domain.blocks import refuse_across_block
@@ -57,6 +57,10 @@ BOOSTABLE = ("public", "unlisted")
 
 class ReactionError(UserError):
     """A like, boost or their undo cannot be done; the message says why."""
+
+
+class NotReacted(ReactionError, NothingToUndo):
+    """An unlike or unboost of a post that was not liked or boosted."""
 
 
 @dataclass(frozen=True)
@@ -144,7 +148,7 @@ async def _undo(svc: Services, username: str, reference: str, kind: str) -> Done
         actor = await acting_user(session, username)
         reaction = await reactions.find(session, kind, actor.id, post.id)
         if reaction is None:
-            raise ReactionError(f"{username} has not {VERB[kind]} {reference}: nothing to undo")
+            raise NotReacted(f"{username} has not {VERB[kind]} {reference}: nothing to undo")
         original = await _sent(session, reaction.uri)
         if original is None:  # recorded before we stored what we sent: rebuild its core
             original = activities.reaction_core(ACTIVITY[kind], reaction.uri, actor, post)

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from fedi.core.services import Services
 from fedi.domain import threads
 from fedi.domain.records import RecordNotFound
-from storage import feeds, people
+from storage import feeds, people, reactions
 from storage import threads as stored_threads
 from storage.models import Account
 from storage.timelines import Entry, Window
@@ -70,3 +70,13 @@ async def reactors(
     await post(svc, viewer, status_id)
     async with svc.reads() as session:
         return await people.reactors(session, status_id, kind, window, viewer_id=_id(viewer))
+
+
+async def boost_by_uri(svc: Services, viewer: Account | None, uri: str) -> Entry:
+    """The boost whose Announce has this id, as the viewer sees it (its reblog Status)."""
+    async with svc.reads() as session:
+        found = await reactions.by_uri(session, uri)
+        boosts = await feeds.boosts_by_id(session, _id(viewer), [found.id] if found else [])
+    if not boosts:
+        raise RecordNotFound(f"no boost {uri}")
+    return next(iter(boosts.values()))

@@ -8,11 +8,15 @@ from quart import Blueprint
 from fedi.web.api import (
     accounts,
     accounts_read,
+    accounts_write,
     apps,
+    follow_requests,
     instance,
     notifications,
     placeholders,
+    statuses_post,
     statuses_read,
+    statuses_write,
     timelines,
 )
 
@@ -20,4 +24,5 @@ from fedi.web.api import (
 def blueprints() -> list[Blueprint]:
     """The API's blueprints, to register on the app."""
     reads = [accounts_read.bp, statuses_read.bp, timelines.bp, notifications.bp]
-    return [apps.bp, accounts.bp, instance.bp, placeholders.bp, *reads]
+    writes = [statuses_post.bp, statuses_write.bp, accounts_write.bp, follow_requests.bp]
+    return [apps.bp, accounts.bp, instance.bp, placeholders.bp, *reads, *writes]

@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
+
 from quart import Blueprint, Response, request
 
-from fedi.core.errors import PostNotFound
+from fedi.core.errors import NothingToUndo, PostNotFound, UserError
 from fedi.domain.records import RecordNotFound
 from fedi.web.helpers import error
 from storage.ids import parse_id
@@ -30,6 +32,14 @@ def id_list(name: str = "id") -> list[int]:
     return [number for number in map(parse_id, values) if number is not None]
 
 
+def boolean(value: object) -> bool:
+    """A boolean parameter as Rails reads it, from a form (text) or a JSON body (true/false)."""
+    if isinstance(value, bool):
+        return value
+    text = str(value if value is not None else "").strip().lower()
+    return bool(text) and text not in FALSE
+
+
 def flag(name: str) -> bool:
     """A boolean query parameter as Rails reads it (Mastodon.py sends 1 and 0)."""
     value = request.args.get(name, "").strip().lower()
@@ -44,3 +54,22 @@ def install(bp: Blueprint) -> None:
     """Answer a read that finds nothing as Mastodon does: 404 {"error": "Record not found"}."""
     bp.register_error_handler(RecordNotFound, _not_found)
     bp.register_error_handler(PostNotFound, _not_found)
+
+
+def _refused(exc: Exception) -> Response:
+    return error(422, str(exc))
+
+
+def refuse_user_errors(bp: Blueprint) -> None:
+    """Answer an action the domain refuses (a UserError other than a missing post) as Mastodon
+    answers a validation error: 422 {"error": the reason}."""
+    bp.register_error_handler(UserError, _refused)
+
+
+async def undo_quietly(action: Awaitable[object]) -> None:
+    """Run an action; taking back what was not done counts as done, as Mastodon answers an
+    unfavourite, unreblog, unpin, unfollow or unblock of nothing with the entity, not an error."""
+    try:
+        await action
+    except NothingToUndo:
+        pass

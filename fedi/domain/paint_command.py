@@ -1,0 +1,51 @@
+"""The `/paint PROMPT` convention: a status written in a plain Mastodon app, without media,
+whose first line is `/paint PROMPT` becomes a picture post of that prompt (issue 11). Lines
+after the first are the caption. Anything else is refused in words that say how to post."""
+
+from __future__ import annotations
+
+from fedi.domain.posting import Draft, PostError
+from storage.models import Post
+
+COMMAND = "/paint"
+HOW = (
+    "pictures here are made from a prompt: write /paint PROMPT as the status "
+    "(for example: /paint a lighthouse at dusk); uploaded media are not accepted yet"
+)
+# Draft has no audience yet: every post made here is public, so other audiences are refused
+# rather than silently widened.
+VISIBILITIES = ("", "public")
+
+
+def paint_draft(
+    username: str,
+    text: str,
+    *,
+    in_reply_to: str | None = None,
+    sensitive: bool = False,
+    spoiler_text: str = "",
+    visibility: str = "",
+) -> Draft:
+    """The Draft a `/paint PROMPT` status asks for; PostError (saying how) for any other."""
+    first, _, rest = text.strip().partition("\n")
+    command, _, prompt = first.strip().partition(" ")
+    if command.lower() != COMMAND or not prompt.strip():
+        raise PostError(HOW)
+    if visibility not in VISIBILITIES:
+        raise PostError(f"only public posts can be made here; {visibility!r} is not supported")
+    return Draft(
+        username,
+        prompt.strip(),
+        caption=rest.strip(),
+        sensitive=sensitive or bool(spoiler_text.strip()),
+        in_reply_to=in_reply_to,
+        content_warning=spoiler_text,
+    )
+
+
+def source_text(post: Post) -> str:
+    """The status text that would make this post again: `/paint PROMPT`, then the caption (the
+    `text` Mastodon returns on delete, which apps put back in the composer to redraft)."""
+    if not post.prompt:
+        return post.caption
+    return "\n".join(part for part in (f"{COMMAND} {post.prompt}", post.caption) if part)

@@ -1,0 +1,96 @@
+"""POST /api/v1/statuses: `/paint PROMPT` becomes a picture post (form or JSON), a reply, a
+content warning; anything else is refused saying how; Idempotency-Key; scopes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from quart.typing import TestClientProtocol as Client
+
+from fedi.domain import apps
+from tests.support.api_scene import Scene, bearer, get
+from tests.support.mastodon_shapes import assert_shape
+from tests.support.oauth import Pair
+
+PATH = "/api/v1/statuses"
+
+
+async def _create(
+    http: Client,
+    token: str | None,
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+    **kwargs: Any,
+) -> Any:
+    response = await http.post(
+        PATH, headers={**(bearer(token) if token else {}), **(headers or {})}, **kwargs
+    )
+    body = await response.get_data(as_text=True)
+    assert response.status_code == status, (response.status_code, body)
+    return await response.get_json()
+
+
+async def test_paint_a_picture_from_a_form(client: Pair, scene: Scene) -> None:
+    http, _ = client
+    made = await _create(http, scene.alice_token, form={"status": "/paint a lighthouse at dusk"})
+    assert_shape(made, "status")
+    (picture,) = made["media_attachments"]
+    assert picture["type"] == "image" and "a lighthouse at dusk" in picture["description"]
+    assert "Prompt: a lighthouse at dusk" in made["content"]
+    assert made["account"]["username"] == "alice" and made["visibility"] == "public"
+    assert (await get(http, f"{PATH}/{made['id']}"))["id"] == made["id"]
+
+
+async def test_a_reply_with_a_warning_from_json(client: Pair, scene: Scene) -> None:
+    http, _ = client
+    body = {
+        "status": "/paint a fox at night\nfor you",
+        "in_reply_to_id": str(scene.fox),
+        "spoiler_text": "dark",
+        "visibility": "public",
+    }
+    made = await _create(http, scene.alice_token, json=body)
+    assert made["in_reply_to_id"] == str(scene.fox)
+    assert (made["spoiler_text"], made["sensitive"]) == ("dark", True)
+    assert "for you" in made["content"]
+
+
+async def test_without_paint_it_says_how(client: Pair, scene: Scene) -> None:
+    http, _ = client
+    for form in (
+        {"status": "hello"},
+        {"status": "/paint"},
+        {"status": "/paint x", "visibility": "direct"},
+    ):
+        refused = await _create(http, scene.alice_token, 422, form=form)
+        assert "/paint" in refused["error"] or "public" in refused["error"]
+    media = await _create(http, scene.alice_token, 422, form={"status": "hi", "media_ids[]": "1"})
+    assert "/paint PROMPT" in media["error"]
+    unknown = await _create(
+        http, scene.alice_token, 404, form={"status": "/paint a cat", "in_reply_to_id": "99999999"}
+    )
+    assert unknown == {"error": "Record not found"}
+
+
+async def test_idempotency_key(client: Pair, scene: Scene) -> None:
+    http, svc = client
+    form = {"status": "/paint a boat at sea"}
+    first = await _create(http, scene.alice_token, form=form, headers={"Idempotency-Key": "k1"})
+    again = await _create(http, scene.alice_token, form=form, headers={"Idempotency-Key": "k1"})
+    assert first["id"] == again["id"]
+    other = await _create(http, scene.alice_token, form=form, headers={"Idempotency-Key": "k2"})
+    assert other["id"] != first["id"]
+    # The same key from another user is theirs.
+    bob = (await apps.personal_token(svc, "bob", "write:statuses")).secret
+    bobs = await _create(http, bob, form=form, headers={"Idempotency-Key": "k1"})
+    assert bobs["id"] != first["id"] and bobs["account"]["username"] == "bob"
+
+
+async def test_scopes(client: Pair, scene: Scene) -> None:
+    http, svc = client
+    form = {"status": "/paint a cat"}
+    await _create(http, None, 401, form=form)
+    await _create(http, scene.bob_token, 403, form=form)
+    favourites = (await apps.personal_token(svc, "alice", "write:favourites")).secret
+    await _create(http, favourites, 403, form=form)
+    await _create(http, scene.narrow_token, 200, form=form)
