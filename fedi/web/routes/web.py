@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from markupsafe import Markup
 from quart import Blueprint, Response, abort, redirect, render_template, send_file
 from werkzeug.wrappers.response import Response as WerkzeugResponse
@@ -24,6 +26,21 @@ bp.add_app_template_global(blur_placeholder, "blur_placeholder")
 async def home() -> str:
     """The instance's front page."""
     return await render_template("home.html", settings=services().settings)
+
+
+@bp.get("/about")
+async def about() -> str:
+    """What the server is: its rules, the model that paints here, how pictures are labelled,
+    and how to use it from a Mastodon app (the `/paint` convention)."""
+    svc = services()
+    settings = svc.settings
+    return await render_template(
+        "about.html",
+        settings=settings,
+        model=svc.generator.model,
+        c2pa=settings.media.c2pa,
+        host=urlsplit(settings.instance.url).netloc,
+    )
 
 
 @bp.get("/@<username>")
