@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, and_, delete, func, select, update
+from sqlalchemy import ColumnElement, and_, delete, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .models import Account, MediaAttachment, Mention, Notification, Post, PostTag, Reaction
+from .timelines import shown
 from .timeutil import utcnow
 
 
@@ -122,3 +123,26 @@ async def _remove_media(session: AsyncSession, where: ColumnElement[bool]) -> li
     # A copy recorded after the DELETE finds no row and is removed by the image worker.
     stmt = delete(MediaAttachment).where(where).returning(MediaAttachment.file_name)
     return [str(name) for name in (await session.execute(stmt)).scalars() if name is not None]
+
+
+async def local_pictures_page(
+    session: AsyncSession, *, limit: int, max_id: int | None = None
+) -> list[tuple[Post, Account]]:
+    """The public, undeleted pictures made here (the front page), newest first, keyset-paged
+    by id: the posts with a picture whose authors are local and not suspended."""
+    stmt = (
+        select(Post, Account)
+        .join(Account, Account.id == Post.account_id)
+        .where(
+            Post.local.is_(True),
+            Post.visibility == "public",
+            Post.deleted_at.is_(None),
+            exists().where(MediaAttachment.post_id == Post.id),
+            shown(Account, None),
+        )
+        .order_by(Post.id.desc())
+        .limit(limit)
+    )
+    if max_id is not None:
+        stmt = stmt.where(Post.id < max_id)
+    return [(row[0], row[1]) for row in await session.execute(stmt)]

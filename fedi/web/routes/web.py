@@ -24,8 +24,19 @@ bp.add_app_template_global(blur_placeholder, "blur_placeholder")
 
 @bp.get("/")
 async def home() -> str:
-    """The instance's front page."""
-    return await render_template("home.html", settings=services().settings)
+    """The front page for visitors: what the server is, and its latest public pictures."""
+    svc = services()
+    async with svc.reads() as session:
+        rows = await posts.local_pictures_page(session, limit=PAGE_SIZE, max_id=id_arg("max_id"))
+        media = await posts.media_of(session, [post.id for post, _ in rows])
+    return await render_template(
+        "home.html",
+        rows=rows,
+        media=media,
+        urls=svc.urls,
+        more=rows[-1][0].id if len(rows) == PAGE_SIZE else None,
+        settings=svc.settings,
+    )
 
 
 @bp.get("/about")

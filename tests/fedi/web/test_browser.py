@@ -1,6 +1,7 @@
 """Headless Chromium (Debian's, driven by Playwright) signs in and authorises an app on the
 real pages of a running server, with the strict CSP in force, and saves screenshots of the
-sign-in and consent pages at desktop and phone widths into test-artifacts/screenshots/."""
+sign-in and consent pages, and of the pages a visitor reads (front, about, post), at desktop
+and phone widths into test-artifacts/screenshots/."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import requests
 from tests.support.databases import backends
 from tests.support.live import Live, start_live
 from tests.support.oauth import PASSWORD, pkce
+from tests.support.servers import run_cli
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -142,3 +144,49 @@ def test_sign_in_and_authorise_an_app_in_chromium(
         timeout=10,
     ).json()
     assert me["username"] == "alice"
+
+
+def test_a_visitor_reads_the_front_about_profile_and_post_pages(
+    live: Live, request: pytest.FixtureRequest
+) -> None:
+    from playwright.sync_api import sync_playwright
+
+    run_cli(live.config, "post", "alice", "a lighthouse on a cliff at sunset")
+    run_cli(live.config, "post", "alice", "a red fox in the snow", "--cw", "bright colours")
+    backend = request.node.callspec.params.get("live", "sqlite")
+    origin = urlsplit(live.base).netloc
+    elsewhere: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 800})
+            page.on(
+                "request",
+                lambda r: (
+                    elsewhere.append(r.url)
+                    if urlsplit(r.url).scheme in {"http", "https"}
+                    and urlsplit(r.url).netloc != origin
+                    else None
+                ),
+            )
+            page.goto(f"{live.base}/")
+            pictures = page.get_by_role("region", name="Latest pictures")
+            lighthouse = pictures.get_by_alt_text("AI-generated image of: a lighthouse on a cliff")
+            lighthouse.wait_for()
+            # The content-warned picture is blurred behind its warning until opened.
+            assert pictures.get_by_text("bright colours").is_visible()
+            assert not pictures.get_by_alt_text("AI-generated image of: a red fox").is_visible()
+            if backend == "sqlite":
+                shoot(page, "front")
+            page.get_by_role("link", name="About this server").first.click()
+            page.get_by_role("heading", name="How the pictures are made, and labelled").wait_for()
+            if backend == "sqlite":
+                shoot(page, "about")
+            page.goto(f"{live.base}/@alice")
+            page.get_by_alt_text("AI-generated image of: a lighthouse on a cliff").click()
+            page.get_by_text("a lighthouse on a cliff at sunset").first.wait_for()
+            if backend == "sqlite":
+                shoot(page, "post")
+        finally:
+            browser.close()
+    assert elsewhere == []
