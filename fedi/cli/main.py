@@ -12,7 +12,18 @@ from collections.abc import Callable, Sequence
 
 from sqlalchemy.exc import DBAPIError
 
-from fedi.cli import admin, blocks, follows, posts, reactions, reading, setup, tokens, users
+from fedi.cli import (
+    admin,
+    blocks,
+    follows,
+    invites,
+    posts,
+    reactions,
+    reading,
+    setup,
+    tokens,
+    users,
+)
 from fedi.cli.run import Subparsers, Terminated, stoppable
 from fedi.core.errors import UserError
 from fedi.core.settings import ConfigError, config_path, load_settings
@@ -25,6 +36,7 @@ GROUPS: list[Callable[[Subparsers], None]] = [
     setup.register,  # init, serve
     users.register,  # user create|delete|password
     tokens.register,  # token create
+    invites.register,  # invite create|list|revoke
     posts.register,  # post, reply, edit, delete, pin, unpin
     reactions.register,  # like, unlike, boost, unboost
     follows.register,  # requests list|approve|reject, follow, unfollow

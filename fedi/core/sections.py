@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Self
+from typing import Any, Literal, Self
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -39,6 +39,9 @@ class InstanceSettings(_Section):
     languages: list[str] = Field(default_factory=lambda: ["en"])
     # Where this server's source code can be had (the AGPL asks for it); empty: its own URL.
     source_url: str = ""
+    # Who may make an account at /auth/sign_up: nobody ("closed": the admin makes accounts with
+    # `impasto user create`), anyone ("open"), or whoever has an invite ("invite").
+    registrations: Literal["closed", "open", "invite"] = "closed"
 
     @field_validator("url")
     @classmethod

@@ -114,11 +114,11 @@ def instance_v2(
         "languages": list(inst.languages),
         "configuration": _configuration_v2(settings),
         "registrations": {
-            # Accounts are made by the admin (`impasto user create`); there is no sign-up.
-            "enabled": False,
+            # Open, or by invite (Mastodon says enabled only when anyone may sign up).
+            "enabled": inst.registrations == "open",
             "approval_required": False,
             "reason_required": False,
-            "message": None,
+            "message": _registrations_message(inst.registrations),
             "min_age": None,
             "url": None,
         },
@@ -185,9 +185,9 @@ def instance_v1(
         },
         "thumbnail": Urls(inst.url).static(THUMBNAIL),
         "languages": list(inst.languages),
-        "registrations": False,
+        "registrations": settings.instance.registrations == "open",
         "approval_required": False,
-        "invites_enabled": False,
+        "invites_enabled": settings.instance.registrations == "invite",
         "configuration": {
             "accounts": {"max_featured_tags": 0},
             "statuses": _statuses(settings),
@@ -226,3 +226,12 @@ def extended_description(settings: Settings, updated_at: datetime) -> dict[str, 
         "<p>" + html.escape(p).replace("\n", "<br>") + "</p>" for p in paragraphs if p
     )
     return {"updated_at": timestamp(updated_at), "content": content}
+
+
+def _registrations_message(mode: str) -> str | None:
+    """What apps show when sign-up is not open to all."""
+    if mode == "invite":
+        return "Sign-ups are by invite: ask someone here for an invite link."
+    if mode == "closed":
+        return "This server is not taking sign-ups."
+    return None

@@ -73,6 +73,7 @@ async def nodeinfo(version: str) -> Response:
         usage=usage,
         name=svc.settings.instance.name,
         description=svc.settings.instance.description,
+        open_registrations=svc.settings.instance.registrations == "open",
     )
     schema = discovery.NODEINFO_SCHEMAS[version]
     return _cors(json_response(doc, f'application/json; profile="{schema}#"'))
