@@ -12,7 +12,7 @@ from fedi.core.services import Services
 from fedi.core.settings import Settings
 from fedi.domain.accounts import ensure_instance_actor
 from fedi.federation.receive import unavailable
-from fedi.web import auth, cors, oauth, sessions, signup
+from fedi.web import auth, cors, oauth, profiles, sessions, signup
 from fedi.web.api import blueprints as api_blueprints
 from fedi.web.csp import CSP as CSP  # the policy lives in fedi.web.csp; kept importable here
 from fedi.web.helpers import IdConverter, error
@@ -31,7 +31,7 @@ def create_app(settings: Settings, *, workers: bool = True) -> Quart:
     app.config["MAX_CONTENT_LENGTH"] = settings.federation.max_inbox_bytes
     app.url_map.converters["int"] = IdConverter  # before the routes that use it are added
     pages = (wellknown.bp, objects.bp, inbox_routes.bp, web.bp, site.bp)
-    people = (auth.bp, signup.bp, oauth.bp)
+    people = (auth.bp, signup.bp, oauth.bp, profiles.bp)
     for blueprint in (*pages, *people, *api_blueprints()):
         app.register_blueprint(blueprint)
     sessions.install(app, settings)

@@ -9,12 +9,14 @@ from quart import Blueprint, Response, abort, redirect, render_template, send_fi
 from werkzeug.wrappers.response import Response as WerkzeugResponse
 
 from fedi.core.services import INSTANCE_ACTOR
+from fedi.domain import pins
 from fedi.federation.as2.captions import stored_html
 from fedi.federation.as2.notes import tags_of
 from fedi.media.files import content_type
+from fedi.web import sessions
 from fedi.web.display import blur_placeholder, shorten
 from fedi.web.helpers import id_arg, services, wants_activity_json
-from storage import accounts, follows, posts, tags
+from storage import account_counts, accounts, follows, posts, tags
 
 bp = Blueprint("web", __name__)
 PAGE_SIZE = 30
@@ -56,25 +58,37 @@ async def about() -> str:
 
 @bp.get("/@<username>")
 async def profile(username: str) -> str | Response | WerkzeugResponse:
-    """A profile page: the account's pictures as a grid (AS2 clients get the actor)."""
+    """A profile page: avatar, name, bio, counts, a follow button, the pinned pictures and
+    then the rest as a grid, newest first (AS2 clients get the actor)."""
     svc = services()
+    viewer = await sessions.signed_in()
     async with svc.reads() as session:
         account = await accounts.local_account(session, username)
         if account is None or account.username == INSTANCE_ACTOR:
             abort(404)
         if wants_activity_json():
             return redirect(account.uri, code=308)
-        rows = await posts.public_page(session, account.id, limit=PAGE_SIZE)
-        media = await posts.media_of(session, [row.id for row in rows])
-        follower_count = await follows.count(session, account.id, followers=True)
+        max_id = id_arg("max_id")
+        rows = await posts.public_page(session, account.id, limit=PAGE_SIZE, max_id=max_id)
+        shown = [] if max_id else await pins.pinned(session, account.id)
+        pinned = [post for post in shown if post.visibility == "public"]
+        media = await posts.media_of(session, [row.id for row in [*pinned, *rows]])
+        counts = await account_counts.counts(session, account.id)
+        relation = None
+        if viewer is not None and viewer.id != account.id:
+            found = await follows.get(session, viewer.id, account.id)
+            relation = found.state if found else "none"
     return await render_template(
         "profile.html",
         account=account,
         posts=rows,
+        pinned=pinned,
         media=media,
         urls=svc.urls,
         handle=f"@{account.username}@{svc.settings.instance.host}",
-        followers=follower_count,
+        counts=counts,
+        relation=relation,
+        more=rows[-1].id if len(rows) == PAGE_SIZE else None,
         settings=svc.settings,
     )
 
