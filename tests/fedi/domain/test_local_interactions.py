@@ -165,7 +165,7 @@ def test_local_users_follow_each_other_by_name_handle_and_url(local: Local) -> N
     assert local.relation_uris("zed", "followers") == (1, [alice])
 
     status, profile = local.get("/@zed", accept="text/html")
-    assert status == 200 and "<p>1 follower</p>" in profile
+    assert status == 200 and "<strong>1</strong> follower<" in profile
     local.assert_both_local()
 
 
