@@ -27,6 +27,10 @@ CONTEXT: list[Any] = [
         "featured": {"@id": "toot:featured", "@type": "@id"},
         # Mastodon's context names Hashtag (not part of AS2 core) so peers expand it alike.
         "Hashtag": "as:Hashtag",
+        # Profile metadata fields, as Mastodon's context names them.
+        "schema": "http://schema.org#",
+        "PropertyValue": "schema:PropertyValue",
+        "value": "schema:value",
     },
 ]
 
@@ -59,6 +63,10 @@ class ActorInfo:
     icon_url: str | None = None
     icon_media_type: str | None = None
     actor_type: str = "Person"
+    image_url: str | None = None  # the header picture
+    image_media_type: str | None = None
+    # Profile metadata as Mastodon federates it: PropertyValue (name, value as HTML).
+    fields: tuple[tuple[str, str], ...] = ()
 
 
 def actor(info: ActorInfo) -> dict[str, Any]:
@@ -85,6 +93,12 @@ def actor(info: ActorInfo) -> dict[str, Any]:
     }
     if info.icon_url:
         doc["icon"] = {"type": "Image", "mediaType": info.icon_media_type, "url": info.icon_url}
+    if info.image_url:
+        doc["image"] = {"type": "Image", "mediaType": info.image_media_type, "url": info.image_url}
+    if info.fields:
+        doc["attachment"] = [
+            {"type": "PropertyValue", "name": name, "value": value} for name, value in info.fields
+        ]
     return doc
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from .models import Account, Block, Follow, Notification, Post, Reaction, User
+from .models import Account, Block, Bookmark, Follow, Notification, Post, Reaction, User
 from .posts import remove_media_of_account
 from .timeutil import utcnow
 from .work_models import Delivery, Generation, OutboundActivity
@@ -39,14 +39,15 @@ async def known_inboxes(session: AsyncSession, account_id: int) -> list[str]:
 
 async def erase(session: AsyncSession, account_id: int) -> list[str]:
     """Remove the account's posts and media (their reactions and notifications go with them),
-    follows both ways, reactions, notifications, blocks, generations and sign-in data, and
-    mark it suspended; the caller commits, then unlinks the media files returned."""
+    follows both ways, reactions, bookmarks, notifications, blocks, generations and sign-in
+    data, and mark it suspended; the caller commits, then unlinks the media files returned."""
     files = await remove_media_of_account(session, account_id)
     await session.execute(delete(Post).where(Post.account_id == account_id))
     await session.execute(
         delete(Follow).where(or_(Follow.follower_id == account_id, Follow.target_id == account_id))
     )
     await session.execute(delete(Reaction).where(Reaction.account_id == account_id))
+    await session.execute(delete(Bookmark).where(Bookmark.account_id == account_id))
     await session.execute(
         delete(Notification).where(
             or_(Notification.account_id == account_id, Notification.from_account_id == account_id)

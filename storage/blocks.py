@@ -8,6 +8,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from . import home_feed
 from .models import Account, Block, Follow, Post
 
 
@@ -35,6 +36,9 @@ async def add(session: AsyncSession, *, account_id: int, target_id: int, uri: st
         block = Block(account_id=account_id, target_id=target_id, uri=uri)
         session.add(block)
         await session.flush()
+        await session.run_sync(
+            lambda s: home_feed.forget_blocked(s.connection(), account_id, target_id)
+        )
     return block
 
 
@@ -47,6 +51,8 @@ async def sever(session: AsyncSession, a_id: int, b_id: int) -> list[Follow]:
     found = list((await session.execute(stmt)).scalars())
     if found:
         await session.execute(delete(Follow).where(Follow.id.in_([f.id for f in found])))
+        ended = [(f.follower_id, f.target_id) for f in found]
+        await session.run_sync(lambda s: home_feed.forget_follows(s.connection(), ended))
     return found
 
 

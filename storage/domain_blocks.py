@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from . import home_feed
 from .deliveries import FAILED, PENDING
 from .models import Account, DomainBlock, Follow
 from .rows import rowcount
@@ -33,6 +34,7 @@ async def add(session: AsyncSession, domain: str) -> bool:
     await session.execute(
         delete(Follow).where(or_(Follow.follower_id.in_(theirs), Follow.target_id.in_(theirs)))
     )
+    await session.run_sync(lambda s: home_feed.forget_domain(s.connection(), domain))
     host_prefixes = [f"https://{domain}/", f"http://{domain}/"]
     await session.execute(
         update(Delivery)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from . import home_feed
 from .models import Account, Follow
 from .rows import rowcount as _rowcount
 
@@ -39,7 +40,10 @@ async def add(
 async def remove(session: AsyncSession, follower_id: int, target_id: int) -> bool:
     """Delete the follow from follower to target; True if there was one."""
     stmt = delete(Follow).where(Follow.follower_id == follower_id, Follow.target_id == target_id)
-    return bool(_rowcount(await session.execute(stmt)))
+    removed = bool(_rowcount(await session.execute(stmt)))
+    if removed:
+        await session.run_sync(lambda s: home_feed.forget(s.connection(), [follower_id], target_id))
+    return removed
 
 
 async def follower_inboxes(session: AsyncSession, account_id: int) -> list[str]:

@@ -76,16 +76,40 @@ async def started_since(
     return int(count), oldest
 
 
-async def add(session: AsyncSession, account_id: int, prompt: str, backend: str) -> Generation:
+@dataclass(frozen=True)
+class Options:
+    """What a request through the API asks besides the prompt (`aspect_ratio` set marks one)."""
+
+    aspect_ratio: str
+    negative_prompt: str | None = None
+    seed: int | None = None
+
+
+async def add(
+    session: AsyncSession,
+    account_id: int,
+    prompt: str,
+    backend: str,
+    options: Options | None = None,
+) -> Generation:
     """A new queued generation, whatever the quotas say."""
     row = Generation(account_id=account_id, prompt=prompt, backend=backend, state=QUEUED)
+    if options is not None:
+        row.aspect_ratio = options.aspect_ratio
+        row.negative_prompt = options.negative_prompt
+        row.seed = options.seed
     session.add(row)
     await session.flush()
     return row
 
 
 async def add_within(
-    session: AsyncSession, account_id: int, prompt: str, backend: str, quotas: Sequence[Quota]
+    session: AsyncSession,
+    account_id: int,
+    prompt: str,
+    backend: str,
+    quotas: Sequence[Quota],
+    options: Options | None = None,
 ) -> Generation:
     """A new queued generation if every quota allows one more; OverQuota names the first
     that does not. Check and insert are atomic across processes (see the module)."""
@@ -95,7 +119,7 @@ async def add_within(
         count, oldest = await started_since(session, account_id, now - quota.window)
         if count >= quota.limit:
             raise OverQuota(quota, count, oldest)
-    return await add(session, account_id, prompt, backend)
+    return await add(session, account_id, prompt, backend, options)
 
 
 async def try_start(
@@ -161,9 +185,12 @@ async def set_state(
     reason: str | None = None,
     model: str | None = None,
     post_id: int | None = None,
+    media_id: int | None = None,
 ) -> None:
     """Record progress; `done` and `failed` also stamp the finishing time and free the slot."""
     values: dict[str, object] = {"state": state}
+    if media_id is not None:
+        values["media_id"] = media_id
     if reason is not None:
         values["reason"] = reason
     if model is not None:
@@ -174,3 +201,31 @@ async def set_state(
         values["finished_at"] = utcnow()
         values["locked_until"] = None
     await session.execute(update(Generation).where(Generation.id == generation_id).values(values))
+
+
+async def state_of(session: AsyncSession, generation_id: int) -> str | None:
+    """Where a generation is (None: there is no such generation)."""
+    return await session.scalar(select(Generation.state).where(Generation.id == generation_id))
+
+
+async def owned(session: AsyncSession, account_id: int, generation_id: int) -> Generation | None:
+    """The account's generation, or None (none by that id, or someone else's)."""
+    row = await session.get(Generation, generation_id)
+    return row if row is not None and row.account_id == account_id else None
+
+
+async def fail_abandoned(session: AsyncSession, before: datetime, reason: str) -> int:
+    """Fail the API's generations asked before `before` that have not ended and whose slot no
+    live process holds (a server that stopped mid-way cannot finish them); how many."""
+    now = utcnow()
+    stmt = (
+        update(Generation)
+        .where(
+            Generation.aspect_ratio.is_not(None),
+            Generation.state.not_in((DONE, FAILED)),
+            Generation.created_at < before,
+            (Generation.locked_until.is_(None)) | (Generation.locked_until <= now),
+        )
+        .values(state=FAILED, reason=reason, finished_at=now, locked_until=None)
+    )
+    return rowcount(await session.execute(stmt))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
@@ -23,10 +24,16 @@ def alembic_config(connection: Connection) -> Config:
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
     """Bring the schema up to `revision` (default: the newest)."""
     async with engine.connect() as conn:
-        await conn.run_sync(lambda sync: _upgrade(sync, revision))
+        await conn.run_sync(lambda sync: _migrate(sync, command.upgrade, revision))
 
 
-def _upgrade(connection: Connection, revision: str) -> None:
+async def downgrade(engine: AsyncEngine, revision: str) -> None:
+    """Take the schema back down to `revision`, the same careful way as `upgrade`."""
+    async with engine.connect() as conn:
+        await conn.run_sync(lambda sync: _migrate(sync, command.downgrade, revision))
+
+
+def _migrate(connection: Connection, step: Callable[[Config, str], None], revision: str) -> None:
     """One transaction; on SQLite with foreign keys off around it, as SQLite's procedure for
     schema changes asks: the only way it drops a constraint is to rebuild the table, and
     dropping the old table with foreign keys on would first delete (ON DELETE CASCADE) every
@@ -37,7 +44,7 @@ def _upgrade(connection: Connection, revision: str) -> None:
         _pragma(connection, "PRAGMA foreign_keys=OFF")
     try:
         with connection.begin():
-            command.upgrade(alembic_config(connection), revision)
+            step(alembic_config(connection), revision)
             if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first():
                 raise RuntimeError("the migration left rows that refer to nothing")
     finally:

@@ -11,8 +11,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     Boolean,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -34,6 +36,7 @@ from .work_models import Generation as Generation
 from .work_models import ImageFetch as ImageFetch
 from .work_models import InboxActivity as InboxActivity
 from .work_models import OutboundActivity as OutboundActivity
+from .work_models import StreamEvent as StreamEvent
 
 
 class Account(Base):
@@ -70,6 +73,13 @@ class Account(Base):
     private_key_pem: Mapped[str | None] = mapped_column(Text)
     manually_approves_followers: Mapped[bool] = mapped_column(Boolean, default=False)
     discoverable: Mapped[bool] = mapped_column(Boolean, default=True)
+    # A local user's profile (PATCH update_credentials): header picture, metadata fields as
+    # [{"name": ..., "value": ...}] (plain text), and posting defaults (Mastodon's `source`).
+    header_url: Mapped[str | None] = mapped_column(String(2048))
+    profile_fields: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    default_privacy: Mapped[str] = mapped_column(String(16), default="public")
+    default_sensitive: Mapped[bool] = mapped_column(Boolean, default=False)
+    default_language: Mapped[str] = mapped_column(String(16), default="")
     created_at: Mapped[datetime] = _ts()
     updated_at: Mapped[datetime] = _ts(onupdate=utcnow)
     fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -230,6 +240,12 @@ class MediaAttachment(Base):
     file_size: Mapped[int | None] = mapped_column(Integer)
     blurhash: Mapped[str | None] = mapped_column(String(128))
     description: Mapped[str] = mapped_column(Text, default="")
+    # A local picture: "uploaded" by a person or "generated" by the model (None: a remote
+    # picture, or one painted for a post before pictures could be uploaded).
+    origin: Mapped[str | None] = mapped_column(String(16))
+    focus_x: Mapped[float | None] = mapped_column(Float)  # Mastodon's focal point, -1..1
+    focus_y: Mapped[float | None] = mapped_column(Float)
+    generation_id: Mapped[int | None] = mapped_column(BigInteger)  # the one that painted it
     created_at: Mapped[datetime] = _ts()
 
 
@@ -252,6 +268,22 @@ class Reaction(Base):
     uri: Mapped[str] = mapped_column(String(2048), unique=True)  # the Like/Announce activity
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
     post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = _ts()
+
+
+class Bookmark(Base):
+    """A post a local user saved for later (Mastodon's bookmarks: private to the user, never
+    federated); the id pages GET /api/v1/bookmarks."""
+
+    __tablename__ = "bookmarks"
+    __table_args__ = (
+        UniqueConstraint("account_id", "post_id", name="uq_bookmarks_once"),
+        Index("ix_bookmarks_account_id_id", "account_id", "id"),
+    )
+
+    id: Mapped[int] = _id()
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    post_id: Mapped[int] = mapped_column(ForeignKey("posts.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = _ts()
 
 

@@ -8,10 +8,11 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
+from . import stream_events
 from .blocks import blocks
 from .ids import new_id
 from .models import Account, Notification, Post
-from .rows import insert_new
+from .rows import insert_new, rowcount
 from .timeutil import utcnow
 
 FOLLOW, FOLLOW_REQUEST, MENTION, REPLY, BOOST, LIKE = (
@@ -39,8 +40,9 @@ async def add(
         return  # nobody is told about their own doing
     if await blocks(session, account_id, from_account_id):
         return  # as Mastodon's NotifyService: nothing from a blocked account reaches its blocker
+    notification_id = new_id()
     stmt = insert_new(session, Notification).values(
-        id=new_id(),
+        id=notification_id,
         account_id=account_id,
         kind=kind,
         from_account_id=from_account_id,
@@ -48,7 +50,8 @@ async def add(
         source_uri=source_uri,
         created_at=utcnow(),
     )
-    await session.execute(stmt)
+    if rowcount(await session.execute(stmt)):  # (not when told of this cause already)
+        stream_events.record(session, stream_events.NOTIFICATION, notification_id, account_id)
 
 
 async def about_post(session: AsyncSession, account_id: int, kind: str, post: Post) -> None:

@@ -7,7 +7,16 @@ from collections.abc import Sequence
 from sqlalchemy import ColumnElement, and_, delete, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from .models import Account, MediaAttachment, Mention, Notification, Post, PostTag, Reaction
+from .models import (
+    Account,
+    Bookmark,
+    MediaAttachment,
+    Mention,
+    Notification,
+    Post,
+    PostTag,
+    Reaction,
+)
 from .timelines import shown
 from .timeutil import utcnow
 
@@ -40,14 +49,19 @@ async def media_of(
     return result
 
 
+# Visibilities shown to anyone on a profile and in an outbox (unlisted ones are left out of
+# public timelines only); followers-only and direct posts never are.
+LISTED = ("public", "unlisted")
+
+
 def _public_of(account_id: int) -> ColumnElement[bool]:
     return and_(
-        Post.account_id == account_id, Post.deleted_at.is_(None), Post.visibility == "public"
+        Post.account_id == account_id, Post.deleted_at.is_(None), Post.visibility.in_(LISTED)
     )
 
 
 async def count_public(session: AsyncSession, account_id: int) -> int:
-    """Public, undeleted posts of an account."""
+    """Public and unlisted, undeleted posts of an account."""
     stmt = select(func.count()).select_from(Post).where(_public_of(account_id))
     return int((await session.execute(stmt)).scalar_one())
 
@@ -61,7 +75,7 @@ async def count_local(session: AsyncSession) -> int:
 async def public_page(
     session: AsyncSession, account_id: int, *, limit: int, max_id: int | None = None
 ) -> Sequence[Post]:
-    """An account's public posts, newest first, keyset-paged by id."""
+    """An account's public and unlisted posts, newest first, keyset-paged by id."""
     stmt = select(Post).where(_public_of(account_id)).order_by(Post.id.desc()).limit(limit)
     if max_id is not None:
         stmt = stmt.where(Post.id < max_id)
@@ -76,9 +90,10 @@ async def media_by_file(session: AsyncSession, file_name: str) -> MediaAttachmen
 
 async def tombstone(session: AsyncSession, post_id: int) -> list[str]:
     """Turn a post into a tombstone: content cleared, deleted_at set, its media, reactions,
-    notifications, mentions and hashtags removed. Returns the stored media files to unlink."""
+    bookmarks, notifications, mentions and hashtags removed. Returns the stored media files to
+    unlink."""
     files = await remove_media(session, post_id)
-    for table in (Reaction, Notification, Mention, PostTag):
+    for table in (Reaction, Bookmark, Notification, Mention, PostTag):
         await session.execute(delete(table).where(table.post_id == post_id))
     await session.execute(
         update(Post)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from . import home_feed
 from .ids import new_id
 from .models import Account, Reaction
 from .rows import insert_new, rowcount
@@ -17,15 +18,19 @@ LIKE, ANNOUNCE = "like", "announce"
 
 async def add(session: AsyncSession, kind: str, uri: str, account_id: int, post_id: int) -> bool:
     """Record a like or boost; False if that activity, or the same reaction, is already here."""
+    reaction_id = new_id()
     stmt = insert_new(session, Reaction).values(
-        id=new_id(),
+        id=reaction_id,
         kind=kind,
         uri=uri,
         account_id=account_id,
         post_id=post_id,
         created_at=utcnow(),
     )
-    return bool(rowcount(await session.execute(stmt)))
+    added = bool(rowcount(await session.execute(stmt)))
+    if added and kind == ANNOUNCE:
+        await session.run_sync(lambda s: home_feed.fan_out_boosts(s.connection(), [reaction_id]))
+    return added
 
 
 async def remove(

@@ -1,5 +1,5 @@
 """How one account stands to others: follows and follow requests both ways, blocks both ways,
-read for many accounts in two queries."""
+and the viewer's own server blocks, read for many accounts in three queries."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from .models import Block, Follow
+from .models import Account, Block, Follow
+from .user_models import AccountDomainBlock
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,7 @@ class Relationship:
     requested_by: bool = False  # their follow request awaits the viewer's approval
     blocking: bool = False
     blocked_by: bool = False
+    domain_blocking: bool = False  # the viewer blocks the account's server for themselves
 
 
 async def relationships(
@@ -60,4 +62,10 @@ async def relationships(
             flags[target_id]["blocking"] = True
         if target_id == viewer_id and blocker_id in flags:
             flags[blocker_id]["blocked_by"] = True
+    own_blocks = select(AccountDomainBlock.domain).where(AccountDomainBlock.account_id == viewer_id)
+    hidden = await session.scalars(
+        select(Account.id).where(Account.id.in_(ids), Account.domain.in_(own_blocks))
+    )
+    for account_id in hidden:
+        flags[account_id]["domain_blocking"] = True
     return {account_id: Relationship(account_id, **found) for account_id, found in flags.items()}

@@ -9,6 +9,7 @@ gives the newest entries above an id, `min_id` the entries right above it (it wi
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, TypeVar, TypeVarTuple
@@ -19,6 +20,7 @@ from sqlalchemy.orm import aliased
 
 from .models import Account, Block, DomainBlock, Follow, Mention, Post, Reaction
 from .reactions import ANNOUNCE
+from .user_models import AccountDomainBlock
 
 # Visibilities anyone may read (and boost).
 OPEN = ("public", "unlisted")
@@ -27,6 +29,8 @@ OPEN = ("public", "unlisted")
 PROBE = 1000
 
 Query = TypeVar("Query", bound="Select[*tuple[Any, ...]]")
+# (session, viewer id, window) -> the window's first home entries in reading order
+Candidates = Callable[[AsyncSession, int, "Window"], Awaitable[list["Entry"]]]
 Row = TypeVarTuple("Row")
 
 
@@ -102,7 +106,7 @@ def fold(window: Window, candidates: list[Entry], page: dict[int, Entry]) -> boo
 
 def shown(author: Any, viewer_id: int | None) -> ColumnElement[bool]:
     """The author (an Account or an alias of it) is one the viewer may see: not suspended, not
-    on a blocked domain, not blocked by the viewer."""
+    on a blocked domain, not blocked by the viewer, not on a server the viewer blocks."""
     rules = [
         author.suspended_at.is_(None),
         or_(author.domain.is_(None), author.domain.not_in(select(DomainBlock.domain))),
@@ -110,6 +114,8 @@ def shown(author: Any, viewer_id: int | None) -> ColumnElement[bool]:
     if viewer_id is not None:
         blocked = select(Block.target_id).where(Block.account_id == viewer_id)
         rules.append(author.id.not_in(blocked))
+        own = select(AccountDomainBlock.domain).where(AccountDomainBlock.account_id == viewer_id)
+        rules.append(or_(author.domain.is_(None), author.domain.not_in(own)))
     return and_(*rules)
 
 
@@ -125,11 +131,12 @@ def readable(viewer_id: int | None) -> ColumnElement[bool]:
         .where(Mention.post_id == Post.id, Mention.account_id == viewer_id)
         .exists()
     )
-    follower = and_(Post.visibility == "private", Post.account_id.in_(_followed(viewer_id)))
+    follower = and_(Post.visibility == "private", Post.account_id.in_(followed(viewer_id)))
     return or_(open_to_all, Post.account_id == viewer_id, follower, mentioned)
 
 
-def _followed(account_id: int) -> Select[int]:
+def followed(account_id: int) -> Select[int]:
+    """The accounts `account_id` follows (accepted follows)."""
     return select(Follow.target_id).where(
         Follow.follower_id == account_id, Follow.state == "accepted"
     )
@@ -159,9 +166,17 @@ async def home(
     post once a page, by its newest entry (Mastodon shows a post once when it, or a boost of
     it, is already recent in the feed), the page filled up past the entries folded away."""
     window = Window(limit, max_id, since_id, min_id)
+    return await home_page(session, account_id, window, home_candidates)
+
+
+async def home_page(
+    session: AsyncSession, account_id: int, window: Window, read: Candidates
+) -> list[Entry]:
+    """A home page out of `read`'s candidates (this module's query, or the precomputed feed of
+    storage.home_reads): each post once, by its newest entry, filled past those folded away."""
     page: dict[int, Entry] = {}
     while True:
-        candidates = await _home_candidates(session, account_id, window)
+        candidates = await read(session, account_id, window)
         full = fold(window, candidates, page)
         if full or not candidates or len(candidates) < window.limit:
             break
@@ -169,7 +184,7 @@ async def home(
     return sorted(page.values(), key=lambda entry: entry.id, reverse=True)
 
 
-async def _home_candidates(session: AsyncSession, account_id: int, window: Window) -> list[Entry]:
+async def home_candidates(session: AsyncSession, account_id: int, window: Window) -> list[Entry]:
     """The window's first home entries in reading order, duplicates of a post included."""
     booster = aliased(Account)
     posts = (
@@ -228,12 +243,12 @@ async def _home_rows(
     "The viewer or an account it follows" is one IN over a UNION ALL where the index is wanted:
     written as an OR, PostgreSQL scans the whole (owner, key) index instead (bench/README.md,
     "Home timeline at scale", has the plans and the figures)."""
-    followed = _followed(account_id)
-    home_accounts = owner.in_(followed.union_all(select(literal(account_id, BigInteger))))
+    theirs = followed(account_id)
+    home_accounts = owner.in_(theirs.union_all(select(literal(account_id, BigInteger))))
     probe = select(key).where(home_accounts, *where, *window.bounds(key)).limit(PROBE)
     counted = await session.scalar(select(func.count()).select_from(probe.subquery()))
     if (counted or 0) >= PROBE:
-        mine = or_(owner + 0 == account_id, (owner + 0).in_(followed))
+        mine = or_(owner + 0 == account_id, (owner + 0).in_(theirs))
     else:
         mine = home_accounts
     # The page's keys first, so that only keys are sorted, then its rows.

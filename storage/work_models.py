@@ -6,7 +6,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .model_base import Base, _id, _ts
@@ -112,9 +121,33 @@ class Generation(Base):
     state: Mapped[str] = mapped_column(String(16), default="queued")
     reason: Mapped[str | None] = mapped_column(Text)
     post_id: Mapped[int | None] = mapped_column(ForeignKey("posts.id", ondelete="SET NULL"))
+    # Asked through the API (POST /api/v1/impasto/generations): the options, and the
+    # unattached picture it made.
+    media_id: Mapped[int | None] = mapped_column(BigInteger)
+    seed: Mapped[int | None] = mapped_column(BigInteger)
+    negative_prompt: Mapped[str | None] = mapped_column(Text)
+    aspect_ratio: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = _ts()
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # A running generation holds its slot until then; its process keeps moving it on, so a
     # process that died frees the slot when the lease runs out.
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class StreamEvent(Base):
+    """Something the streaming API announces (a new or edited post, a boost, a notification, a
+    deletion), written in the same transaction as the change; every server process reads the
+    new ones and passes them to its connected clients (fedi.workers.stream_hub). Short-lived:
+    pruned after minutes. `id` is time-ordered (storage.ids)."""
+
+    __tablename__ = "stream_events"
+
+    id: Mapped[int] = _id()
+    # update | status.update | delete | notification
+    kind: Mapped[str] = mapped_column(String(32))
+    # the post's id, or the boost's (reaction) id; a notification's id for `notification`
+    ref_id: Mapped[int] = mapped_column(BigInteger)
+    # the post's author, the booster, or the notified account
+    account_id: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = _ts(index=True)

@@ -12,6 +12,7 @@ from fedi.domain import deletes, pins
 from fedi.domain.edits import Edit, edit
 from fedi.domain.posting import Draft, make_post
 from fedi.domain.reactions import Done
+from fedi.federation.audience import VISIBILITIES
 from storage.models import Post
 
 CW_HELP = "content warning (Mastodon's spoiler text), shown in front; makes the post sensitive"
@@ -63,6 +64,14 @@ def _painting_options(parser: argparse.ArgumentParser, caption_help: str | None)
     parser.add_argument("--seed", type=int)
     parser.add_argument("--sensitive", action="store_true")
     parser.add_argument("--cw", default="", help=CW_HELP)
+    parser.add_argument(
+        "--visibility",
+        choices=VISIBILITIES,
+        metavar="V",
+        default="public",
+        help="who sees it: public (default), unlisted (not in public timelines), private "
+        "(followers only) or direct (only those the caption mentions)",
+    )
 
 
 def _register_edit(subparsers: Subparsers) -> None:
@@ -97,6 +106,7 @@ async def _paint(args: argparse.Namespace, svc: Services, in_reply_to: str | Non
         seed=args.seed,
         in_reply_to=in_reply_to,
         content_warning=args.cw,
+        visibility=args.visibility,
     )
     post = await make_post(svc, draft, print_progress)
     print(post.url)

@@ -97,6 +97,11 @@ class MediaSettings(_Section):
     max_bytes: int = Field(default=20_000_000, ge=1)
     # Largest image accepted, in pixels (decompression-bomb guard).
     max_pixels: int = Field(default=40_000_000, ge=1)
+    # Largest picture (bytes) a person may upload through the API (Mastodon's image limit);
+    # a bigger request body is refused with 413 before it is read.
+    upload_bytes: int = Field(default=16 * 1024 * 1024, ge=1)
+    # Largest uploaded picture in pixels (Mastodon's 7680x4320).
+    upload_pixels: int = Field(default=33_177_600, ge=1)
     # Also embed a C2PA manifest (Content Credentials) signed offline with the instance key.
     c2pa: bool = False
 
@@ -184,8 +189,25 @@ class LimitsSettings(_Section):
     prompt_chars: int = Field(default=10_000, ge=1)
     # Characters of a local display name (Mastodon's 30).
     display_name_chars: int = Field(default=30, ge=1, le=255)
-    # Characters of a local bio (Mastodon's 500; there is no way to write one yet).
+    # Characters of a local bio (Mastodon's 500).
     bio_chars: int = Field(default=500, ge=1)
+    # Profile metadata fields a user may show, and characters of each name and value
+    # (Mastodon's 4 and 255).
+    profile_fields: int = Field(default=4, ge=0)
+    profile_field_chars: int = Field(default=255, ge=1)
+    # Bytes of an uploaded avatar or header picture (Mastodon's 2 MiB until 4.2).
+    profile_image_bytes: int = Field(default=2 * 1024 * 1024, ge=1)
+    # Bytes of a client API request body (JSON or form; media uploads are bounded by
+    # [media] max_bytes, a profile change by two pictures). Larger bodies get 413.
+    api_body_bytes: int = Field(default=1024 * 1024, ge=1024)
+    # Client API requests per 5 minutes: per token, and per address without a token (a bad
+    # token counts against its address). Mastodon's 300; 0 turns the limit off. Answered
+    # with X-RateLimit-Limit/-Remaining/-Reset on every API response, 429 past it.
+    api_requests_per_5_minutes: int = Field(default=300, ge=0)
+    api_anonymous_requests_per_5_minutes: int = Field(default=300, ge=0)
+    # Media uploads and status deletions per 30 minutes, per token (Mastodon's 30 each).
+    media_uploads_per_30_minutes: int = Field(default=30, ge=0)
+    status_deletions_per_30_minutes: int = Field(default=30, ge=0)
     # Bytes (UTF-8) kept of a remote post's HTML, and of its content warning (Mastodon keeps
     # all; Pleroma refuses posts over 100,000 characters).
     remote_content_bytes: int = Field(default=100_000, ge=1000)
@@ -200,3 +222,8 @@ class ServerSettings(_Section):
 
     host: str = "127.0.0.1"
     port: int = Field(default=8010, ge=0, le=65535)
+    # Seconds between the streaming API's checks for new events (one query per process).
+    stream_poll_interval: float = Field(default=0.5, gt=0)
+    # Seconds between keep-alive comments on an idle streaming connection (SSE) and pings
+    # (WebSocket), so proxies do not close it.
+    stream_heartbeat: float = Field(default=30.0, gt=0)

@@ -33,9 +33,18 @@ from fedi.domain.lookup import find_post
 from fedi.domain.reactions import Done
 from fedi.federation.as2 import activities
 from fedi.federation.as2.notes import tags_of
+from fedi.federation.audience import post_inboxes
 from fedi.federation.outbox import queue
 from fedi.media.files import remove_files
-from storage import account_removal, accounts, deliveries, early_deletes, follows, posts, reactions
+from storage import (
+    account_removal,
+    accounts,
+    deliveries,
+    early_deletes,
+    posts,
+    reactions,
+    stream_events,
+)
 from storage.models import Account, Delivery, OutboundActivity, Post
 
 
@@ -55,6 +64,7 @@ async def delete_post(svc: Services, username: str, reference: str) -> Done:
         inboxes = await _delete_inboxes(session, author, post)
         doc = activities.delete_note(svc, author, post)
         files = await posts.tombstone(session, post.id)
+        stream_events.record(session, stream_events.DELETE, post.id, author.id)
         await queue(session, author, doc, inboxes)
     svc.delivery_wakeup.set()
     await asyncio.to_thread(remove_files, svc.media_dir, files)
@@ -62,17 +72,14 @@ async def delete_post(svc: Services, username: str, reference: str) -> Done:
 
 
 async def _delete_inboxes(session: AsyncSession, author: Account, post: Post) -> list[str]:
-    """Who has a copy: whoever the Create or any Update of it reached, the followers and
-    mentioned accounts now, and remote accounts that liked or boosted it (Mastodon's reach,
-    roughly: an account first mentioned in an edit got the post by that Update)."""
+    """Who has a copy: whoever the Create or any Update of it reached, its audience now
+    (followers unless direct, and mentioned accounts), and remote accounts that liked or
+    boosted it (Mastodon's reach, roughly: an account first mentioned in an edit got the post
+    by that Update)."""
     reached = await deliveries.inboxes_of(session, f"{post.uri}/activity")
     reached += await _update_inboxes(session, author, post)
-    reached += await follows.follower_inboxes(session, author.id)
-    reached += [
-        account.shared_inbox_url or account.inbox_url
-        for account in (await tags_of(session, [post.id]))[post.id].mentions
-        if not account.is_local
-    ]
+    mentions = (await tags_of(session, [post.id]))[post.id].mentions
+    reached += await post_inboxes(session, author.id, post.visibility, mentions)
     reached += await reactions.remote_inboxes(session, post.id)
     return list(dict.fromkeys(reached))
 
@@ -137,6 +144,7 @@ async def on_delete(svc: Services, activity: Activity) -> None:
         # The same tombstone as a local delete: cached images, reactions, hashtags, mentions
         # and notifications go with it.
         files = await posts.tombstone(session, post.id)
+        stream_events.record(session, stream_events.DELETE, post.id, author.id)
     await asyncio.to_thread(remove_files, svc.media_dir, files)
 
 

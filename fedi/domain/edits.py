@@ -16,16 +16,18 @@ from fedi.core.errors import UserError
 from fedi.core.services import Services
 from fedi.domain import blocks
 from fedi.domain.accounts import acting_user
-from fedi.domain.limits import refuse_over, status_length
+from fedi.domain.limits import LANGUAGE, refuse_over, status_length
 from fedi.domain.lookup import find_post
 from fedi.domain.mentions import compose
 from fedi.domain.remote_posts import object_of, on_creates, post_and_media, retag
 from fedi.federation.as2 import activities
 from fedi.federation.as2.captions import Caption
 from fedi.federation.as2.notes import Tags, content_html, default_alt_text, note, tags_of
+from fedi.federation.audience import post_inboxes
 from fedi.federation.outbox import queue
 from fedi.media.files import remove_files
-from storage import deliveries, follows, image_cache, notifications, posts, reactions
+from storage import deliveries, image_cache, notifications, posts, reactions, stream_events
+from storage.media import UPLOADED
 from storage.models import Account, MediaAttachment, Mention, Post, PostTag
 from storage.timeutil import utcnow
 
@@ -44,6 +46,7 @@ class Edit:
     alt: str | None = None  # "": the default made from the prompt
     sensitive: bool | None = None
     content_warning: str | None = None  # "": none (`sensitive` stays as it is unless given)
+    language: str | None = None  # an ISO 639 code; "": none
 
 
 async def edit(svc: Services, username: str, reference: str, change: Edit) -> Post:
@@ -72,21 +75,17 @@ async def edit(svc: Services, username: str, reference: str, change: Edit) -> Po
         counts = (await reactions.counts(session, [post.id]))[post.id]
         doc = note(svc, author, post, media, counts=counts, tags=tags)
         update = activities.update_note(svc, author, doc)
+        stream_events.record(session, stream_events.STATUS_UPDATE, post.id, author.id)
         await queue(session, author, update, await _audience(session, post, tags))
     svc.delivery_wakeup.set()
     return post
 
 
 async def _audience(session: AsyncSession, post: Post, tags: Tags) -> list[str]:
-    """As Mastodon: whoever received the Create hears of the edit, and today's followers and
-    mentioned accounts."""
+    """As Mastodon: whoever received the Create hears of the edit, and today's audience of
+    the post (its followers, unless it is direct, and the accounts it mentions)."""
     inboxes = set(await deliveries.inboxes_of(session, f"{post.uri}/activity"))
-    inboxes.update(await follows.follower_inboxes(session, post.account_id))
-    inboxes.update(
-        account.shared_inbox_url or account.inbox_url
-        for account in tags.mentions
-        if not account.is_local
-    )
+    inboxes.update(await post_inboxes(session, post.account_id, post.visibility, tags.mentions))
     return sorted(inboxes)
 
 
@@ -107,6 +106,8 @@ def _checked(svc: Services, post: Post, change: Edit) -> Edit:
         alt = change.alt.strip()
         refuse_over(len(alt), limits.alt_text_chars, "alt_text_chars", "the alt text", EditError)
         change = replace(change, alt=alt)
+    if change.language is not None and not LANGUAGE.fullmatch(change.language):
+        raise EditError(f"{change.language!r} is not a language code (such as en or pt-BR)")
     if change.sensitive is False and warning:
         # As Mastodon, a content warning makes a post sensitive; it is not silently kept.
         raise EditError("a post with a content warning stays sensitive: remove it too (--cw '')")
@@ -114,6 +115,8 @@ def _checked(svc: Services, post: Post, change: Edit) -> Edit:
 
 
 def _apply(post: Post, media: list[MediaAttachment], change: Edit, alt_chars: int) -> None:
+    if change.language is not None:
+        post.language = change.language or None
     if change.content_warning is not None:
         post.spoiler_text = change.content_warning
     if change.sensitive is not None:
@@ -121,7 +124,9 @@ def _apply(post: Post, media: list[MediaAttachment], change: Edit, alt_chars: in
     post.sensitive = post.sensitive or bool(post.spoiler_text)
     if change.alt is not None:
         for item in media:
-            item.description = change.alt or default_alt_text(post.prompt or "", alt_chars)
+            uploaded = item.origin == UPLOADED  # a person's picture: no prompt to describe it
+            default = "" if uploaded else default_alt_text(post.prompt or "", alt_chars)
+            item.description = change.alt or default
     post.updated_at = utcnow()
 
 
@@ -179,6 +184,7 @@ async def on_update_note(svc: Services, activity: Activity) -> None:
         row.updated_at = min(remote.updated or utcnow(), utcnow())  # (_stale: it has one)
         unused = await _replace_media(session, row, media)
         await retag(session, remote, row)
+        stream_events.record(session, stream_events.STATUS_UPDATE, row.id, row.account_id)
     await asyncio.to_thread(remove_files, svc.media_dir, unused)
     if any(item.id is not None for item in media):  # new images stored: copies queued
         svc.image_wakeup.set()

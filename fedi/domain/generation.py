@@ -49,14 +49,16 @@ def _quotas(svc: Services) -> dict[generations.Quota, str]:
     return {quota: words for quota, words in quotas.items() if quota.limit}
 
 
-async def _admit(svc: Services, account_id: int, prompt: str) -> int:
+async def _admit(
+    svc: Services, account_id: int, prompt: str, options: generations.Options | None = None
+) -> int:
     """Queue a generation if the user's quotas allow it (checked and queued at once, so racing
     requests cannot both take the last one); LimitReached says when they may again."""
     quotas = _quotas(svc)
     try:
         async with svc.sessions.begin() as session:
             row = await generations.add_within(
-                session, account_id, prompt, svc.generator.name, list(quotas)
+                session, account_id, prompt, svc.generator.name, list(quotas), options
             )
     except generations.OverQuota as over:
         limit, window = over.quota.limit, over.quota.window
@@ -76,6 +78,8 @@ async def _wait_for_slot(svc: Services, generation_id: int, progress: Progress) 
                 session, generation_id, cfg.max_concurrent, cfg.stale_after, cfg.slot_lease
             ):
                 return
+            if await generations.state_of(session, generation_id) != generations.QUEUED:
+                raise GenerationError("the generation ended while it waited for a slot")
         if not told:
             progress(generations.QUEUED, "waiting for a free slot: other images are being made")
             told = True
@@ -136,6 +140,12 @@ async def _run_model(
     return image
 
 
+async def admit(svc: Services, account_id: int, prompt: str, options: generations.Options) -> int:
+    """Queue a generation if the user's quotas allow one more (LimitReached otherwise, with
+    nothing queued); its id, to run with `running`."""
+    return await _admit(svc, account_id, prompt, options)
+
+
 @asynccontextmanager
 async def generating(
     svc: Services,
@@ -153,11 +163,26 @@ async def generating(
     progress = progress or (lambda state, detail: None)
     generation_id = await _admit(svc, account_id, request.prompt)
     progress(generations.QUEUED, "")
+    async with running(svc, generation_id, request, progress) as image:
+        yield generation_id, image
+
+
+@asynccontextmanager
+async def running(
+    svc: Services,
+    generation_id: int,
+    request: GenerationRequest,
+    progress: Progress | None = None,
+) -> AsyncIterator[GeneratedImage]:
+    """Wait for a slot for a queued generation and run the model: as `generating`, for a
+    generation already admitted. GenerationError (recorded as failed) when the model fails or
+    the generation ended while it waited (failed by a restart's sweep, say)."""
+    progress = progress or (lambda state, detail: None)
     stop, renewing = asyncio.Event(), None
     try:
         await _wait_for_slot(svc, generation_id, progress)
         renewing = asyncio.create_task(_renew(svc, generation_id, stop))
-        yield generation_id, await _run_model(svc, generation_id, request, progress)
+        yield await _run_model(svc, generation_id, request, progress)
     except GenerationError as exc:
         await asyncio.shield(_release(svc, generation_id, exc.reason))
         raise

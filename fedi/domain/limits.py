@@ -3,6 +3,8 @@ counts it, the refusal that names the limit, and what other servers send cut to 
 
 from __future__ import annotations
 
+import re
+
 from fedi.core.errors import UserError
 from fedi.federation.as2.captions import tokens
 
@@ -11,6 +13,8 @@ URL_CHARS = 23
 # Pictures one post may carry (Mastodon's 4; apps are built around it).
 MEDIA_PER_STATUS = 4
 ELLIPSIS = "…"
+# A status's language as apps send it: an ISO 639 code and perhaps a region ("" for none).
+LANGUAGE = re.compile(r"(?:[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})?)?")
 
 
 def status_length(text: str) -> int:

@@ -10,11 +10,8 @@ from storage.models import Post
 COMMAND = "/paint"
 HOW = (
     "pictures here are made from a prompt: write /paint PROMPT as the status "
-    "(for example: /paint a lighthouse at dusk); uploaded media are not accepted yet"
+    "(for example: /paint a lighthouse at dusk), or attach a picture"
 )
-# Draft has no audience yet: every post made here is public, so other audiences are refused
-# rather than silently widened.
-VISIBILITIES = ("", "public")
 
 
 def paint_draft(
@@ -25,14 +22,13 @@ def paint_draft(
     sensitive: bool = False,
     spoiler_text: str = "",
     visibility: str = "",
+    language: str = "",
 ) -> Draft:
     """The Draft a `/paint PROMPT` status asks for; PostError (saying how) for any other."""
     first, _, rest = text.strip().partition("\n")
     command, _, prompt = first.strip().partition(" ")
     if command.lower() != COMMAND or not prompt.strip():
         raise PostError(HOW)
-    if visibility not in VISIBILITIES:
-        raise PostError(f"only public posts can be made here; {visibility!r} is not supported")
     return Draft(
         username,
         prompt.strip(),
@@ -40,6 +36,8 @@ def paint_draft(
         sensitive=sensitive or bool(spoiler_text.strip()),
         in_reply_to=in_reply_to,
         content_warning=spoiler_text,
+        visibility=visibility or "public",  # Draft refuses any but Mastodon's four
+        language=language or None,
     )
 
 
@@ -49,3 +47,20 @@ def source_text(post: Post) -> str:
     if not post.prompt:
         return post.caption
     return "\n".join(part for part in (f"{COMMAND} {post.prompt}", post.caption) if part)
+
+
+def edited_caption(post: Post, text: str) -> str:
+    """The caption an edited status text asks for. An app sends back the source text with
+    changes (`/paint PROMPT`, then the caption); the picture stays as painted, so its prompt
+    cannot change (PostError: delete and redraft instead). A text without `/paint` is all
+    caption."""
+    first, _, rest = text.strip().partition("\n")
+    command, _, prompt = first.strip().partition(" ")
+    if command.lower() != COMMAND:
+        return text.strip()
+    if post.prompt is None or prompt.strip() != post.prompt.strip():
+        raise PostError(
+            "the prompt of a picture cannot be changed by an edit: delete and redraft the "
+            "status to paint another one"
+        )
+    return rest.strip()

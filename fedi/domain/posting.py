@@ -13,18 +13,19 @@ from fedi.domain import generation
 from fedi.domain.accounts import acting_user, ensure_instance_actor
 from fedi.domain.blocks import refuse_across_block
 from fedi.domain.generation import LimitReached, Progress
-from fedi.domain.limits import refuse_over, status_length
+from fedi.domain.limits import LANGUAGE, refuse_over, status_length
 from fedi.domain.lookup import find_post
 from fedi.domain.mentions import compose
 from fedi.federation.as2.captions import Caption
 from fedi.federation.as2.notes import Tags, content_html, create, default_alt_text
+from fedi.federation.audience import VISIBILITIES, post_inboxes
 from fedi.federation.outbox import queue
 from fedi.media.c2pa import SETTING as C2PA_SETTING
 from fedi.media.c2pa import C2paSigningError, sign_image
 from fedi.media.files import new_file_name, write_file
 from fedi.media.pipeline import MediaError, ProcessedImage, Provenance, process_as_configured
 from generators.base import GeneratedImage, GenerationError, GenerationRequest
-from storage import follows, generations, notifications
+from storage import generations, notifications, stream_events
 from storage.ids import new_id
 from storage.models import Account, MediaAttachment, Mention, Post, PostTag
 
@@ -45,6 +46,8 @@ class Draft:
     seed: int | None = None
     in_reply_to: str | None = None  # the post replied to: id, Note URL or page URL
     content_warning: str = ""  # Mastodon's spoiler text: shown in front; implies sensitive
+    visibility: str = "public"  # or unlisted, private (followers only), direct (mentioned only)
+    language: str | None = None  # an ISO 639 code (and region), as Mastodon's `language`
 
 
 async def _with_content_credentials(
@@ -75,6 +78,10 @@ def _checked(svc: Services, draft: Draft) -> Draft:
     """The draft with its content warning and alt text stripped (as Mastodon strips them),
     or PostError when something is empty or over its limit ([limits])."""
     limits = svc.settings.limits
+    if draft.visibility not in VISIBILITIES:
+        raise PostError(f"visibility {draft.visibility!r} is not one of {', '.join(VISIBILITIES)}")
+    if draft.language is not None and not LANGUAGE.fullmatch(draft.language):
+        raise PostError(f"{draft.language!r} is not a language code (such as en or pt-BR)")
     if not draft.prompt.strip():
         raise PostError("the prompt is empty")
     refuse_over(len(draft.prompt), limits.prompt_chars, "prompt_chars", "the prompt", PostError)
@@ -148,6 +155,8 @@ async def _publish(
         in_reply_to_uri=parent.uri if parent is not None else None,
         spoiler_text=draft.content_warning,
         sensitive=draft.sensitive or bool(draft.content_warning),  # as Mastodon
+        visibility=draft.visibility,
+        language=draft.language or None,
         prompt=draft.prompt,
         generator_backend=meta.backend,
         generator_model=meta.model,
@@ -172,8 +181,10 @@ async def _publish(
         await session.flush()
         _store_tags(session, post, caption)
         await _notify(session, post, caption, parent)
+        stream_events.record(session, stream_events.UPDATE, post.id, author.id)
         activity = create(svc, author, post, [media], tags=Tags(caption.mentions, caption.hashtags))
-        await queue(session, author, activity, await _inboxes(session, author, caption))
+        inboxes = await post_inboxes(session, author.id, post.visibility, caption.mentions)
+        await queue(session, author, activity, inboxes)
         await generations.set_state(session, generation_id, generations.DONE, post_id=post.id)
     svc.delivery_wakeup.set()
     return post
@@ -210,15 +221,3 @@ async def _notify(session: AsyncSession, post: Post, caption: Caption, parent: P
             await notifications.about_post(session, account.id, notifications.MENTION, post)
     if parent is not None and parent.local and parent.account_id not in told:
         await notifications.about_post(session, parent.account_id, notifications.REPLY, post)
-
-
-async def _inboxes(session: AsyncSession, author: Account, caption: Caption) -> list[str]:
-    """Followers' inboxes, and those of the remote accounts mentioned (Mastodon delivers a
-    status to everyone it mentions, following or not; a reply mentions its parent's author)."""
-    inboxes = set(await follows.follower_inboxes(session, author.id))
-    inboxes.update(
-        account.shared_inbox_url or account.inbox_url
-        for account in caption.mentions
-        if account.domain is not None
-    )
-    return sorted(inboxes)

@@ -40,6 +40,7 @@ from storage import (
     notifications,
     posts,
     reactions,
+    stream_events,
     timelines,
 )
 from storage.models import Account, Post
@@ -125,6 +126,7 @@ async def _react(svc: Services, username: str, reference: str, kind: str) -> Don
         doc = BUILD[kind](svc, actor, author, post)
         if not await reactions.add(session, kind, doc["id"], actor.id, post.id):
             raise ReactionError(f"{reference} was {VERB[kind]} at the same moment; try again")
+        await _stream_boost(session, kind, actor.id, post.id)
         if post.local:
             await notifications.add(
                 session,
@@ -155,10 +157,22 @@ async def _undo(svc: Services, username: str, reference: str, kind: str) -> Done
         undo_doc = activities.undo_sent(svc, actor, original)
         inboxes = await deliveries.inboxes_of(session, reaction.uri)
         await reactions.remove(session, kind, actor.id, uri=reaction.uri, post_id=None)
+        if kind == reactions.ANNOUNCE:  # the reblog Status is gone from timelines
+            stream_events.record(session, stream_events.DELETE, reaction.id, actor.id)
         await notifications.withdraw(session, NOTIFY[kind], actor.id, post.id)
         await queue(session, actor, undo_doc, inboxes)
     svc.delivery_wakeup.set()
     return Done(undo_doc["id"], post)
+
+
+async def _stream_boost(session: AsyncSession, kind: str, actor_id: int, post_id: int) -> None:
+    """A new boost reaches the streams (as its reblog Status); a like reaches only the
+    author's notifications."""
+    if kind != reactions.ANNOUNCE:
+        return
+    boost = await reactions.find(session, kind, actor_id, post_id)
+    if boost is not None:
+        stream_events.record(session, stream_events.UPDATE, boost.id, actor_id)
 
 
 async def _sent(session: AsyncSession, uri: str) -> dict[str, Any] | None:
@@ -193,6 +207,8 @@ async def _on_reaction(svc: Services, activity: Activity) -> None:
         if post.local and await blocks.blocks(session, post.account_id, actor.id):
             return  # Mastodon drops a blocked account's likes and boosts of the blocker's posts
         added = await reactions.add(session, KINDS[activity.type], activity.id, actor.id, post.id)
+        if added:
+            await _stream_boost(session, KINDS[activity.type], actor.id, post.id)
         if added and post.local:
             await notifications.add(
                 session,

@@ -18,7 +18,7 @@ from fedi.core.settings import LimitsSettings
 from fedi.domain.limits import cut_bytes
 from fedi.federation.actors import get_actor
 from fedi.federation.sanitize import clean_html
-from storage import early_deletes, image_cache, notifications, posts
+from storage import early_deletes, image_cache, notifications, posts, stream_events
 from storage.ids import new_id
 from storage.models import Account, Follow, MediaAttachment, Mention, Post, PostTag
 from storage.timeutil import utcnow
@@ -247,6 +247,7 @@ async def _store(
             session.add_all(media)
             stored.extend(media)
             new_posts.append((note, post))
+            stream_events.record(session, stream_events.UPDATE, post.id, post.account_id)
         await _tag(session, new_posts)
         await _notify(session, new_posts)
         await image_cache.enqueue(session, stored)  # copies made by fedi.workers.images

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from fedi.core.services import Services
 from fedi.domain.account_reads import account
-from storage import feeds, timelines
+from storage import feeds, home_reads
 from storage.feeds import Where
 from storage.models import Account
 from storage.timelines import Entry, Window
@@ -17,9 +17,10 @@ def _id(viewer: Account | None) -> int | None:
 
 
 async def home(svc: Services, viewer: Account, window: Window) -> list[Entry]:
-    """The viewer's own posts, those of the accounts it follows, and boosts by either."""
+    """The viewer's own posts, those of the accounts it follows, and boosts by either (from
+    its precomputed feed)."""
     async with svc.reads() as session:
-        return await timelines.home(
+        return await home_reads.home(
             session,
             viewer.id,
             limit=window.limit,

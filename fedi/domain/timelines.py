@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from fedi.core.services import Services
 from fedi.domain.accounts import acting_user
 from fedi.federation.as2.captions import handle_of
-from storage import posts, timelines
+from storage import home_reads, posts, timelines
 from storage.timelines import Entry
 
 HOME, LOCAL, FEDERATED = "home", "local", "federated"
@@ -48,7 +48,7 @@ async def timeline(
     """The user's home, local or federated timeline, newest first, as records."""
     async with svc.reads() as session:
         viewer = await acting_user(session, username)
-        read = {HOME: timelines.home, LOCAL: timelines.local, FEDERATED: timelines.federated}
+        read = {HOME: home_reads.home, LOCAL: timelines.local, FEDERATED: timelines.federated}
         entries = await read[kind](
             session, viewer.id, limit=limit, max_id=max_id, since_id=since_id, min_id=min_id
         )

@@ -66,6 +66,17 @@ class Provenance:
 
 
 @dataclass(frozen=True)
+class Uploaded:
+    """A picture a person uploaded: who sent it is known, how it was made is not, so the file
+    says only that (no IPTC digital source type, and never the machine-made one)."""
+
+    uploader: str  # the uploading account's URI
+
+
+Origin = Provenance | Uploaded
+
+
+@dataclass(frozen=True)
 class ProcessedImage:
     """A re-encoded image ready to store."""
 
@@ -116,6 +127,23 @@ def xmp_packet(provenance: Provenance) -> bytes:
         "</rdf:li></rdf:Alt></dc:description>"
         '</rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="w"?>'
     ).encode()
+
+
+def upload_xmp_packet(upload: Uploaded) -> bytes:
+    """An XMP packet saying the image was uploaded by a person, and by whom."""
+    return (
+        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>'
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF '
+        'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        '<rdf:Description rdf:about="" xmlns:impasto="https://impasto.social/ns/1.0/">'
+        "<impasto:Origin>uploaded</impasto:Origin>"
+        f"<impasto:UploadedBy>{_xml_text(upload.uploader, 2048)}</impasto:UploadedBy>"
+        '</rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end="w"?>'
+    ).encode()
+
+
+def _xmp(origin: Origin) -> bytes:
+    return upload_xmp_packet(origin) if isinstance(origin, Uploaded) else xmp_packet(origin)
 
 
 def _decode(data: bytes, max_bytes: int, max_pixels: int) -> Image.Image:
@@ -188,20 +216,20 @@ def blurhash_png(value: str, width: int | None, height: int | None) -> bytes:
 
 
 def _encode(
-    image: Image.Image, output_format: str, quality: int, provenance: Provenance | None
+    image: Image.Image, output_format: str, quality: int, provenance: Origin | None
 ) -> bytes:
     out = io.BytesIO()
     options: dict[str, object] = {}
     if output_format == "PNG":
         if provenance is not None:
             info = PngImagePlugin.PngInfo()
-            info.add_itxt("XML:com.adobe.xmp", xmp_packet(provenance).decode())
+            info.add_itxt("XML:com.adobe.xmp", _xmp(provenance).decode())
             options["pnginfo"] = info
         options["compress_level"] = 6
     else:
         options["quality"] = quality
         if provenance is not None:
-            options["xmp"] = xmp_packet(provenance)
+            options["xmp"] = _xmp(provenance)
         if output_format == "JPEG":
             image = image.convert("RGB")
         else:
@@ -216,7 +244,7 @@ def _encode(
 def process_image(
     data: bytes,
     *,
-    provenance: Provenance | None,
+    provenance: Origin | None,
     max_bytes: int = 20_000_000,
     max_pixels: int = 40_000_000,
     max_side: int = 4096,
@@ -236,7 +264,7 @@ def process_image(
 
 
 async def process_as_configured(
-    data: bytes, settings: MediaSettings, provenance: Provenance | None
+    data: bytes, settings: MediaSettings, provenance: Origin | None
 ) -> ProcessedImage:
     """`process_image` under the instance's `[media]` limits and format, off the event loop."""
     return await asyncio.to_thread(
@@ -245,5 +273,18 @@ async def process_as_configured(
         provenance=provenance,
         max_bytes=settings.max_bytes,
         max_pixels=settings.max_pixels,
+        output_format=settings.format,
+    )
+
+
+async def process_upload(data: bytes, settings: MediaSettings, upload: Uploaded) -> ProcessedImage:
+    """`process_image` for a picture a person uploads: the upload limits of `[media]`
+    (`upload_bytes`, `upload_pixels`), the instance's format, labelled as uploaded."""
+    return await asyncio.to_thread(
+        process_image,
+        data,
+        provenance=upload,
+        max_bytes=settings.upload_bytes,
+        max_pixels=min(settings.upload_pixels, settings.max_pixels),
         output_format=settings.format,
     )

@@ -5,14 +5,15 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from quart import Quart, Response
+from quart import Quart, Response, request
 from sqlalchemy.exc import DBAPIError
 
 from fedi.core.services import Services
 from fedi.core.settings import Settings
+from fedi.domain import generation_jobs
 from fedi.domain.accounts import ensure_instance_actor
 from fedi.federation.receive import unavailable
-from fedi.web import auth, cors, oauth, profiles, sessions, signup
+from fedi.web import auth, bodies, cors, oauth, profiles, sessions, signup
 from fedi.web.api import blueprints as api_blueprints
 from fedi.web.csp import CSP as CSP  # the policy lives in fedi.web.csp; kept importable here
 from fedi.web.helpers import IdConverter, error
@@ -21,6 +22,8 @@ from fedi.web.routes import objects, site, web, wellknown
 from fedi.workers import images as image_cache
 from fedi.workers import inbox
 from fedi.workers.delivery import DeliveryWorker
+from fedi.workers.stream_hub import Hub
+from storage.timeutil import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +32,7 @@ def create_app(settings: Settings, *, workers: bool = True) -> Quart:
     """Build the app; the database and workers start when serving begins."""
     app = Quart(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.federation.max_inbox_bytes
+    bodies.install(app, settings)  # each route's own bound (fedi.web.bodies)
     app.url_map.converters["int"] = IdConverter  # before the routes that use it are added
     pages = (wellknown.bp, objects.bp, inbox_routes.bp, web.bp, site.bp)
     people = (auth.bp, signup.bp, oauth.bp, profiles.bp)
@@ -44,6 +48,9 @@ def create_app(settings: Settings, *, workers: bool = True) -> Quart:
         svc = Services.create(settings)
         app.config["IMPASTO_SERVICES"] = svc
         await ensure_instance_actor(svc)
+        await generation_jobs.fail_abandoned(svc, utcnow())  # a stopped server's, unfinished
+        hub = app.config["IMPASTO_STREAM_HUB"] = Hub(svc)  # the streaming API's, always
+        tasks.append(asyncio.create_task(hub.run(stop)))
         if workers:
             tasks.append(asyncio.create_task(DeliveryWorker(svc).run(stop)))
             tasks.append(asyncio.create_task(inbox.run(svc, stop)))
@@ -58,7 +65,7 @@ def create_app(settings: Settings, *, workers: bool = True) -> Quart:
 
     @app.errorhandler(413)
     async def body_too_large(_: Exception) -> Response:
-        return error(413, f"body larger than {settings.federation.max_inbox_bytes} bytes")
+        return error(413, bodies.too_large(request))
 
     @app.errorhandler(DBAPIError)
     async def database_trouble(exc: DBAPIError) -> Response:

@@ -22,6 +22,7 @@ async def serve(settings: Settings, sock: socket.socket) -> None:
     config.bind = [f"fd://{sock.detach()}"]
     config.accesslog = None
     config.errorlog = "-"
+    config.websocket_ping_interval = settings.server.stream_heartbeat  # keeps proxies open
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -5,11 +5,11 @@ user, with `source`) and Relationship, shaped as docs.joinmastodon.org/entities/
 from __future__ import annotations
 
 from collections.abc import Sequence
-from html import escape
 from typing import Any
 
 from fedi.core.services import Services
 from fedi.domain.entities.formats import MISSING_IMAGE, day, midnight
+from fedi.federation.as2.actors import bio_html, profile_fields
 from storage import people
 from storage.account_counts import AccountCounts, counts
 from storage.models import Account
@@ -31,17 +31,25 @@ def profile_url(svc: Services, account: Account) -> str:
     return account.url or account.uri
 
 
-def _note(account: Account) -> str:
+def _note(svc: Services, account: Account) -> str:
     # A local bio is plain text; a remote one would arrive as HTML, sanitised on arrival.
-    if account.domain is None:
-        return f"<p>{escape(account.summary)}</p>" if account.summary else ""
-    return account.summary
+    return bio_html(svc, account.summary) if account.domain is None else account.summary
+
+
+def _fields(svc: Services, account: Account) -> list[dict[str, Any]]:
+    # Mastodon's Field: value as HTML; verified_at stays null (no rel=me check here).
+    if account.domain is not None:
+        return []
+    return [
+        {"name": name, "value": value, "verified_at": None}
+        for name, value in profile_fields(svc, account)
+    ]
 
 
 def account(svc: Services, row: Account, numbers: AccountCounts = NO_COUNTS) -> dict[str, Any]:
     """The Account entity of a local or remote account, with its counts."""
     missing = svc.settings.instance.url + MISSING_IMAGE
-    avatar = row.icon_url or missing
+    avatar, header = row.icon_url or missing, row.header_url or missing
     return {
         "id": str(row.id),
         "username": row.username,
@@ -53,13 +61,13 @@ def account(svc: Services, row: Account, numbers: AccountCounts = NO_COUNTS) -> 
         "indexable": False,  # no full-text search here to index posts for
         "group": row.actor_type == "Group",
         "created_at": midnight(row.created_at),  # Mastodon rounds it to the day
-        "note": _note(row),
+        "note": _note(svc, row),
         "url": profile_url(svc, row),
         "uri": row.uri,
         "avatar": avatar,
         "avatar_static": avatar,
-        "header": missing,
-        "header_static": missing,
+        "header": header,
+        "header_static": header,
         "followers_count": numbers.followers,
         "following_count": numbers.following,
         "statuses_count": numbers.statuses,
@@ -67,7 +75,7 @@ def account(svc: Services, row: Account, numbers: AccountCounts = NO_COUNTS) -> 
         "hide_collections": False,  # followers and following are public here
         "emojis": [],
         "roles": [],
-        "fields": [],
+        "fields": _fields(svc, row),
     }
 
 
@@ -91,11 +99,11 @@ async def credential_account(svc: Services, row: Account) -> dict[str, Any]:
     return {
         **account(svc, row, numbers),
         "source": {
-            "privacy": "public",
-            "sensitive": False,
-            "language": "",  # none chosen (Mastodon sends an empty string, never null)
+            "privacy": row.default_privacy,
+            "sensitive": row.default_sensitive,
+            "language": row.default_language,  # '' for none (Mastodon never sends null)
             "note": row.summary,
-            "fields": [],
+            "fields": [{**f, "verified_at": None} for f in row.profile_fields or []],
             "follow_requests_count": numbers.follow_requests,
             "hide_collections": False,
             "discoverable": row.discoverable,
@@ -121,7 +129,7 @@ def relationship(found: Relationship) -> dict[str, Any]:
         "muting_expires_at": None,
         "requested": found.requested,
         "requested_by": found.requested_by,
-        "domain_blocking": False,
+        "domain_blocking": found.domain_blocking,
         "endorsed": False,
         "note": "",
         "languages": None,

@@ -43,9 +43,9 @@ def version() -> str:
 
 
 def streaming_url(base: str) -> str:
-    """The instance URL with a WebSocket scheme: wss for https, ws for http. Never null: apps
-    build their streaming connection from it (no streaming API here yet: it fails to connect,
-    which apps tolerate; a null crashes some)."""
+    """The instance URL with a WebSocket scheme: wss for https, ws for http, where the
+    streaming API (/api/v1/streaming, fedi.web.api.streaming) is served. Never null: apps build
+    their streaming connection from it (a null crashes some)."""
     parts = urlsplit(base)
     return f"{'wss' if parts.scheme == 'https' else 'ws'}://{parts.netloc}"
 
@@ -74,8 +74,8 @@ def _statuses(settings: Settings) -> dict[str, Any]:
 def _media(settings: Settings) -> dict[str, Any]:
     return {
         "supported_mime_types": supported_mime_types(),
-        "image_size_limit": settings.media.max_bytes,
-        "image_matrix_limit": settings.media.max_pixels,
+        "image_size_limit": settings.media.upload_bytes,
+        "image_matrix_limit": settings.media.upload_pixels,
         # Pictures only: no video or audio is taken.
         "video_size_limit": 0,
         "video_frame_rate_limit": 0,

@@ -10,7 +10,7 @@ from typing import Any
 
 from fedi.core.services import Services
 from fedi.domain.entities.accounts import NO_COUNTS, account
-from storage import feeds, people, posts, reactions, status_facts
+from storage import feeds, people, posts, reactions, saved, status_facts
 from storage.models import Account, MediaAttachment
 from storage.timelines import Entry
 
@@ -28,6 +28,7 @@ class StatusFacts:
     replies: dict[str, int] = field(default_factory=dict)  # by the post's uri
     parents: dict[str, tuple[int, int]] = field(default_factory=dict)  # uri: (id, author id)
     mine: dict[int, set[str]] = field(default_factory=dict)  # the viewer's reactions
+    bookmarked: set[int] = field(default_factory=set)  # posts the viewer bookmarked
     boost_uris: dict[int, str] = field(default_factory=dict)  # Announce id by boost id
 
 
@@ -60,5 +61,10 @@ async def gather(svc: Services, viewer_id: int | None, entries: Sequence[Entry])
             ),
             parents=await status_facts.ids_by_uri(session, answered),
             mine=mine,
+            bookmarked=(
+                await saved.bookmarked(session, viewer_id, post_ids)
+                if viewer_id is not None
+                else set()
+            ),
             boost_uris=await feeds.boost_uris(session, boost_ids),
         )

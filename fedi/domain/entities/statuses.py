@@ -39,6 +39,9 @@ def media_attachment(svc: Services, media: MediaAttachment) -> dict[str, Any]:
             "size": f"{media.width}x{media.height}",
             "aspect": media.width / media.height,
         }
+        meta["small"] = dict(meta["original"])  # the preview is the picture itself
+    if media.focus_x is not None and media.focus_y is not None:
+        meta["focus"] = {"x": media.focus_x, "y": media.focus_y}
     return {
         "id": str(media.id),
         "type": MEDIA_TYPES.get(media.media_type.partition("/")[0], "unknown"),
@@ -75,7 +78,7 @@ def _viewer(facts: StatusFacts, post: Post) -> dict[str, Any]:
         "favourited": LIKE in mine,
         "reblogged": ANNOUNCE in mine,
         "muted": False,
-        "bookmarked": False,
+        "bookmarked": post.id in facts.bookmarked,
     }
     if post.account_id == facts.viewer_id and post.local and post.visibility in OPEN:
         found["pinned"] = post.pinned_at is not None

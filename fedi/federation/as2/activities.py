@@ -94,6 +94,19 @@ def update_note(svc: Services, author: Account, note: dict[str, Any]) -> dict[st
     return update
 
 
+def update_actor(svc: Services, account: Account, actor_doc: dict[str, Any]) -> dict[str, Any]:
+    """Update(Person) of a local account whose profile changed: public, to its followers (as
+    Mastodon's ActivityPub::UpdateDistributionWorker), the whole actor document inside."""
+    inner = {key: value for key, value in actor_doc.items() if key != "@context"}
+    followers = account.followers_url or svc.urls.collection(account.username, "followers")
+    update = objects.activity(
+        "Update", _id(svc, account, "update"), account.uri, inner, to=[objects.PUBLIC]
+    )
+    update["@context"] = objects.CONTEXT
+    update["cc"] = [followers]
+    return update
+
+
 def featured(svc: Services, kind: str, author: Account, post: Post) -> dict[str, Any]:
     """Add or Remove (`kind`) of a pinned post, with the `featured` collection as target (as
     Mastodon tells followers of a pin)."""

@@ -82,6 +82,22 @@ def image_info(svc: Services, media: MediaAttachment) -> objects.ImageInfo:
     )
 
 
+def addressed(
+    author: Account, visibility: str, mentions: Sequence[Account]
+) -> tuple[list[str], list[str]]:
+    """`to` and `cc` of a local post, as Mastodon addresses a status of each visibility:
+    public to Public, cc followers; unlisted to followers, cc Public; private (followers-only)
+    to followers; direct to whom it mentions only. Those mentioned are in `cc` otherwise."""
+    followers, named = f"{author.uri}/followers", [account.uri for account in mentions]
+    if visibility == "direct":
+        return named, []
+    if visibility == "private":
+        return [followers], named
+    if visibility == "unlisted":
+        return [followers], [objects.PUBLIC, *named]
+    return [objects.PUBLIC], [followers, *named]
+
+
 def note(
     svc: Services,
     author: Account,
@@ -96,15 +112,15 @@ def note(
     `tags`: whom it mentions and its hashtags, see `tags_of`)."""
     counts = counts or {}
     tags = tags or Tags()
+    to, cc = addressed(author, post.visibility, tags.mentions)
     info = objects.NoteInfo(
         id=post.uri,
         url=post.url or post.uri,
         attributed_to=author.uri,
         content_html=post.content_html,
         published=post.published_at,
-        # Mastodon addresses a public status to Public, cc its followers and whom it mentions.
-        to=[objects.PUBLIC],
-        cc=[f"{author.uri}/followers", *(account.uri for account in tags.mentions)],
+        to=to,
+        cc=cc,
         attachments=[image_info(svc, item) for item in media],
         sensitive=post.sensitive,
         summary=post.spoiler_text or None,

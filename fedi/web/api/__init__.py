@@ -10,14 +10,25 @@ from fedi.web.api import (
     accounts_read,
     accounts_write,
     apps,
+    bookmarks,
     follow_requests,
+    generations,
     instance,
+    media,
     notifications,
+    openapi,
+    own_domain_blocks,
     placeholders,
+    profile,
+    search,
+    statuses_edit,
     statuses_post,
     statuses_read,
     statuses_write,
+    streaming,
+    throttle,
     timelines,
+    user_settings,
 )
 
 
@@ -25,4 +36,9 @@ def blueprints() -> list[Blueprint]:
     """The API's blueprints, to register on the app."""
     reads = [accounts_read.bp, statuses_read.bp, timelines.bp, notifications.bp]
     writes = [statuses_post.bp, statuses_write.bp, accounts_write.bp, follow_requests.bp]
-    return [apps.bp, accounts.bp, instance.bp, placeholders.bp, *reads, *writes]
+    writes += [statuses_edit.bp, bookmarks.bp, profile.bp]
+    mine = [user_settings.bp, own_domain_blocks.bp]
+    uploads = [media.bp, generations.bp, openapi.bp]
+    # throttle first: its hooks count every /api/ request before any route runs.
+    first = [throttle.bp, apps.bp, accounts.bp, instance.bp, placeholders.bp, search.bp]
+    return [*first, *reads, *writes, *mine, *uploads, streaming.bp]

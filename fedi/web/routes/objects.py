@@ -190,10 +190,13 @@ async def featured(username: str) -> Response:
 async def _own_post(
     session: AsyncSession, username: str, post_id: int
 ) -> tuple[Account, Post] | None:
-    """A local account's post that is not deleted, with the account."""
+    """A local account's post that is not deleted, with the account. Followers-only and
+    direct posts are not published: they reach their audience by delivery only."""
     account = await _account(username)
     post = await posts.by_id(session, post_id)
     if account is None or post is None or post.account_id != account.id or post.deleted_at:
+        return None
+    if post.visibility not in posts.LISTED:
         return None
     return account, post
 
@@ -288,8 +291,12 @@ async def other_activity(username: str, kind: str, activity_id: int) -> Response
 
 
 def _private(activity: dict[str, Any]) -> bool:
-    """A Block, or its Undo: told to the blocked account only, never published (as Mastodon)."""
+    """A Block, or its Undo: told to the blocked account only, never published (as Mastodon);
+    an Update of a followers-only or direct post: for its addressees only."""
     inner = activity.get("object")
+    if activity.get("type") == "Update" and isinstance(inner, dict) and "to" in inner:
+        audience = [*inner.get("to", []), *inner.get("cc", [])]
+        return objects.PUBLIC not in audience
     return activity.get("type") == "Block" or (
         activity.get("type") == "Undo" and isinstance(inner, dict) and inner.get("type") == "Block"
     )

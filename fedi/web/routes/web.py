@@ -102,6 +102,8 @@ async def post_page(username: str, post_id: int) -> str | Response | WerkzeugRes
         post = await posts.by_id(session, post_id)
         if account is None or post is None or post.account_id != account.id or post.deleted_at:
             abort(404)
+        if post.visibility not in posts.LISTED:  # followers-only and direct: not published
+            abort(404)
         if wants_activity_json():
             return redirect(post.uri, code=308)
         media = (await posts.media_of(session, [post.id]))[post.id]

@@ -32,11 +32,10 @@ def test_anything_else_says_how(text: str) -> None:
         paint_draft("alice", text)
 
 
-@pytest.mark.parametrize("visibility", ["unlisted", "private", "direct"])
-def test_only_public_for_now(visibility: str) -> None:
-    with pytest.raises(PostError, match="only public posts"):
-        paint_draft("alice", "/paint a cat", visibility=visibility)
-    assert paint_draft("alice", "/paint a cat", visibility="public").prompt == "a cat"
+@pytest.mark.parametrize("visibility", ["public", "unlisted", "private", "direct"])
+def test_visibility_is_kept(visibility: str) -> None:
+    assert paint_draft("alice", "/paint a cat", visibility=visibility).visibility == visibility
+    assert paint_draft("alice", "/paint a cat").visibility == "public"  # none given
 
 
 def test_the_source_text_paints_it_again() -> None:

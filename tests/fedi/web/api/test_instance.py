@@ -41,8 +41,8 @@ async def test_instance_v2_is_shaped_as_mastodons(client: Fixture, path: str) ->
         "characters_reserved_per_url": 23,
     }
     media = config["media_attachments"]
-    assert media["image_size_limit"] == settings.media.max_bytes
-    assert media["image_matrix_limit"] == settings.media.max_pixels
+    assert media["image_size_limit"] == settings.media.upload_bytes == 16 * 1024 * 1024
+    assert media["image_matrix_limit"] == settings.media.upload_pixels == 33_177_600
     assert media["supported_mime_types"] == ["image/png", "image/jpeg", "image/webp", "image/gif"]
     assert (media["video_size_limit"], media["video_matrix_limit"]) == (0, 0)
     assert config["accounts"]["max_pinned_statuses"] == 5
@@ -74,7 +74,7 @@ async def test_limits_contact_and_rules_come_from_the_settings(client: Fixture) 
     http, svc = client
     settings = svc.settings
     settings.limits.status_chars = 1000
-    settings.media.max_bytes = 1234
+    settings.media.upload_bytes = 1234
     settings.instance.contact_email = "admin@impasto.example"
     settings.instance.rules = ["Be kind.", "Mark <sensitive> pictures."]
     settings.instance.url = "https://impasto.example"

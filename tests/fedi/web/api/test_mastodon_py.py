@@ -92,7 +92,7 @@ def test_instance_v2(server: Server) -> None:
         assert instance.domain == f"127.0.0.1:{server.port}"
         assert instance.configuration.urls.streaming == f"ws://127.0.0.1:{server.port}"
         assert instance.configuration.statuses.max_characters == 500
-        assert instance.configuration.media_attachments.image_size_limit == 20_000_000
+        assert instance.configuration.media_attachments.image_size_limit == 16 * 1024 * 1024
         assert instance.contact.email == "admin@example.org"
         assert instance.contact.account is None
         assert instance.registrations.enabled is False

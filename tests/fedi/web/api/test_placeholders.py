@@ -6,24 +6,29 @@ import pytest
 from quart.typing import TestClientProtocol as Client
 
 from fedi.core.services import Services
+from fedi.domain import apps
+from tests.support.api_scene import bearer
 
-EMPTY_LISTS = [
+PUBLIC_LISTS = [
     "/api/v1/custom_emojis",
-    "/api/v1/lists",
-    "/api/v1/filters",
-    "/api/v2/filters",
-    "/api/v1/announcements",
-    "/api/v1/followed_tags",
     "/api/v1/trends",
     "/api/v1/trends/tags",
     "/api/v1/trends/statuses",
     "/api/v1/trends/links",
-    "/api/v1/suggestions",
-    "/api/v2/suggestions",
 ]
+# Mastodon serves these to a signed-in user only, each under its scope.
+USER_LISTS = {
+    "/api/v1/lists": "read:lists",
+    "/api/v1/filters": "read:filters",
+    "/api/v2/filters": "read:filters",
+    "/api/v1/announcements": "read",
+    "/api/v1/followed_tags": "read:follows",
+    "/api/v1/suggestions": "read",
+    "/api/v2/suggestions": "read",
+}
 
 
-@pytest.mark.parametrize("path", EMPTY_LISTS)
+@pytest.mark.parametrize("path", PUBLIC_LISTS)
 async def test_answers_an_empty_list(client: tuple[Client, Services], path: str) -> None:
     response = await client[0].get(path)
     assert response.status_code == 200
@@ -31,16 +36,22 @@ async def test_answers_an_empty_list(client: tuple[Client, Services], path: str)
     assert await response.get_json() == []
 
 
-async def test_markers_are_an_empty_hash(client: tuple[Client, Services]) -> None:
-    response = await client[0].get("/api/v1/markers?timeline[]=home&timeline[]=notifications")
+@pytest.mark.parametrize(("path", "scope"), USER_LISTS.items())
+async def test_a_user_token_gets_an_empty_list(
+    client: tuple[Client, Services], path: str, scope: str
+) -> None:
+    http, svc = client
+    missing = await http.get(path)
+    assert missing.status_code == 401
+    assert (await missing.get_json())["error"]
+    bad = await http.get(path, headers=bearer("not-a-token"))
+    assert bad.status_code == 401
+    narrow = (await apps.personal_token(svc, "alice", "write")).secret
+    assert (await http.get(path, headers=bearer(narrow))).status_code == 403
+    token = (await apps.personal_token(svc, "alice", scope)).secret
+    response = await http.get(path, headers=bearer(token))
     assert response.status_code == 200
-    assert await response.get_json() == {}
-
-
-async def test_preferences_wait_for_sign_in(client: tuple[Client, Services]) -> None:
-    """They describe the signed-in user: not served until the token check exists."""
-    response = await client[0].get("/api/v1/preferences")
-    assert response.status_code == 404
+    assert await response.get_json() == []
 
 
 async def test_a_browser_app_may_preflight(client: tuple[Client, Services]) -> None:

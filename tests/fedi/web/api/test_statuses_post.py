@@ -60,12 +60,12 @@ async def test_without_paint_it_says_how(client: Pair, scene: Scene) -> None:
     for form in (
         {"status": "hello"},
         {"status": "/paint"},
-        {"status": "/paint x", "visibility": "direct"},
+        {"status": "/paint x", "visibility": "everyone"},
     ):
         refused = await _create(http, scene.alice_token, 422, form=form)
-        assert "/paint" in refused["error"] or "public" in refused["error"]
+        assert "/paint" in refused["error"] or "visibility" in refused["error"]
     media = await _create(http, scene.alice_token, 422, form={"status": "hi", "media_ids[]": "1"})
-    assert "/paint PROMPT" in media["error"]
+    assert media["error"] == "Media with IDs 1 not found or already attached to another post"
     unknown = await _create(
         http, scene.alice_token, 404, form={"status": "/paint a cat", "in_reply_to_id": "99999999"}
     )
