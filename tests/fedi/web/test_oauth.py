@@ -451,7 +451,7 @@ async def test_the_consent_page_lets_the_form_go_on_to_the_client(site: Pair) ->
         query = {"client_id": app["client_id"], "redirect_uri": uri, "response_type": "code"}
         response = await http.get(f"/oauth/authorize?{urlencode(query)}")
         csp = response.headers["Content-Security-Policy"]
-        assert f"form-action 'self' {source};" in csp and "script-src" not in csp
+        assert f"form-action 'self' {source};" in csp and "unsafe-inline" not in csp
     custom = await authorize(http, app, redirect_uri="com.example.app:/oauth")
     assert custom.headers["Location"].startswith("com.example.app:/oauth?code=")
 

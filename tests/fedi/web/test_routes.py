@@ -83,7 +83,8 @@ async def test_browsers_get_html(client: tuple[Client, Services]) -> None:
     assert page.status_code == 200 and page.content_type.startswith("text/html")
     text = await page.get_data(as_text=True)
     assert "Alice" in text
-    assert "script-src" not in page.headers["Content-Security-Policy"]
+    assert "script-src 'self';" in page.headers["Content-Security-Policy"]
+    assert "unsafe" not in page.headers["Content-Security-Policy"]
     assert "default-src 'none'" in page.headers["Content-Security-Policy"]
 
 
