@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
@@ -32,11 +33,15 @@ class Live:
         return self.server.base
 
 
-def start_live(request: pytest.FixtureRequest, tmp: Path) -> Iterator[Live]:
-    """Start a server on a fresh database of the requested backend; stop it afterwards."""
+def start_live(
+    request: pytest.FixtureRequest, tmp: Path, **overrides: dict[str, Any]
+) -> Iterator[Live]:
+    """Start a server on a fresh database of the requested backend (its config changed by
+    `overrides`, section by section); stop it afterwards."""
     factory = DatabaseFactory(request.param, tmp)
     port = free_port()
-    config = write_config(tmp / "config.toml", port=port, database_url=factory.new_url())
+    url = factory.new_url()
+    config = write_config(tmp / "config.toml", port=port, database_url=url, **overrides)
     run_cli(config, "init")
     run_cli(config, "user", "create", "alice", "--password", PASSWORD)
     server = Server(config, port, tmp / "server.log").start()

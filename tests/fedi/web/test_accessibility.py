@@ -1,0 +1,158 @@
+"""axe-core finds no serious or critical accessibility problem on any page a person can open
+today, at desktop and phone widths, signed in where the page needs it; the screenshots of
+each are kept in test-artifacts/screenshots/accessibility-<page>-<width>.png."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+import pytest
+import requests
+
+from tests.support.accessibility import axe_context, serious_violations
+from tests.support.browser import CHROMIUM, SIZES, launch, record_elsewhere, shot
+from tests.support.databases import backends
+from tests.support.live import Live, start_live
+from tests.support.oauth import PASSWORD, pkce
+from tests.support.servers import run_cli
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium")
+
+
+@dataclass
+class Scene:
+    """The running server, its pictures, and a browser open on it."""
+
+    live: Live
+    paths: dict[str, str]
+    backend: str
+    browser: Any
+
+
+@pytest.fixture(scope="module", params=backends())
+def live(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Live, str]]:
+    """One server for the module, open for sign-ups, and its database backend."""
+    tmp = tmp_path_factory.mktemp("a11y")
+    for server in start_live(request, tmp, instance={"registrations": "open"}):
+        yield server, request.param
+
+
+def _path(url: str) -> str:
+    return urlsplit(url.strip()).path
+
+
+def _authorize_path(base: str) -> str:
+    app = requests.post(
+        f"{base}/api/v1/apps",
+        json={"client_name": "Phanpy", "redirect_uris": "urn:ietf:wg:oauth:2.0:oob"},
+        timeout=10,
+    ).json()
+    query = {
+        "client_id": app["client_id"],
+        "redirect_uri": "urn:ietf:wg:oauth:2.0:oob",
+        "response_type": "code",
+        "scope": "read",
+        "code_challenge": pkce()[1],
+        "code_challenge_method": "S256",
+    }
+    return f"/oauth/authorize?{urlencode(query)}"
+
+
+@pytest.fixture(scope="module")
+def scene(live: tuple[Live, str]) -> Iterator[Scene]:
+    """A plain and a content-warned picture (both tagged), and one Chromium for the module."""
+    from playwright.sync_api import sync_playwright
+
+    server, backend = live
+    plain = run_cli(
+        server.config, "post", "alice", "a lighthouse on a cliff", "--caption", "Dusk #harbour"
+    )
+    warned = run_cli(
+        server.config,
+        "post",
+        "alice",
+        "a red fox",
+        "--cw",
+        "bright colours",
+        "--caption",
+        "#harbour",
+    )
+    paths = {
+        "front": "/",
+        "about": "/about",
+        "profile": "/@alice",
+        "post": _path(plain),
+        "post_warned": _path(warned),
+        "tag": "/tags/harbour",
+        "sign_in": "/auth/sign_in",
+        "sign_up": "/auth/sign_up",
+        "not_found": "/nothing/here",
+        "consent": _authorize_path(server.base),
+        "password": "/settings/password",
+    }
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        try:
+            yield Scene(server, paths, backend, browser)
+        finally:
+            browser.close()
+
+
+SIGNED_IN = {"consent", "password"}
+
+
+def _sign_in(page: Any, base: str) -> None:
+    page.goto(f"{base}/auth/sign_in")
+    page.get_by_label("Username").fill("alice")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{base}/")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "front",
+        "about",
+        "profile",
+        "post",
+        "post_warned",
+        "tag",
+        "sign_in",
+        "sign_up",
+        "not_found",
+        "consent",
+        "password",
+        "front_signed_in",
+    ],
+)
+def test_no_serious_accessibility_violation(scene: Scene, name: str) -> None:
+    signed_in = name in SIGNED_IN or name.endswith("_signed_in")
+    path = scene.paths[name.removesuffix("_signed_in")]
+    elsewhere: list[str] = []
+    context = axe_context(scene.browser, viewport={"width": 1280, "height": 800})
+    try:
+        page = context.new_page()
+        record_elsewhere(page, scene.live.base, elsewhere)
+        if signed_in:
+            _sign_in(page, scene.live.base)
+        page.goto(f"{scene.live.base}{path}")
+        found: dict[str, list[str]] = {}
+        for width, (x, y) in SIZES.items():
+            page.set_viewport_size({"width": x, "height": y})
+            found[width] = [str(v) for v in serious_violations(page)]
+            if scene.backend == "sqlite":
+                shot(page, f"accessibility-{name}", width)
+        # What a content warning hides is checked too, once opened.
+        for details in page.locator("details").all():
+            details.locator("summary").first.click()
+        found["opened"] = [str(v) for v in serious_violations(page)]
+    finally:
+        context.close()
+    assert found == {"desktop": [], "phone": [], "opened": []}
+    assert elsewhere == []
