@@ -12,6 +12,8 @@ CSP = (
     f"connect-src 'self'; {FORM_ACTION}; "
     "frame-ancestors 'none'; base-uri 'none'"
 )
+# A stored picture, opened on its own: nothing in it may run, load or frame it.
+MEDIA_CSP = "default-src 'none'; sandbox; frame-ancestors 'none'"
 _HOST = re.compile(r"^[A-Za-z0-9.-]+$|^\[[0-9A-Fa-f:.]+\]$")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*$")
 

@@ -14,6 +14,7 @@ from fedi.federation.as2.captions import stored_html
 from fedi.federation.as2.notes import tags_of
 from fedi.media.files import content_type
 from fedi.web import sessions
+from fedi.web.csp import MEDIA_CSP
 from fedi.web.display import blur_placeholder, shorten
 from fedi.web.helpers import id_arg, services, wants_activity_json
 from storage import account_counts, accounts, follows, posts, tags
@@ -156,5 +157,5 @@ async def media_file(file_name: str) -> Response:
     response = await send_file(path, mimetype=kind)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Content-Security-Policy"] = MEDIA_CSP
     return response
