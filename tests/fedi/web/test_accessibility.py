@@ -1,6 +1,7 @@
 """axe-core finds no serious or critical accessibility problem on any page a person can open
 today, at desktop and phone widths, signed in where the page needs it; the screenshots of
-each are kept in test-artifacts/screenshots/accessibility-<page>-<width>.png."""
+each are kept in test-artifacts/screenshots/accessibility-<page>-<width>.png. A keyboard alone
+opens a content warning and signs in."""
 
 from __future__ import annotations
 
@@ -156,3 +157,37 @@ def test_no_serious_accessibility_violation(scene: Scene, name: str) -> None:
         context.close()
     assert found == {"desktop": [], "phone": [], "opened": []}
     assert elsewhere == []
+
+
+def _tab_to(page: Any, test: str, limit: int = 40) -> None:
+    """Press Tab from where focus is until `test` (a JS expression on the focused element
+    `e`) holds."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"() => {{ const e = document.activeElement; return {test}; }}"):
+            return
+    raise AssertionError(f"Tab never reached {test}")
+
+
+def test_a_keyboard_opens_a_content_warning_and_signs_in(scene: Scene) -> None:
+    base = scene.live.base
+    context = scene.browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        page.goto(f"{base}{scene.paths['post_warned']}")
+        fox = page.get_by_alt_text("AI-generated image of: a red fox")
+        assert not fox.is_visible()
+        _tab_to(page, "e.tagName === 'SUMMARY'")
+        page.keyboard.press("Enter")
+        fox.wait_for()
+
+        page.goto(f"{base}/auth/sign_in")
+        _tab_to(page, "e.name === 'username'")
+        page.keyboard.type("alice")
+        page.keyboard.press("Tab")
+        assert page.evaluate("() => document.activeElement.name") == "password"
+        page.keyboard.type(PASSWORD)
+        page.keyboard.press("Enter")
+        page.get_by_role("button", name="Sign out").wait_for()
+    finally:
+        context.close()
