@@ -142,7 +142,9 @@ def test_no_serious_accessibility_violation(scene: Scene, name: str) -> None:
         record_elsewhere(page, scene.live.base, elsewhere)
         if signed_in:
             _sign_in(page, scene.live.base)
-        page.goto(f"{scene.live.base}{path}")
+        response = page.goto(f"{scene.live.base}{path}")
+        # The real server sends the strict policy that axe's context alone bypasses.
+        assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
         found: dict[str, list[str]] = {}
         for width, (x, y) in SIZES.items():
             page.set_viewport_size({"width": x, "height": y})
