@@ -29,12 +29,12 @@ WHAT = {
     kinds.BOOST: "boosted your post",
     kinds.LIKE: "liked your post",
 }
-ICONS = {
-    kinds.FOLLOW: "👤",
-    kinds.FOLLOW_REQUEST: "✋",
-    kinds.MENTION: "💬",
-    kinds.REPLY: "💬",
-    kinds.BOOST: "🔁",
+ICONS = {  # plain symbols: every font has them (emoji may show as empty boxes)
+    kinds.FOLLOW: "+",
+    kinds.FOLLOW_REQUEST: "?",
+    kinds.MENTION: "@",
+    kinds.REPLY: "↩",
+    kinds.BOOST: "↻",
     kinds.LIKE: "♥",
 }
 
@@ -54,7 +54,8 @@ class Notice:
 
 def _text(content_html: str) -> str:
     """A post's HTML as plain text (the template escapes it again)."""
-    return html.unescape(nh3.clean(content_html, tags=set())).strip()
+    spaced = content_html.replace("</p>", "</p> ").replace("<br>", " ")
+    return html.unescape(nh3.clean(spaced, tags=set())).strip()
 
 
 @bp.get("/notifications")
