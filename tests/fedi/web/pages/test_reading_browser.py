@@ -1,0 +1,171 @@
+"""Headless Chromium (Debian's, driven by Playwright) reads the reading pages of two running
+servers, with the strict CSP in force: alice on A reads /local, finds @bob@B with /search,
+follows him from his page on A, is told of his newer post by timeline.js on /home, and reads
+her notifications. Screenshots at desktop and phone widths go to
+test-artifacts/screenshots/; no request leaves A (B's pictures are not loaded from B)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.fedi.web.test_browser import ARGS, CHROMIUM, shoot
+from tests.support.databases import DatabaseFactory, backends
+from tests.support.oauth import PASSWORD
+from tests.support.servers import Server, free_port, run_cli, write_config
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium")
+
+
+@dataclass
+class Site:
+    """A running server and its config."""
+
+    server: Server
+    config: Path
+
+    @property
+    def base(self) -> str:
+        """Base URL."""
+        return self.server.base
+
+    @property
+    def host(self) -> str:
+        """host:port, as in a handle."""
+        return urlsplit(self.base).netloc
+
+
+def cli(config: Path, *args: str) -> str:
+    """`impasto ...` in a thread of its own (Playwright's sync API holds this one's loop)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(run_cli, config, *args).result()
+
+
+def _start(factory: DatabaseFactory, tmp: Path, user: str, name: str) -> Site:
+    port = free_port()
+    config = write_config(tmp / f"{user}.toml", port=port, database_url=factory.new_url())
+    run_cli(config, "init")
+    run_cli(config, "user", "create", user, "--password", PASSWORD, "--display-name", name)
+    return Site(Server(config, port, tmp / f"{user}.log").start(), config)
+
+
+@pytest.fixture(scope="module", params=backends())
+def sites(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Site, Site]]:
+    """alice's server A and bob's server B, for the module."""
+    tmp = tmp_path_factory.mktemp("reading")
+    factory = DatabaseFactory(request.param, tmp)
+    a = _start(factory, tmp, "alice", "Alice")
+    try:
+        b = _start(factory, tmp, "bob", "Bob")
+        try:
+            yield a, b
+        finally:
+            b.server.stop()
+    finally:
+        a.server.stop()
+        factory.drop_all()
+
+
+def test_alice_reads_finds_follows_and_is_told_of_new_posts(
+    sites: tuple[Site, Site], request: pytest.FixtureRequest
+) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    a, b = sites
+    shots = request.node.callspec.params.get("sites", "sqlite") == "sqlite"
+    lighthouse = run_cli(a.config, "post", "alice", "a lighthouse on a cliff at sunset").strip()
+    run_cli(a.config, "post", "alice", "a red fox in the snow", "--cw", "bright colours")
+    handle = f"bob@{b.host}"
+    elsewhere: list[str] = []
+    problems: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 800})
+            page.on(
+                "request",
+                lambda r: (
+                    elsewhere.append(r.url)
+                    if urlsplit(r.url).scheme in {"http", "https"}
+                    and urlsplit(r.url).netloc != a.host
+                    else None
+                ),
+            )
+            page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda exc: problems.append(str(exc)))
+            page.goto(f"{a.base}/auth/sign_in")
+            page.get_by_label("Username").fill("alice")
+            page.get_by_label("Password").fill(PASSWORD)
+            page.get_by_role("button", name="Sign in").click()
+            page.get_by_role("button", name="Sign out").wait_for()
+
+            page.goto(f"{a.base}/local")
+            feed = page.get_by_role("region", name="Local: pictures made here")
+            feed.get_by_alt_text("AI-generated image of: a lighthouse on a cliff").wait_for()
+            assert feed.get_by_text("bright colours").is_visible()
+            assert not feed.get_by_alt_text("AI-generated image of: a red fox").is_visible()
+            if shots:
+                shoot(page, "reading_local")
+
+            page.get_by_role("link", name="Search", exact=True).click()
+            page.get_by_label("Name").fill(f"@{handle}")
+            page.get_by_role("button", name="Search").click()
+            accounts = page.get_by_role("region", name="Accounts")
+            accounts.get_by_role("link", name=f"Bob @{handle}").wait_for()
+            if shots:
+                shoot(page, "reading_search")
+            accounts.get_by_role("link", name=f"Bob @{handle}").click()
+            page.get_by_role("heading", name="Bob").wait_for()
+            page.get_by_role("button", name="Follow").click()
+            for _ in range(100):  # until B's Accept has arrived
+                if page.get_by_role("button", name="Unfollow").count():
+                    break
+                page.wait_for_timeout(200)
+                page.reload()
+            expect(page.get_by_role("button", name="Unfollow")).to_be_visible()
+
+            cli(b.config, "post", "bob", "a fox asleep in the snow")
+            page.goto(f"{a.base}/home")
+            for _ in range(150):
+                if page.get_by_text("Prompt: a fox asleep in the snow").count():
+                    break
+                page.wait_for_timeout(200)
+                page.reload()
+            expect(page.get_by_text("Prompt: a fox asleep in the snow")).to_be_visible()
+            # A newer post is announced without reloading (timeline.js polls A).
+            cli(b.config, "post", "bob", "a boat at dawn")
+            notice = page.get_by_role("link", name="1 new post — show")
+            notice.wait_for(timeout=40_000)
+            if shots:
+                shoot(page, "reading_home")
+            notice.click()
+            expect(page.get_by_text("Prompt: a boat at dawn")).to_be_visible()
+
+            page.goto(f"{a.base}/@{handle}")
+            expect(page.get_by_text("Prompt: a boat at dawn")).to_be_visible()
+            if shots:
+                shoot(page, "reading_remote_profile")
+
+            cli(b.config, "follow", "bob", f"alice@{a.host}")
+            cli(b.config, "like", "bob", lighthouse)
+            page.goto(f"{a.base}/notifications")
+            for _ in range(150):
+                if page.get_by_text("liked your post").count():
+                    break
+                page.wait_for_timeout(200)
+                page.reload()
+            expect(page.get_by_text("liked your post")).to_be_visible()
+            expect(page.get_by_text("followed you")).to_be_visible()
+            if shots:
+                shoot(page, "reading_notifications")
+        finally:
+            browser.close()
+    assert elsewhere == []
+    assert [p for p in problems if "Content Security Policy" in p] == []

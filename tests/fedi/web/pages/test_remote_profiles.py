@@ -1,0 +1,66 @@
+"""A remote account's page, /@user@host: what this server knows of it, and following it from
+there (a CSRF-checked form); /@user@ourhost is the local page."""
+
+from __future__ import annotations
+
+from fedi.core.services import Services
+from fedi.domain.search import Query, search
+from storage import follows
+from storage.accounts import by_uri, local_account
+from tests.support.oauth import Pair, csrf_of, page, sign_in
+from tests.support.peer import Peer
+
+
+async def _stored(svc: Services, remote: Peer) -> str:
+    """Mallory stored here (as a search by someone signed in stores her); her handle."""
+    handle = f"mallory@127.0.0.1:{remote.port}"
+    async with svc.reads() as session:
+        alice = await local_account(session, "alice")
+    found = await search(svc, alice, Query(text=handle, resolve=True))
+    assert [account.username for account in found.accounts] == ["mallory"]
+    return handle
+
+
+async def test_a_visitor_reads_the_page_and_is_asked_to_sign_in(site: Pair, remote: Peer) -> None:
+    http, svc = site
+    handle = await _stored(svc, remote)
+    html = await page(http, f"/@{handle}")
+    assert "<h1>mallory</h1>" in html or "<h1>Mallory</h1>" in html
+    assert f"@{handle}" in html and "<strong>0</strong> followers here" in html
+    assert "Sign in</a> to follow" in html and 'action="/@' not in html
+    assert 'class="avatar initial"' in html  # her picture is on her server: not loaded here
+    refused = await http.post(f"/@{handle}/follow", form={})
+    assert refused.status_code == 303
+    assert refused.location == f"/auth/sign_in?next=/@{handle}"
+
+
+async def test_follow_and_unfollow_from_the_page(site: Pair, remote: Peer) -> None:
+    http, svc = site
+    handle = await _stored(svc, remote)
+    await sign_in(http)
+    html = await page(http, f"/@{handle}")
+    assert f'action="/@{handle}/follow"' in html
+    forged = await http.post(f"/@{handle}/follow", form={"csrf_token": "forged"})
+    assert forged.status_code == 403
+    done = await http.post(f"/@{handle}/follow", form={"csrf_token": csrf_of(html)})
+    assert done.status_code == 303 and done.location == f"/@{handle}"
+    async with svc.reads() as session:
+        alice = await local_account(session, "alice")
+        mallory = await by_uri(session, remote.actors["mallory"].id)
+        assert alice and mallory
+        row = await follows.get(session, alice.id, mallory.id)
+        assert row is not None and row.state == "pending"  # until her server accepts
+    html = await page(http, f"/@{handle}")
+    assert "Requested · cancel" in html and f'action="/@{handle}/unfollow"' in html
+    await http.post(f"/@{handle}/unfollow", form={"csrf_token": csrf_of(html)})
+    async with svc.reads() as session:
+        assert await follows.get(session, alice.id, mallory.id) is None
+
+
+async def test_unknown_accounts_are_not_found_and_our_host_is_the_local_page(
+    site: Pair,
+) -> None:
+    http, svc = site
+    assert (await http.get("/@nobody@unknown.example")).status_code == 404
+    ours = await http.get(f"/@alice@{svc.settings.instance.host}")
+    assert ours.status_code == 301 and ours.location == "/@alice"
