@@ -1,0 +1,1 @@
+"""Pages of the web app, one module per topic (each a blueprint registered in fedi.web.app)."""
