@@ -9,14 +9,16 @@ import json
 import re
 from typing import Any
 
+from quart import render_template
 from quart.typing import TestClientProtocol as Client
 
 from fedi.core.services import Services
-from fedi.domain import auth
+from fedi.domain import auth, generation
 from fedi.domain.accounts import create_user
 from fedi.domain.posting import Draft, make_post
 from generators.base import GenerationError, GenerationRequest
-from storage import remixes
+from storage import generations, remixes
+from storage.accounts import local_account
 from storage.models import MediaAttachment, Post
 from tests.support.oauth import PASSWORD, Pair, csrf_of, page, sign_in
 
@@ -159,3 +161,50 @@ async def test_remix_prefills_and_links_its_source(client: Pair) -> None:
     assert remix is not None and remix.remix_of_uri == source.uri
     assert f'Remix of <a href="{source.uri}"' in remix.content_html
     assert [post.id for post, _ in listed] == [remix.id]
+
+
+async def test_a_waiting_generation_page_follows_along(client: Pair) -> None:
+    """Queued behind a busy easel: the page marks the step, loads compose.js for the live
+    events, and refreshes itself when scripts are off; the events say `queued` first."""
+    http, svc = client
+    await _signed_in(http, svc)
+    svc.settings.generator.max_concurrent = 1
+    async with svc.reads() as session:
+        alice = await local_account(session, "alice")
+    assert alice is not None
+    held = await generation.admit(svc, alice.id, "busy", generations.Options("1:1"))
+    async with svc.sessions.begin() as session:
+        assert await generations.try_start(session, held, 1, 600.0, 600.0)
+    path = await _paint(http, "a patient picture")
+    html = await page(http, path)
+    assert '<li data-step="queued" class="current" aria-current="step">' in html
+    assert '<noscript><meta http-equiv="refresh" content="2"></noscript>' in html
+    assert '<script src="/static/compose.js" defer></script>' in html and "onload" not in html
+
+    async def free_the_easel() -> None:
+        await asyncio.sleep(0.5)
+        async with svc.sessions.begin() as session:
+            await generations.release(session, held, "done holding")
+
+    freeing = asyncio.create_task(free_the_easel())
+    events = await http.get(f"{path}/events")
+    await freeing
+    body = await events.get_data(as_text=True)
+    states = [json.loads(line[6:])["state"] for line in body.splitlines() if line[:6] == "data: "]
+    assert states[0] == "queued" and states[-1] == "done", states
+    await _finished(http, path)
+
+
+async def test_the_remixes_partial(client: Pair) -> None:
+    http, svc = client
+    source = await make_post(svc, Draft("alice", "a lighthouse"))
+    remix = await make_post(svc, Draft("alice", "a lighthouse at night"))
+    app = http.app  # type: ignore[attr-defined]
+    async with app.app_context():
+        empty = await render_template("_remixes.html", remixes=[])
+        async with svc.reads() as session:
+            author = await local_account(session, "alice")
+        html = await render_template("_remixes.html", remixes=[(remix, author)])
+    assert empty.strip() == "" and source.id != remix.id
+    assert "Remixes of this picture" in html and f'href="{remix.url}"' in html
+    assert "a lighthouse at night" in html and "@alice" in html
