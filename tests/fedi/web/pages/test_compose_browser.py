@@ -142,6 +142,10 @@ def test_paint_publish_and_remix_in_chromium(live: Live, request: pytest.Fixture
             grid_picture.first.wait_for()
             page.goto(f"{live.base}/")
             page.get_by_alt_text("AI-generated image of: a lighthouse on a cliff").first.wait_for()
+            page.goto(f"{live.base}/compose/upload")
+            page.get_by_role("heading", name="Post a picture you made").wait_for()
+            if shots:
+                shoot(page, "compose_upload")
 
             # Remix it: the prompt comes along, and the new post links its source.
             source_id = source_path.rsplit("/", 1)[1]
