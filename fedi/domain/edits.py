@@ -135,7 +135,7 @@ async def _recaption(session: AsyncSession, post: Post, text: str, caption: Capt
     local users it newly mentions are notified (once per post: see storage.notifications)."""
     post.caption = text
     model = post.generator_model or post.generator_backend
-    post.content_html = content_html(caption.html, model, post.prompt)
+    post.content_html = content_html(caption.html, model, post.prompt, post.remix_of_uri)
     await session.execute(delete(Mention).where(Mention.post_id == post.id))
     await session.execute(delete(PostTag).where(PostTag.post_id == post.id))
     session.add_all(Mention(post_id=post.id, account_id=account.id) for account in caption.mentions)

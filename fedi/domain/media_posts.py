@@ -16,6 +16,7 @@ from fedi.domain.limits import MEDIA_PER_STATUS, refuse_over, status_length
 from fedi.domain.mentions import compose
 from fedi.domain.posting import PostError, _notify, _parent, _store_tags
 from fedi.federation.as2.notes import Tags, content_html, create
+from fedi.federation.audience import VISIBILITIES as AUDIENCES
 from fedi.federation.audience import post_inboxes
 from fedi.federation.outbox import queue
 from storage import media as stored
@@ -26,7 +27,7 @@ from storage.models import Post
 BLANK = "Validation failed: Text can't be blank"
 TOO_MANY = f"Cannot attach more than {MEDIA_PER_STATUS} files"
 ONE_PAINTED = "a status may carry one painted picture (its prompt and model are in its text)"
-VISIBILITIES = ("", "public")  # every post here is public, as with /paint
+VISIBILITIES = ("", *AUDIENCES)  # "" is public
 
 
 def not_found(ids: Sequence[object]) -> str:
@@ -46,6 +47,7 @@ class MediaDraft:
     in_reply_to: str | None = None
     content_warning: str = ""
     visibility: str = ""
+    remix_of: str | None = None  # the URI of the post this one remixes
 
 
 def _check(svc: Services, draft: MediaDraft) -> None:
@@ -55,7 +57,7 @@ def _check(svc: Services, draft: MediaDraft) -> None:
         raise PostError(TOO_MANY)
     if draft.visibility not in VISIBILITIES:
         refused = draft.visibility
-        raise PostError(f"only public posts can be made here; {refused!r} is not supported")
+        raise PostError(f"visibility {refused!r} is not one of {', '.join(AUDIENCES)}")
     length = status_length(draft.text) + status_length(draft.content_warning)
     what = "the caption and content warning"
     refuse_over(length, svc.settings.limits.status_chars, "status_chars", what, PostError)
@@ -88,7 +90,7 @@ async def post_with_media(svc: Services, draft: MediaDraft) -> Post:
         url=svc.urls.post_page(author.username, post_id),
         account_id=author.id,
         local=True,
-        content_html=content_html(caption.html, model, prompt),
+        content_html=content_html(caption.html, model, prompt, draft.remix_of),
         caption=caption_text,
         in_reply_to_uri=parent.uri if parent is not None else None,
         spoiler_text=draft.content_warning.strip(),
@@ -98,6 +100,7 @@ async def post_with_media(svc: Services, draft: MediaDraft) -> Post:
         generator_backend=generation.backend if generation else None,
         generator_model=generation.model if generation else None,
         generator_seed=generation.seed if generation else None,
+        remix_of_uri=draft.remix_of,
     )
     async with svc.sessions.begin() as session:
         session.add(post)

@@ -17,6 +17,7 @@ from fedi.web import auth, bodies, cors, oauth, profiles, sessions, signup
 from fedi.web.api import blueprints as api_blueprints
 from fedi.web.csp import CSP as CSP  # the policy lives in fedi.web.csp; kept importable here
 from fedi.web.helpers import IdConverter, error
+from fedi.web.pages import compose, compose_upload
 from fedi.web.pages import reading as reading_pages
 from fedi.web.routes import inbox as inbox_routes
 from fedi.web.routes import objects, site, web, wellknown
@@ -36,7 +37,7 @@ def create_app(settings: Settings, *, workers: bool = True) -> Quart:
     bodies.install(app, settings)  # each route's own bound (fedi.web.bodies)
     app.url_map.converters["int"] = IdConverter  # before the routes that use it are added
     pages = (wellknown.bp, objects.bp, inbox_routes.bp, web.bp, site.bp)
-    people = (auth.bp, signup.bp, oauth.bp, profiles.bp)
+    people = (auth.bp, signup.bp, oauth.bp, profiles.bp, compose.bp, compose_upload.bp)
     for blueprint in (*pages, *people, *reading_pages.blueprints(), *api_blueprints()):
         app.register_blueprint(blueprint)
     sessions.install(app, settings)

@@ -17,12 +17,15 @@ from fedi.core.settings import Settings
 
 MEDIA_UPLOAD = re.compile(r"^/api/v[12]/media/?$")
 PROFILE = "/api/v1/accounts/update_credentials"
+COMPOSE_UPLOAD = "/compose/upload"
 # Room for the multipart framing and the other fields around an uploaded file.
 FORM_OVERHEAD = 64 * 1024
 
 
 def body_limit(settings: Settings, method: str, path: str) -> int:
     """The most bytes a request body to `path` may have."""
+    if method == "POST" and path == COMPOSE_UPLOAD:  # a person's own picture, from a page
+        return settings.media.upload_bytes + FORM_OVERHEAD
     if not path.startswith(("/api/", "/oauth/")):
         return settings.federation.max_inbox_bytes
     if method == "POST" and MEDIA_UPLOAD.match(path):

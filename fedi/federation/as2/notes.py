@@ -27,14 +27,20 @@ def default_alt_text(prompt: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def content_html(caption_html: str, model: str | None, prompt: str | None) -> str:
+def content_html(
+    caption_html: str, model: str | None, prompt: str | None, remix_of: str | None = None
+) -> str:
     """The Note's HTML: the caption's paragraphs (as2.captions.render), then what made the
-    picture and from which prompt; they travel whatever the caption and alt text say."""
+    picture and from which prompt, and the post it remixes (a link to its source); they travel
+    whatever the caption and alt text say."""
     if model:
         caption_html += f"<p>🎨 Made with {escape(model)} (AI-generated image)</p>"
     if prompt:
         lines = escape(prompt.strip()).replace("\r\n", "\n").replace("\n", "<br>")
         caption_html += f"<p>Prompt: {lines}</p>"
+    if remix_of:
+        link = escape(remix_of)
+        caption_html += f'<p>Remix of <a href="{link}" rel="nofollow noopener">{link}</a></p>'
     return caption_html
 
 

@@ -1,1 +1,1 @@
-"""Server-rendered pages, one module per topic."""
+"""Pages of the web app, one module per topic (each a blueprint registered in fedi.web.app)."""

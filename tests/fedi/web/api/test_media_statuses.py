@@ -95,8 +95,8 @@ async def test_refusals(client: Pair) -> None:
     assert too_many["error"] == "Cannot attach more than 4 files"
     blank = await _status(http, alice, 422, status="  ")
     assert blank["error"] == "Validation failed: Text can't be blank"
-    private = await _status(http, alice, 422, media_ids=mine[:1], visibility="direct")
-    assert "public" in private["error"]
+    unknown = await _status(http, alice, 422, media_ids=mine[:1], visibility="secret")
+    assert "public, unlisted, private, direct" in unknown["error"]
     # Nothing refused was taken: bob's picture and alice's are still free.
     assert (await http.get(f"/api/v1/media/{bobs['id']}", headers=bearer(bob))).status_code == 200
     assert len((await _status(http, alice, media_ids=mine[:4]))["media_attachments"]) == 4
