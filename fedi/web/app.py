@@ -17,6 +17,8 @@ from fedi.web import auth, bodies, cors, oauth, profiles, sessions, signup
 from fedi.web.api import blueprints as api_blueprints
 from fedi.web.csp import CSP as CSP  # the policy lives in fedi.web.csp; kept importable here
 from fedi.web.helpers import IdConverter, error
+from fedi.web.pages import account_data, settings_common, settings_pages
+from fedi.web.pages import people as people_pages
 from fedi.web.routes import inbox as inbox_routes
 from fedi.web.routes import objects, site, web, wellknown
 from fedi.workers import images as image_cache
@@ -36,7 +38,8 @@ def create_app(settings: Settings, *, workers: bool = True) -> Quart:
     app.url_map.converters["int"] = IdConverter  # before the routes that use it are added
     pages = (wellknown.bp, objects.bp, inbox_routes.bp, web.bp, site.bp)
     people = (auth.bp, signup.bp, oauth.bp, profiles.bp)
-    for blueprint in (*pages, *people, *api_blueprints()):
+    mine = (settings_common.bp, settings_pages.bp, people_pages.bp, account_data.bp)  # settings
+    for blueprint in (*pages, *people, *mine, *api_blueprints()):
         app.register_blueprint(blueprint)
     sessions.install(app, settings)
     cors.install(app)

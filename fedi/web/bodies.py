@@ -17,12 +17,15 @@ from fedi.core.settings import Settings
 
 MEDIA_UPLOAD = re.compile(r"^/api/v[12]/media/?$")
 PROFILE = "/api/v1/accounts/update_credentials"
+PROFILE_PAGE = "/settings/profile"  # its form carries the same two pictures
 # Room for the multipart framing and the other fields around an uploaded file.
 FORM_OVERHEAD = 64 * 1024
 
 
 def body_limit(settings: Settings, method: str, path: str) -> int:
     """The most bytes a request body to `path` may have."""
+    if method == "POST" and path == PROFILE_PAGE:
+        return 2 * settings.limits.profile_image_bytes + FORM_OVERHEAD
     if not path.startswith(("/api/", "/oauth/")):
         return settings.federation.max_inbox_bytes
     if method == "POST" and MEDIA_UPLOAD.match(path):

@@ -1,0 +1,1 @@
+"""Server-rendered pages for people using the app, one module per part."""
