@@ -12,7 +12,6 @@ from fedi.core.errors import UserError
 from fedi.domain import account_reads, blocks, follows
 from fedi.domain.records import RecordNotFound
 from fedi.federation.as2.captions import handle_of
-from fedi.federation.resolver import AccountNotFound
 from fedi.web.helpers import id_arg, services
 from fedi.web.pages.settings_common import (
     checked_form,
@@ -40,7 +39,7 @@ def _people(rows: list[tuple[int, Account]]) -> list[dict[str, str]]:
             {
                 "id": str(account.id),
                 "name": account.display_name or account.username,
-                "handle": handle_of(account, host),
+                "handle": "@" + handle_of(account, host),
                 "path": f"/@{name}",
                 "ref": name,
             }
@@ -101,12 +100,16 @@ async def _block(name: str, *, block: bool) -> WerkzeugResponse:
         return to_sign_in(f"/@{name}")
     form = await checked_form()
     back = local_next(form.get("next"), f"/@{name}" if "@" not in name else BLOCKS)
+    svc = services()
     try:
+        # Accounts known here only (no WebFinger): a local name, or a stored remote actor,
+        # which the domain actions are given by its id.
+        reference = account_reads.reference(await account_reads.lookup(svc, name))
         if block:
-            await blocks.block(services(), me.username, name)
+            await blocks.block(svc, me.username, reference)
         else:
-            await blocks.unblock(services(), me.username, name)
-    except AccountNotFound:
+            await blocks.unblock(svc, me.username, reference)
+    except RecordNotFound:
         abort(404)
     except UserError:
         pass  # not blocked (any more), or oneself: the page shows how things stand
