@@ -79,6 +79,6 @@ async def delete_account() -> Response | WerkzeugResponse:
     except auth.SignInError:
         why = "The password is wrong; the account was not deleted."
         return await settings_page("settings_delete.html", me, 422, error=why)
-    await sessions.end()
     await deletes.delete_account(svc, me.username)
+    await sessions.end()
     return redirect("/", code=303)

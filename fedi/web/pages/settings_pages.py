@@ -5,6 +5,7 @@ sends followers an Update of the actor."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from quart import Blueprint, Response, redirect, request
@@ -94,17 +95,19 @@ async def change_profile() -> Response | WerkzeugResponse:
         if not name:
             why = f"The field with the value {value!r} needs a name."
             return await _render(account, values, 422, error=why)
+    change = profile.ProfileChange(
+        display_name=values["display_name"],
+        note=values["note"],
+        locked=values["locked"],
+        discoverable=values["discoverable"],
+        bot=values["bot"],
+        fields=values["fields"],
+    )
     try:
-        change = profile.ProfileChange(
-            display_name=values["display_name"],
-            note=values["note"],
-            avatar=await _picture(account.username, "avatar", values["avatar_prompt"]),
-            header=await _picture(account.username, "header", values["header_prompt"]),
-            locked=values["locked"],
-            discoverable=values["discoverable"],
-            bot=values["bot"],
-            fields=values["fields"],
-        )
+        profile.check(svc, change)  # before any picture is painted (and counted)
+        avatar = await _picture(account.username, "avatar", values["avatar_prompt"])
+        header = await _picture(account.username, "header", values["header_prompt"])
+        change = replace(change, avatar=avatar, header=header)
         await profile.update_profile(svc, account.username, change)
     except UserError as exc:
         return await _render(account, values, 422, error=_sentence(str(exc)))

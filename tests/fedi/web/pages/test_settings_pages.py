@@ -11,10 +11,12 @@ from pathlib import Path
 import pytest
 from PIL import Image
 from quart.datastructures import FileStorage
+from sqlalchemy import func, select
 
 from fedi.core.services import Services
 from storage.accounts import local_account
 from storage.models import Account
+from storage.work_models import Generation
 from tests.support.oauth import Pair, csrf_of, page, sign_in
 from tests.support.sent import follow, remote, sent
 
@@ -148,11 +150,16 @@ async def test_a_refused_change_says_why_and_keeps_the_form(site: Pair) -> None:
     html = await page(http, "/settings/profile")
     long_bio = "b" * (svc.settings.limits.bio_chars + 1)
     form = {"csrf_token": csrf_of(html), "display_name": "Typed name", "note": long_bio}
+    form["avatar_prompt"] = "a fox"  # not painted: the bio is refused first
     response = await http.post("/settings/profile", form=form)
     assert response.status_code == 422
     answer = await response.get_data(as_text=True)
     assert 'role="alert"' in answer and "bio" in answer and "bio_chars" in answer
     assert 'value="Typed name"' in answer and long_bio in answer
+    assert 'value="a fox"' in answer
+    async with svc.reads() as session:
+        assert await session.scalar(select(func.count()).select_from(Generation)) == 0
+    del form["avatar_prompt"]
     files = {"header": FileStorage(io.BytesIO(b"not a picture"), "h.png", "header", "image/png")}
     form["note"] = "short"
     response = await http.post("/settings/profile", form=form, files=files)
