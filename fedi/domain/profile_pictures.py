@@ -4,10 +4,13 @@ through `profile.update_profile` as an uploaded one would."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from fedi.core.errors import UserError
 from fedi.core.services import Services
 from fedi.domain import generation
 from fedi.domain.accounts import acting_user
+from fedi.media.pipeline import Provenance
 from generators.base import GenerationError, GenerationRequest
 from storage import generations
 
@@ -18,8 +21,16 @@ class PaintError(UserError):
     """The picture could not be painted; the message says why."""
 
 
-async def paint(svc: Services, username: str, prompt: str, *, header: bool = False) -> bytes:
-    """The encoded picture the model paints for `prompt` (wide for a header)."""
+@dataclass(frozen=True)
+class Painted:
+    """A picture the model painted, and how (for the label written into the file)."""
+
+    data: bytes
+    provenance: Provenance
+
+
+async def paint(svc: Services, username: str, prompt: str, *, header: bool = False) -> Painted:
+    """The picture the model paints for `prompt` (wide for a header)."""
     prompt = prompt.strip()
     if not prompt:
         raise PaintError("a picture to paint needs a prompt")
@@ -37,4 +48,5 @@ async def paint(svc: Services, username: str, prompt: str, *, header: bool = Fal
         raise PaintError(str(exc)) from None
     except GenerationError as exc:
         raise PaintError(f"the model could not paint it: {exc.reason}") from None
-    return image.data
+    meta = image.metadata
+    return Painted(image.data, Provenance(meta.model, meta.backend, prompt, meta.seed))

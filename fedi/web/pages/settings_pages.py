@@ -13,6 +13,7 @@ from werkzeug.wrappers.response import Response as WerkzeugResponse
 
 from fedi.core.errors import UserError
 from fedi.domain import profile, profile_pictures
+from fedi.media.pipeline import Provenance
 from fedi.web.helpers import services
 from fedi.web.pages.settings_common import checked_form, settings_page, to_sign_in, viewer
 from storage.models import Account
@@ -72,15 +73,19 @@ async def profile_page() -> Response | WerkzeugResponse:
     return await _render(account, _values(account), done=request.args.get("done", ""))
 
 
-async def _picture(username: str, what: str, prompt: str) -> bytes | None:
-    """The uploaded file for `what` (avatar or header), else one painted from its prompt."""
+async def _picture(username: str, what: str, prompt: str) -> tuple[bytes | None, Provenance | None]:
+    """The uploaded file for `what` (avatar or header), else one painted from its prompt (and
+    how it was painted); (None, None) for neither."""
     upload = (await request.files).get(what)
     if upload is not None and upload.filename:
         data: bytes = upload.read()
-        return data
+        return data, None
     if prompt:
-        return await profile_pictures.paint(services(), username, prompt, header=what == "header")
-    return None
+        painted = await profile_pictures.paint(
+            services(), username, prompt, header=what == "header"
+        )
+        return painted.data, painted.provenance
+    return None, None
 
 
 @bp.post(PATH)
@@ -105,9 +110,19 @@ async def change_profile() -> Response | WerkzeugResponse:
     )
     try:
         profile.check(svc, change)  # before any picture is painted (and counted)
-        avatar = await _picture(account.username, "avatar", values["avatar_prompt"])
-        header = await _picture(account.username, "header", values["header_prompt"])
-        change = replace(change, avatar=avatar, header=header)
+        avatar, avatar_provenance = await _picture(
+            account.username, "avatar", values["avatar_prompt"]
+        )
+        header, header_provenance = await _picture(
+            account.username, "header", values["header_prompt"]
+        )
+        change = replace(
+            change,
+            avatar=avatar,
+            header=header,
+            avatar_provenance=avatar_provenance,
+            header_provenance=header_provenance,
+        )
         await profile.update_profile(svc, account.username, change)
     except UserError as exc:
         return await _render(account, values, 422, error=_sentence(str(exc)))

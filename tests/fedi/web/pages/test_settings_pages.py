@@ -128,6 +128,7 @@ async def test_the_form_shows_the_profile_and_saves_a_change_that_federates(site
     stored = Path(svc.media_dir) / alice.icon_url.removeprefix(svc.urls.media(""))
     with Image.open(stored) as avatar:
         assert max(avatar.size) <= 400
+    assert b"trainedAlgorithmicMedia" not in stored.read_bytes()  # a person's upload
     updates = await sent(svc, "Update")
     assert len(updates) == 1
     update, inboxes = updates[0]
@@ -186,3 +187,6 @@ async def test_an_avatar_painted_from_a_prompt(site: Pair) -> None:
     stored = Path(svc.media_dir) / alice.icon_url.removeprefix(svc.urls.media(""))
     with Image.open(stored) as avatar:
         assert avatar.size == (400, 400)
+    # Labelled as machine-made, with its prompt, as posts' pictures are.
+    data = stored.read_bytes()
+    assert b"trainedAlgorithmicMedia" in data and b"a red fox" in data
