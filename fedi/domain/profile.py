@@ -17,7 +17,7 @@ from fedi.federation.as2.activities import update_actor
 from fedi.federation.as2.actors import actor_info
 from fedi.federation.outbox import queue
 from fedi.media.files import new_file_name, remove_files, write_file
-from fedi.media.pipeline import MediaError, process_image
+from fedi.media.pipeline import MediaError, Provenance, process_image
 from storage.follows import follower_inboxes
 from storage.models import Account
 
@@ -47,6 +47,10 @@ class ProfileChange:
     privacy: str | None = None
     sensitive: bool | None = None
     language: str | None = None
+    # How the model made a painted avatar or header (None: a person's upload), written into
+    # the stored file as posts' pictures are labelled.
+    avatar_provenance: Provenance | None = None
+    header_provenance: Provenance | None = None
 
 
 def check(svc: Services, change: ProfileChange) -> None:
@@ -75,8 +79,10 @@ def check(svc: Services, change: ProfileChange) -> None:
         raise ProfileError("source[language] must be an ISO 639 language code such as 'en'")
 
 
-async def _picture(svc: Services, data: bytes | None, what: str, side: int) -> str | None:
-    """Check, re-encode and store an uploaded picture; its file name (None: no picture)."""
+async def _picture(
+    svc: Services, data: bytes | None, what: str, side: int, provenance: Provenance | None
+) -> str | None:
+    """Check, re-encode and store a picture; its file name (None: no picture)."""
     if data is None:
         return None
     limit = svc.settings.limits.profile_image_bytes
@@ -84,7 +90,7 @@ async def _picture(svc: Services, data: bytes | None, what: str, side: int) -> s
         processed = await asyncio.to_thread(
             process_image,
             data,
-            provenance=None,  # a person's upload: no claim of being machine-made
+            provenance=provenance,  # None for a person's upload: no claim of being machine-made
             max_bytes=limit,
             max_pixels=svc.settings.media.max_pixels,
             max_side=side,
@@ -127,11 +133,11 @@ async def update_profile(svc: Services, username: str, change: ProfileChange) ->
     check(svc, change)
     files: dict[str, str] = {}
     try:
-        for what, data, side in (
-            ("avatar", change.avatar, AVATAR_SIDE),
-            ("header", change.header, HEADER_SIDE),
+        for what, data, side, provenance in (
+            ("avatar", change.avatar, AVATAR_SIDE, change.avatar_provenance),
+            ("header", change.header, HEADER_SIDE, change.header_provenance),
         ):
-            name = await _picture(svc, data, what, side)
+            name = await _picture(svc, data, what, side, provenance)
             if name is not None:
                 files[what] = name
         async with svc.sessions.begin() as session:

@@ -17,7 +17,8 @@ from fedi.web import auth, bodies, cors, oauth, profiles, sessions, signup
 from fedi.web.api import blueprints as api_blueprints
 from fedi.web.csp import CSP as CSP  # the policy lives in fedi.web.csp; kept importable here
 from fedi.web.helpers import IdConverter, error
-from fedi.web.pages import compose, compose_upload
+from fedi.web.pages import account_data, compose, compose_upload, settings_common, settings_pages
+from fedi.web.pages import people as people_pages
 from fedi.web.pages import reading as reading_pages
 from fedi.web.routes import inbox as inbox_routes
 from fedi.web.routes import objects, site, web, wellknown
@@ -38,7 +39,9 @@ def create_app(settings: Settings, *, workers: bool = True) -> Quart:
     app.url_map.converters["int"] = IdConverter  # before the routes that use it are added
     pages = (wellknown.bp, objects.bp, inbox_routes.bp, web.bp, site.bp)
     people = (auth.bp, signup.bp, oauth.bp, profiles.bp, compose.bp, compose_upload.bp)
-    for blueprint in (*pages, *people, *reading_pages.blueprints(), *api_blueprints()):
+    settings_bps = (settings_common.bp, settings_pages.bp, people_pages.bp, account_data.bp)
+    app_pages = (*people, *settings_bps, *reading_pages.blueprints())
+    for blueprint in (*pages, *app_pages, *api_blueprints()):
         app.register_blueprint(blueprint)
     sessions.install(app, settings)
     cors.install(app)

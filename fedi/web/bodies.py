@@ -18,6 +18,7 @@ from fedi.core.settings import Settings
 MEDIA_UPLOAD = re.compile(r"^/api/v[12]/media/?$")
 PROFILE = "/api/v1/accounts/update_credentials"
 COMPOSE_UPLOAD = "/compose/upload"
+PROFILE_PAGE = "/settings/profile"  # its form carries the same two pictures
 # Room for the multipart framing and the other fields around an uploaded file.
 FORM_OVERHEAD = 64 * 1024
 
@@ -26,6 +27,8 @@ def body_limit(settings: Settings, method: str, path: str) -> int:
     """The most bytes a request body to `path` may have."""
     if method == "POST" and path == COMPOSE_UPLOAD:  # a person's own picture, from a page
         return settings.media.upload_bytes + FORM_OVERHEAD
+    if method == "POST" and path == PROFILE_PAGE:
+        return 2 * settings.limits.profile_image_bytes + FORM_OVERHEAD
     if not path.startswith(("/api/", "/oauth/")):
         return settings.federation.max_inbox_bytes
     if method == "POST" and MEDIA_UPLOAD.match(path):

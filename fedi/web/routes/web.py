@@ -17,7 +17,7 @@ from fedi.web import sessions
 from fedi.web.csp import MEDIA_CSP
 from fedi.web.display import blur_placeholder, shorten
 from fedi.web.helpers import id_arg, services, wants_activity_json
-from storage import account_counts, accounts, follows, posts, tags
+from storage import account_counts, accounts, blocks, follows, posts, tags
 
 bp = Blueprint("web", __name__)
 PAGE_SIZE = 30
@@ -75,10 +75,11 @@ async def profile(username: str) -> str | Response | WerkzeugResponse:
         pinned = [post for post in shown if post.visibility == "public"]
         media = await posts.media_of(session, [row.id for row in [*pinned, *rows]])
         counts = await account_counts.counts(session, account.id)
-        relation = None
+        relation, blocking = None, False
         if viewer is not None and viewer.id != account.id:
             found = await follows.get(session, viewer.id, account.id)
             relation = found.state if found else "none"
+            blocking = await blocks.get(session, viewer.id, account.id) is not None
     return await render_template(
         "profile.html",
         account=account,
@@ -89,6 +90,7 @@ async def profile(username: str) -> str | Response | WerkzeugResponse:
         handle=f"@{account.username}@{svc.settings.instance.host}",
         counts=counts,
         relation=relation,
+        blocking=blocking,
         more=rows[-1].id if len(rows) == PAGE_SIZE else None,
         settings=svc.settings,
     )
