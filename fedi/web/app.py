@@ -17,6 +17,7 @@ from fedi.web import auth, bodies, cors, oauth, profiles, sessions, signup
 from fedi.web.api import blueprints as api_blueprints
 from fedi.web.csp import CSP as CSP  # the policy lives in fedi.web.csp; kept importable here
 from fedi.web.helpers import IdConverter, error
+from fedi.web.pages import post_actions, post_edit
 from fedi.web.routes import inbox as inbox_routes
 from fedi.web.routes import objects, site, web, wellknown
 from fedi.workers import images as image_cache
@@ -35,7 +36,7 @@ def create_app(settings: Settings, *, workers: bool = True) -> Quart:
     bodies.install(app, settings)  # each route's own bound (fedi.web.bodies)
     app.url_map.converters["int"] = IdConverter  # before the routes that use it are added
     pages = (wellknown.bp, objects.bp, inbox_routes.bp, web.bp, site.bp)
-    people = (auth.bp, signup.bp, oauth.bp, profiles.bp)
+    people = (auth.bp, signup.bp, oauth.bp, profiles.bp, post_actions.bp, post_edit.bp)
     for blueprint in (*pages, *people, *api_blueprints()):
         app.register_blueprint(blueprint)
     sessions.install(app, settings)
