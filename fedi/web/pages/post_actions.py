@@ -58,7 +58,7 @@ async def _signed_in_form(post_id: int) -> tuple[Account, Entry, dict[str, str],
     form = await request.form
     if viewer is None:
         back = local_path(form.get("next"), f"/posts/{post_id}")
-        return redirect(f"/auth/sign_in?next={quote(back, safe='/')}", code=303)
+        return redirect(f"/auth/sign_in?next={quote(back, safe='/@')}", code=303)
     try:
         check_csrf(form)
     except CsrfError:
