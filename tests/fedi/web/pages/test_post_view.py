@@ -11,7 +11,7 @@ from fedi.domain import blocks
 from fedi.domain.accounts import create_user
 from fedi.domain.posting import Draft, make_post
 from fedi.media.c2pa import MANIFEST_STORE, carries_credentials
-from storage.models import Account, Post
+from storage.models import Account, MediaAttachment, Post
 from tests.support.html import elements
 from tests.support.oauth import PASSWORD, Pair, page, sign_in
 from tests.support.sent import remote
@@ -67,7 +67,18 @@ async def test_a_remote_posts_page_shows_what_it_answers_and_a_local_one_redirec
     post = await make_post(svc, Draft("alice", "a lighthouse at dawn", caption="my tower"))
     mallory = await remote(svc, "mallory", "remote.example")
     answer = await _remote_reply(svc, mallory, post, 8)
+    picture = MediaAttachment(
+        post_id=answer.id,
+        account_id=mallory.id,
+        remote_url="https://remote.example/media/8.png",
+        media_type="image/png",
+        description="a gull",
+    )
+    async with svc.sessions.begin() as session:
+        session.add(picture)
     html = await page(http, f"/posts/{answer.id}")
+    assert [a for a in elements(html, "a") if a.attrs["href"] == picture.remote_url]
+    assert all(img.attrs["src"].startswith(("/", svc.urls.base)) for img in elements(html, "img"))
     above = html[: html.index('<article class="post">')]
     assert "my tower" in above and f'href="/@alice/{post.id}"' in above
     assert "Lovely light, number 8" in html
