@@ -181,3 +181,20 @@ def sign_image(
     except (c2pa.C2paError, ValueError, TypeError) as exc:
         raise C2paSigningError(f"C2PA signing failed: {exc}") from exc
     return dest.getvalue()
+
+
+# A C2PA manifest store is a JUMBF superbox whose description box ("jumd") starts with the
+# store's type UUID, 63327061-0011-0010-8000-00AA00389B71 ("c2pa" then the ISO suffix): in
+# JPEG (APP11), PNG (caBX) and WebP (C2PA chunk) alike the box header stays in one piece.
+MANIFEST_STORE = b"jumdc2pa\x00\x11\x00\x10\x80\x00\x00\xaa\x00\x38\x9b\x71"
+
+
+@functools.lru_cache(maxsize=4096)
+def carries_credentials(path: str) -> bool:
+    """Whether the stored image at `path` holds a C2PA manifest store (files never change
+    once written, so the answer is kept); a missing file holds none."""
+    try:
+        with open(path, "rb") as file:
+            return MANIFEST_STORE in file.read()
+    except OSError:
+        return False

@@ -17,7 +17,15 @@ from fedi.web import auth, bodies, cors, oauth, profiles, sessions, signup
 from fedi.web.api import blueprints as api_blueprints
 from fedi.web.csp import CSP as CSP  # the policy lives in fedi.web.csp; kept importable here
 from fedi.web.helpers import IdConverter, error
-from fedi.web.pages import account_data, compose, compose_upload, settings_common, settings_pages
+from fedi.web.pages import (
+    account_data,
+    compose,
+    compose_upload,
+    post_actions,
+    post_edit,
+    settings_common,
+    settings_pages,
+)
 from fedi.web.pages import people as people_pages
 from fedi.web.pages import reading as reading_pages
 from fedi.web.routes import inbox as inbox_routes
@@ -40,7 +48,8 @@ def create_app(settings: Settings, *, workers: bool = True) -> Quart:
     pages = (wellknown.bp, objects.bp, inbox_routes.bp, web.bp, site.bp)
     people = (auth.bp, signup.bp, oauth.bp, profiles.bp, compose.bp, compose_upload.bp)
     settings_bps = (settings_common.bp, settings_pages.bp, people_pages.bp, account_data.bp)
-    app_pages = (*people, *settings_bps, *reading_pages.blueprints())
+    posts_bps = (post_actions.bp, post_edit.bp)
+    app_pages = (*people, *settings_bps, *posts_bps, *reading_pages.blueprints())
     for blueprint in (*pages, *app_pages, *api_blueprints()):
         app.register_blueprint(blueprint)
     sessions.install(app, settings)

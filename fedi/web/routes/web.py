@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from markupsafe import Markup
 from quart import Blueprint, Response, abort, redirect, render_template, send_file
 from werkzeug.wrappers.response import Response as WerkzeugResponse
 
 from fedi.core.services import INSTANCE_ACTOR
 from fedi.domain import pins
-from fedi.federation.as2.captions import stored_html
-from fedi.federation.as2.notes import tags_of
+from fedi.domain.records import RecordNotFound
 from fedi.media.files import content_type
 from fedi.web import sessions
 from fedi.web.csp import MEDIA_CSP
 from fedi.web.display import blur_placeholder, shorten
 from fedi.web.helpers import id_arg, services, wants_activity_json
+from fedi.web.pages import post_view
 from storage import account_counts, accounts, blocks, follows, posts, tags
 
 bp = Blueprint("web", __name__)
@@ -98,35 +97,20 @@ async def profile(username: str) -> str | Response | WerkzeugResponse:
 
 @bp.get("/@<username>/<int:post_id>")
 async def post_page(username: str, post_id: int) -> str | Response | WerkzeugResponse:
-    """A post's page: the picture, its alt text, caption, prompt and provenance."""
+    """A post's page: the picture, its provenance, counts, the viewer's buttons and the
+    thread around it, as the viewer may see it (fedi.web.pages.post_view)."""
     svc = services()
-    async with svc.reads() as session:
-        account = await accounts.local_account(session, username)
-        post = await posts.by_id(session, post_id)
-        if account is None or post is None or post.account_id != account.id or post.deleted_at:
-            abort(404)
-        if post.visibility not in posts.LISTED:  # followers-only and direct: not published
-            abort(404)
-        if wants_activity_json():
-            return redirect(post.uri, code=308)
-        media = (await posts.media_of(session, [post.id]))[post.id]
-        tags = (await tags_of(session, [post.id]))[post.id]
-    # The caption as it federated: its hashtags, mentions and links as links, the rest escaped.
-    caption = stored_html(
-        post.caption,
-        tags.mentions,
-        tags_base=f"{svc.urls.base}/tags",
-        local_host=svc.settings.instance.host,
-    )
-    return await render_template(
-        "post.html",
-        account=account,
-        post=post,
-        media=media,
-        caption_html=Markup(caption),  # noqa: S704 - built from escaped text by as2.captions
-        urls=svc.urls,
-        settings=svc.settings,
-    )
+    viewer = None if wants_activity_json() else await sessions.signed_in()
+    try:
+        found = await post_view.thread_of(svc, viewer, post_id)
+    except RecordNotFound:
+        abort(404)
+    post, author = found.post.post, found.post.author
+    if not post.local or author.username != username:
+        abort(404)
+    if wants_activity_json():
+        return redirect(post.uri, code=308)
+    return await post_view.render(svc, viewer, found)
 
 
 @bp.get("/tags/<name>")

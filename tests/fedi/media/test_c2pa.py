@@ -16,6 +16,7 @@ from fedi.domain.posting import Draft, PostError, make_post
 from fedi.media.c2pa import (
     GENERATION_ASSERTION,
     C2paSigningError,
+    carries_credentials,
     certificate_chain,
     offline_context,
     sign_image,
@@ -87,6 +88,18 @@ def test_signed_image_carries_a_valid_manifest(
     assert image.size == (48, 32)
     assert TRAINED_ALGORITHMIC_MEDIA in _xmp(image)
     assert "painter-9000" in _xmp(image)
+
+
+@pytest.mark.parametrize("output_format", ["WEBP", "PNG", "JPEG"])
+def test_a_signed_file_is_seen_to_carry_credentials_and_an_unsigned_one_not(
+    output_format: str, keypair: tuple[str, str], tmp_path: Path
+) -> None:
+    processed = process_image(_png(), provenance=PROVENANCE, output_format=output_format)
+    signed = sign_image(processed.data, processed.media_type, PROVENANCE, keypair[0], HOST)
+    (tmp_path / "signed").write_bytes(signed)
+    (tmp_path / "plain").write_bytes(processed.data)  # XMP provenance, but no manifest
+    assert carries_credentials(str(tmp_path / "signed"))
+    assert not carries_credentials(str(tmp_path / "plain"))
 
 
 def test_certificate_is_made_once_per_process_for_the_instance_key(
