@@ -17,6 +17,7 @@ from fedi.web import auth, bodies, cors, oauth, profiles, sessions, signup
 from fedi.web.api import blueprints as api_blueprints
 from fedi.web.csp import CSP as CSP  # the policy lives in fedi.web.csp; kept importable here
 from fedi.web.helpers import IdConverter, error
+from fedi.web.pages import admin as admin_pages
 from fedi.web.routes import inbox as inbox_routes
 from fedi.web.routes import objects, site, web, wellknown
 from fedi.workers import images as image_cache
@@ -39,6 +40,7 @@ def create_app(settings: Settings, *, workers: bool = True) -> Quart:
     for blueprint in (*pages, *people, *api_blueprints()):
         app.register_blueprint(blueprint)
     sessions.install(app, settings)
+    admin_pages.install(app)  # /admin/...; signed_in_is_admin in every template
     cors.install(app)
     stop = asyncio.Event()
     tasks: list[asyncio.Task[None]] = []
