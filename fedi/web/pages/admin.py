@@ -4,8 +4,6 @@ admin_base."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from quart import Blueprint, Quart, Response, abort, request
 
 from fedi.core.errors import UserError
@@ -14,6 +12,7 @@ from fedi.web import sessions
 from fedi.web.helpers import services
 from fedi.web.pages import admin_instance, admin_servers
 from fedi.web.pages.admin_base import Page, admin_only, done, page, template_context
+from storage.models import Account, User
 
 bp = Blueprint("admin", __name__)
 
@@ -74,15 +73,15 @@ async def unsuspend(username: str) -> Page:
 
 
 async def _confirm_page(username: str, status: int = 200, error: str | None = None) -> Page:
-    found = {account.username: (account, user) for account, user in await _rows()}
+    found = {account.username: (account, user) for account, user in await _users()}
     if username not in found:
         abort(404)
     account, user = found[username]
     return await page("admin_delete.html", status, account=account, user=user, error=error)
 
 
-async def _rows() -> list[Any]:
-    return list(await moderation.users(services()))
+async def _users() -> list[tuple[Account, User]]:
+    return await moderation.users(services())
 
 
 @bp.get("/admin/users/<username>/delete")

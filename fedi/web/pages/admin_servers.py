@@ -7,7 +7,7 @@ from __future__ import annotations
 from quart import Blueprint, Response, request
 
 from fedi.core.errors import UserError
-from fedi.domain import moderation, signups
+from fedi.domain import instance_settings, moderation, signups
 from fedi.web import sessions
 from fedi.web.helpers import services
 from fedi.web.pages.admin_base import Page, admin_only, done, page
@@ -21,7 +21,7 @@ async def _invites_page(status: int = 200, **values: object) -> Response:
     svc = services()
     rows = await moderation.invites(svc)
     states = {row.id: moderation.invite_state(row, utcnow()) for row in rows}
-    mode = svc.settings.instance.registrations
+    mode = (await instance_settings.current(svc)).instance.registrations
     return await page("admin_invites.html", status, rows=rows, states=states, mode=mode, **values)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from fedi.domain import apps, auth
+from storage import sign_ins
 from storage.accounts import local_account
 from tests.support.api_scene import bearer
 from tests.support.oauth import PASSWORD, Pair, csrf_of, page, sign_in
@@ -19,7 +20,9 @@ PAGES = (
     "/admin/instance",
     "/admin/deliveries",
 )
-FORMS = (  # every admin form, with fields that would be accepted with a good token
+FORMS: tuple[
+    tuple[str, dict[str, str]], ...
+] = (  # every admin form, with fields that would be accepted with a good token
     ("/admin/users/alice/suspend", {}),
     ("/admin/users/alice/unsuspend", {}),
     ("/admin/users/alice/delete", {"confirm": "alice"}),
@@ -82,7 +85,7 @@ async def test_every_admin_form_refuses_a_forged_csrf_token(admin_site: Pair) ->
 async def test_users_newest_first_and_suspend_ends_sessions_and_tokens(admin_site: Pair) -> None:
     http, svc = admin_site
     alice_token = (await apps.personal_token(svc, "alice", "read")).secret
-    alice_browser = http.app.test_client()  # type: ignore[attr-defined]
+    alice_browser = http.app.test_client()
     await sign_in(alice_browser, "alice")
     assert (await alice_browser.get("/settings/password")).status_code == 200
     await sign_in(http, "root")
@@ -115,7 +118,9 @@ async def test_an_admin_cannot_suspend_themselves(admin_site: Pair) -> None:
     response = await http.post("/admin/users/root/suspend", form={"csrf_token": token})
     assert response.status_code == 422
     assert "You cannot suspend yourself." in await response.get_data(as_text=True)
-    assert (await page(http, "/admin")) is not None  # still signed in, still an admin
+    async with svc.reads() as session:
+        root = await local_account(session, "root")
+        assert root is not None and root.suspended_at is None
 
 
 async def test_delete_asks_for_the_name_then_deletes(admin_site: Pair) -> None:
@@ -149,3 +154,6 @@ async def test_a_suspended_user_can_still_be_deleted(admin_site: Pair) -> None:
     )
     assert done.status_code == 303
     assert "@alice" not in await page(http, "/admin/users")
+    async with svc.reads() as session:  # deleted: the row stays to sign its farewell
+        alice = await local_account(session, "alice", include_deleted=True)
+        assert alice is not None and await sign_ins.user_of(session, alice.id) is None
