@@ -84,13 +84,17 @@ async def block_domain(svc: Services, domain: str, reason: str = "") -> bool:
     if host == svc.settings.instance.host.lower():
         raise ModerationError("This is this server's own name.")
     async with svc.sessions.begin() as session:
-        return await domain_blocks.add(session, host, reason.strip()[:MAX_REASON])
+        added = await domain_blocks.add(session, host, reason.strip()[:MAX_REASON])
+    svc.forget_domain_blocks()
+    return added
 
 
 async def unblock_domain(svc: Services, domain: str) -> bool:
     """Lift a block; False if there was none."""
     async with svc.sessions.begin() as session:
-        return await domain_blocks.remove(session, domain)
+        removed = await domain_blocks.remove(session, domain)
+    svc.forget_domain_blocks()
+    return removed
 
 
 async def failing_servers(svc: Services) -> list[FailingServer]:

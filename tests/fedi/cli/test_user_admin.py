@@ -47,3 +47,17 @@ def test_admins_and_suspensions_from_the_command_line(config_path: Path) -> None
     assert standing(config_path, "alice") == (False, True)
     with pytest.raises(RuntimeError, match="no local user"):
         run_cli(config_path, "user", "admin", "nobody")
+
+
+def test_a_block_made_on_the_command_line_keeps_its_reason(config_path: Path) -> None:
+    run_cli(config_path, "admin", "block-domain", "Spam.Example", "--reason", "sends spam")
+    assert run_cli(config_path, "admin", "blocked-domains") == "spam.example\n"
+
+    async def blocks() -> list[tuple[str, str]]:
+        svc = Services.create(load_settings(config_path))
+        try:
+            return [(row.domain, row.reason) for row in await moderation.blocked_domains(svc)]
+        finally:
+            await svc.close()
+
+    assert asyncio.run(blocks()) == [("spam.example", "sends spam")]

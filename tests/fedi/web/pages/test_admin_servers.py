@@ -49,7 +49,9 @@ async def test_blocking_a_server_with_a_reason_and_lifting_it(admin_site: Pair) 
     html = await page(http, "/admin/domain_blocks?domain=Spam.Example")
     assert 'value="Spam.Example"' in html  # filled in from the deliveries page's link
     form = {"csrf_token": csrf_of(html), "domain": "Spam.Example", "reason": "sends <spam>"}
+    assert not await svc.domain_blocked("spam.example")  # the set is cached from here on
     assert (await http.post("/admin/domain_blocks", form=form)).status_code == 303
+    assert await svc.domain_blocked("spam.example")  # at once, not after the cache's time
     html = await page(http, "/admin/domain_blocks")
     assert "spam.example" in html and "sends &lt;spam&gt;" in html
     again = await http.post("/admin/domain_blocks", form=form)
@@ -61,6 +63,7 @@ async def test_blocking_a_server_with_a_reason_and_lifting_it(admin_site: Pair) 
     lift = {"csrf_token": csrf_of(html), "domain": "spam.example"}
     assert (await http.post("/admin/domain_blocks/remove", form=lift)).status_code == 303
     assert "No server is blocked." in await page(http, "/admin/domain_blocks")
+    assert not await svc.domain_blocked("spam.example")
 
 
 async def test_failing_deliveries_are_counted_per_server(admin_site: Pair) -> None:
