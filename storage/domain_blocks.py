@@ -22,14 +22,20 @@ async def all_domains(session: AsyncSession) -> set[str]:
     return set((await session.execute(select(DomainBlock.domain))).scalars())
 
 
-async def add(session: AsyncSession, domain: str) -> bool:
+async def listed(session: AsyncSession) -> list[DomainBlock]:
+    """Every block, newest first, with the reason the admin gave."""
+    stmt = select(DomainBlock).order_by(DomainBlock.created_at.desc(), DomainBlock.id.desc())
+    return list((await session.execute(stmt)).scalars())
+
+
+async def add(session: AsyncSession, domain: str, reason: str = "") -> bool:
     """Block a domain: follows with its accounts end and queued deliveries to it fail.
 
     False if it was blocked already."""
     domain = normalise(domain)
     if await session.scalar(select(DomainBlock.id).where(DomainBlock.domain == domain)):
         return False
-    session.add(DomainBlock(domain=domain))
+    session.add(DomainBlock(domain=domain, reason=reason))
     theirs = select(Account.id).where(Account.domain == domain)
     await session.execute(
         delete(Follow).where(or_(Follow.follower_id.in_(theirs), Follow.target_id.in_(theirs)))

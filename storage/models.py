@@ -314,7 +314,19 @@ class DomainBlock(Base):
 
     id: Mapped[int] = _id()
     domain: Mapped[str] = mapped_column(String(255), unique=True)  # host[:port], lower case
+    reason: Mapped[str] = mapped_column(Text, default="", server_default="")  # for the admins
     created_at: Mapped[datetime] = _ts()
+
+
+class InstanceSetting(Base):
+    """An admin's override of one config.toml setting (/admin/instance): the key names it
+    (`description`, `rules`, `per_user_daily_quota`, `registrations`), the value is JSON."""
+
+    __tablename__ = "instance_settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[object] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = _ts(onupdate=utcnow)
 
 
 class EarlyDelete(Base):

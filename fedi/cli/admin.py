@@ -16,6 +16,8 @@ def register(subparsers: Subparsers) -> None:
     for verb, what in (("block-domain", "cut a server off"), ("unblock-domain", "lift a block")):
         change = admin.add_parser(verb, help=what)
         change.add_argument("domain", help="host or host:port")
+        if verb == "block-domain":
+            change.add_argument("--reason", default="", help="why, for the admins (/admin)")
         change.set_defaults(run=checked(_change))
     listing = admin.add_parser("blocked-domains", help="list blocked servers")
     listing.set_defaults(run=checked(_blocked_domains))
@@ -24,7 +26,7 @@ def register(subparsers: Subparsers) -> None:
 async def _change(args: argparse.Namespace, svc: Services) -> int:
     async with svc.sessions.begin() as session:
         if args.action == "block-domain":
-            done = await domain_blocks.add(session, args.domain)
+            done = await domain_blocks.add(session, args.domain, args.reason)
         else:
             done = await domain_blocks.remove(session, args.domain)
     verb = "blocked" if args.action == "block-domain" else "unblocked"

@@ -10,7 +10,7 @@ import sys
 from fedi.cli.run import Subparsers, checked, command_group
 from fedi.core.errors import UserError
 from fedi.core.services import Services
-from fedi.domain import auth
+from fedi.domain import auth, moderation
 from fedi.domain.accounts import create_user
 from fedi.domain.deletes import delete_account
 
@@ -29,6 +29,7 @@ def register(subparsers: Subparsers) -> None:
         action="store_true",
         help="follow requests wait for `impasto requests approve`",
     )
+    create.add_argument("--admin", action="store_true", help="may use the /admin pages")
     create.set_defaults(run=checked(_create))
     delete = user.add_parser("delete", help="delete a local user; the deletion federates")
     delete.add_argument("name")
@@ -38,6 +39,14 @@ def register(subparsers: Subparsers) -> None:
     )
     password.add_argument("name")
     password.set_defaults(run=checked(_password))
+    admin = user.add_parser("admin", help="let a user use the /admin pages (or, --remove, not)")
+    admin.add_argument("name")
+    admin.add_argument("--remove", action="store_true", help="no longer an admin")
+    admin.set_defaults(run=checked(_admin))
+    for verb, what in (("suspend", "suspend a user (sessions end)"), ("unsuspend", "lift it")):
+        change = user.add_parser(verb, help=what)
+        change.add_argument("name")
+        change.set_defaults(run=checked(_suspend), suspend=verb == "suspend")
 
 
 async def _create(args: argparse.Namespace, svc: Services) -> int:
@@ -47,6 +56,7 @@ async def _create(args: argparse.Namespace, svc: Services) -> int:
         password=args.password,
         display_name=args.display_name,
         manually_approves=args.manual_approval,
+        admin=args.admin,
     )
     handle = f"@{account.username}@{svc.settings.instance.host}"
     print(f"created {handle} — profile: {svc.urls.profile(account.username)}")
@@ -57,6 +67,21 @@ async def _delete(args: argparse.Namespace, svc: Services) -> int:
     """The account's deletion, federated."""
     count = await delete_account(svc, args.name)
     print(f"deleted {args.name}; the Delete goes to {count} inbox(es)")
+    return 0
+
+
+async def _admin(args: argparse.Namespace, svc: Services) -> int:
+    await moderation.set_admin(svc, args.name, not args.remove)
+    print(f"{args.name} is {'no longer' if args.remove else 'now'} an admin")
+    return 0
+
+
+async def _suspend(args: argparse.Namespace, svc: Services) -> int:
+    if args.suspend:
+        await moderation.suspend(svc, args.name)
+    else:
+        await moderation.unsuspend(svc, args.name)
+    print(f"{args.name} {'suspended' if args.suspend else 'unsuspended'}")
     return 0
 
 

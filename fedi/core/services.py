@@ -135,6 +135,10 @@ class Services:
                 self._blocked = (now, await domain_blocks.all_domains(session))
         return domain_blocks.normalise(host) in self._blocked[1]
 
+    def forget_domain_blocks(self) -> None:
+        """Read the blocked domains again at the next check (this process changed them)."""
+        self._blocked = None
+
     async def close(self) -> None:
         """Release the HTTP client and database connections."""
         if self._http is not None:

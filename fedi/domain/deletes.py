@@ -43,6 +43,7 @@ from storage import (
     early_deletes,
     posts,
     reactions,
+    sign_ins,
     stream_events,
 )
 from storage.models import Account, Delivery, OutboundActivity, Post
@@ -104,11 +105,11 @@ def _object_id(body: str) -> str | None:
     return obj.get("id") if isinstance(obj, dict) else obj if isinstance(obj, str) else None
 
 
-async def delete_account(svc: Services, username: str) -> int:
+async def delete_account(svc: Services, username: str, *, suspended_too: bool = False) -> int:
     """Delete a local user: the Delete(actor) is queued, its data removed; returns how many
-    inboxes the Delete goes to."""
+    inboxes the Delete goes to. `suspended_too`: an admin may delete a suspended user too."""
     async with svc.sessions.begin() as session:
-        account = await acting_user(session, username)
+        account = await _account_to_delete(session, username, suspended_too)
         inboxes = await account_removal.known_inboxes(session, account.id)
         doc = activities.delete_actor(svc, account)
         icon = account.icon_url
@@ -119,6 +120,16 @@ async def delete_account(svc: Services, username: str) -> int:
     svc.delivery_wakeup.set()
     await asyncio.to_thread(remove_files, svc.media_dir, files)
     return count
+
+
+async def _account_to_delete(session: AsyncSession, username: str, suspended_too: bool) -> Account:
+    """The user to delete: one who may act, or (`suspended_too`) one suspended, not deleted."""
+    if suspended_too:
+        account = await accounts.local_account(session, username, include_deleted=True)
+        if account is not None and account.suspended_at is not None:
+            if await sign_ins.user_of(session, account.id) is not None:
+                return account
+    return await acting_user(session, username)
 
 
 async def on_delete(svc: Services, activity: Activity) -> None:

@@ -17,6 +17,7 @@ from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 
 from fedi.core.services import Services
+from fedi.domain import instance_settings
 from generators.base import GeneratedImage, GenerationError, GenerationRequest
 from storage import generations
 from storage.timeutil import utcnow
@@ -39,9 +40,10 @@ def _wait_text(oldest: datetime | None, window: timedelta) -> str:
     return f"in {minutes} minute{'s' if minutes != 1 else ''}"
 
 
-def _quotas(svc: Services) -> dict[generations.Quota, str]:
-    """The quotas in force, each with the words that name its window."""
-    cfg = svc.settings.generator
+async def _quotas(svc: Services) -> dict[generations.Quota, str]:
+    """The quotas in force (the daily one as an admin may have set it), each with the words
+    that name its window."""
+    cfg = (await instance_settings.current(svc)).generator
     quotas = {
         generations.Quota(cfg.per_user_hourly_limit, timedelta(hours=1)): "in the last hour",
         generations.Quota(cfg.per_user_daily_quota, timedelta(days=1)): "in the last 24 hours",
@@ -54,7 +56,7 @@ async def _admit(
 ) -> int:
     """Queue a generation if the user's quotas allow it (checked and queued at once, so racing
     requests cannot both take the last one); LimitReached says when they may again."""
-    quotas = _quotas(svc)
+    quotas = await _quotas(svc)
     try:
         async with svc.sessions.begin() as session:
             row = await generations.add_within(

@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from fedi.core.errors import UserError
 from fedi.core.services import INSTANCE_ACTOR, Services
-from fedi.domain import auth
+from fedi.domain import auth, instance_settings
 from fedi.domain.accounts import USERNAME, AccountError, create_user
 from storage import accounts, invites, sign_ins
 from storage.auth_models import Invite
@@ -83,7 +83,7 @@ async def sign_up(
     invite: str = "",
 ) -> auth.SignedIn:
     """Make a local account as the registrations setting allows and sign it in."""
-    mode = svc.settings.instance.registrations
+    mode = (await instance_settings.current(svc)).instance.registrations
     if mode == "closed":
         raise SignUpClosed("This server is not taking sign-ups.")
     if mode == "invite" and not await usable_invite(svc, invite):

@@ -26,6 +26,7 @@ from fedi.web.pages import (
     settings_common,
     settings_pages,
 )
+from fedi.web.pages import admin as admin_pages
 from fedi.web.pages import people as people_pages
 from fedi.web.pages import reading as reading_pages
 from fedi.web.routes import inbox as inbox_routes
@@ -53,6 +54,7 @@ def create_app(settings: Settings, *, workers: bool = True) -> Quart:
     for blueprint in (*pages, *app_pages, *api_blueprints()):
         app.register_blueprint(blueprint)
     sessions.install(app, settings)
+    admin_pages.install(app)  # /admin/...; signed_in_is_admin in every template
     cors.install(app)
     stop = asyncio.Event()
     tasks: list[asyncio.Task[None]] = []

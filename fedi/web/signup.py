@@ -5,7 +5,7 @@ from __future__ import annotations
 from quart import Blueprint, Response, redirect, render_template, request
 from werkzeug.wrappers.response import Response as WerkzeugResponse
 
-from fedi.domain import auth, signups
+from fedi.domain import auth, instance_settings, signups
 from fedi.web import sessions
 from fedi.web.csrf import CsrfError, check_csrf
 from fedi.web.helpers import services
@@ -33,7 +33,7 @@ async def sign_up_page() -> Response | WerkzeugResponse:
     if await sessions.signed_in() is not None:
         return redirect("/")
     invite = request.args.get("invite", "")
-    mode = svc.settings.instance.registrations
+    mode = (await instance_settings.current(svc)).instance.registrations
     if mode == "closed":
         return await _page("sign_up.html", 403, "This server is not taking sign-ups.", closed="1")
     if mode == "invite" and not await signups.usable_invite(svc, invite):

@@ -7,6 +7,7 @@ from __future__ import annotations
 from quart import Blueprint, Response
 
 from fedi.domain import instance as domain
+from fedi.domain import instance_settings
 from fedi.domain.entities import instance as entities
 from fedi.web.helpers import json_response, services
 from storage.timeutil import utcnow
@@ -25,7 +26,8 @@ async def instance_v1() -> Response:
     svc = services()
     facts = await domain.instance_facts(svc)
     contact = await entities.contact_account(svc, facts)
-    return json_response(entities.instance_v1(svc.settings, facts, contact))
+    settings = await instance_settings.current(svc)
+    return json_response(entities.instance_v1(settings, facts, contact))
 
 
 @bp.get("/api/v2/instance")
@@ -35,7 +37,8 @@ async def instance_v2() -> Response:
     svc = services()
     facts = await domain.instance_facts(svc)
     contact = await entities.contact_account(svc, facts)
-    return json_response(entities.instance_v2(svc.settings, facts, contact))
+    settings = await instance_settings.current(svc)
+    return json_response(entities.instance_v2(settings, facts, contact))
 
 
 @bp.get("/api/v1/instance/peers")
@@ -53,7 +56,7 @@ async def activity() -> Response:
 @bp.get("/api/v1/instance/rules")
 async def rules() -> Response:
     """The server's rules."""
-    return json_response(entities.rules(services().settings))
+    return json_response(entities.rules(await instance_settings.current(services())))
 
 
 @bp.get("/api/v1/instance/extended_description")

@@ -8,7 +8,7 @@ from quart import Blueprint, Response, abort, redirect, render_template, send_fi
 from werkzeug.wrappers.response import Response as WerkzeugResponse
 
 from fedi.core.services import INSTANCE_ACTOR
-from fedi.domain import pins
+from fedi.domain import instance_settings, pins
 from fedi.domain.records import RecordNotFound
 from fedi.media.files import content_type
 from fedi.web import sessions
@@ -37,7 +37,7 @@ async def home() -> str:
         media=media,
         urls=svc.urls,
         more=rows[-1][0].id if len(rows) == PAGE_SIZE else None,
-        settings=svc.settings,
+        settings=await instance_settings.current(svc),
     )
 
 
@@ -46,7 +46,7 @@ async def about() -> str:
     """What the server is: its rules, the model that paints here, how pictures are labelled,
     and how to use it from a Mastodon app (the `/paint` convention)."""
     svc = services()
-    settings = svc.settings
+    settings = await instance_settings.current(svc)
     return await render_template(
         "about.html",
         settings=settings,

@@ -6,6 +6,7 @@ from quart import Blueprint, Response, request
 
 from activitypub import discovery
 from fedi.core.services import VERSION
+from fedi.domain import instance_settings
 from fedi.web.helpers import error, json_response, services
 from storage import accounts, posts
 
@@ -61,6 +62,7 @@ async def nodeinfo(version: str) -> Response:
     if version not in discovery.NODEINFO_SCHEMAS:
         return error(404, "unknown NodeInfo version")
     svc = services()
+    settings = await instance_settings.current(svc)
     async with svc.reads() as session:
         users = await accounts.count_local(session) - 1  # minus the instance actor
         local_posts = await posts.count_local(session)
@@ -71,9 +73,9 @@ async def nodeinfo(version: str) -> Response:
         version,
         software_version=VERSION,
         usage=usage,
-        name=svc.settings.instance.name,
-        description=svc.settings.instance.description,
-        open_registrations=svc.settings.instance.registrations == "open",
+        name=settings.instance.name,
+        description=settings.instance.description,
+        open_registrations=settings.instance.registrations == "open",
     )
     schema = discovery.NODEINFO_SCHEMAS[version]
     return _cors(json_response(doc, f'application/json; profile="{schema}#"'))
