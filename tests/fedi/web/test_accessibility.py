@@ -70,6 +70,7 @@ def scene(live: tuple[Live, str]) -> Iterator[Scene]:
     from playwright.sync_api import sync_playwright
 
     server, backend = live
+    run_cli(server.config, "user", "admin", "alice")  # so the admin pages are checked too
     plain = run_cli(
         server.config, "post", "alice", "a lighthouse on a cliff", "--caption", "Dusk #harbour"
     )
@@ -95,6 +96,24 @@ def scene(live: tuple[Live, str]) -> Iterator[Scene]:
         "not_found": "/nothing/here",
         "consent": _authorize_path(server.base),
         "password": "/settings/password",
+        "home": "/home",
+        "local": "/local",
+        "federated": "/federated",
+        "notifications": "/notifications",
+        "search": "/search?q=harbour",
+        "compose": "/compose",
+        "upload": "/compose/upload",
+        "settings": "/settings/profile",
+        "follow_requests": "/settings/follow_requests",
+        "blocks": "/settings/blocks",
+        "export": "/settings/export",
+        "delete": "/settings/delete",
+        "admin": "/admin",
+        "admin_users": "/admin/users",
+        "admin_invites": "/admin/invites",
+        "admin_domain_blocks": "/admin/domain_blocks",
+        "admin_instance": "/admin/instance",
+        "admin_deliveries": "/admin/deliveries",
     }
     with sync_playwright() as playwright:
         browser = launch(playwright)
@@ -104,7 +123,10 @@ def scene(live: tuple[Live, str]) -> Iterator[Scene]:
             browser.close()
 
 
-SIGNED_IN = {"consent", "password"}
+PEOPLE_PAGES = ["home", "notifications", "compose", "upload", "settings", "follow_requests"]
+PEOPLE_PAGES += ["blocks", "export", "delete", "admin", "admin_users", "admin_invites"]
+PEOPLE_PAGES += ["admin_domain_blocks", "admin_instance", "admin_deliveries"]
+SIGNED_IN = {"consent", "password", *PEOPLE_PAGES}
 
 
 def _sign_in(page: Any, base: str) -> None:
@@ -130,6 +152,11 @@ def _sign_in(page: Any, base: str) -> None:
         "consent",
         "password",
         "front_signed_in",
+        "local",
+        "federated",
+        "search",
+        "post_signed_in",
+        *PEOPLE_PAGES,
     ],
 )
 def test_no_serious_accessibility_violation(scene: Scene, name: str) -> None:
