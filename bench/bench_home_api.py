@@ -88,6 +88,11 @@ async def measure_api(
                     "database": {"url": url},
                     "media": {"dir": str(Path(tmp) / "media")},
                     "generator": {"backend": "builtin"},
+                    # The benchmark sends thousands of requests with one token: no rate limit.
+                    "limits": {
+                        "api_requests_per_5_minutes": 0,
+                        "api_anonymous_requests_per_5_minutes": 0,
+                    },
                 }
             )
         )

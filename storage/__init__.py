@@ -8,5 +8,8 @@ from storage import auth_models as auth_models
 from storage import feed_models as feed_models
 from storage import home_feed as home_feed
 
+# The counts account entities show, kept per account by triggers (migration 0018).
+from storage import stats_models as stats_models
+
 # So do a user's own settings (markers).
 from storage import user_models as user_models

@@ -9,8 +9,9 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from . import account_counts
 from .account_counts import AccountCounts
-from .models import Account, Block, Follow, Post, Reaction
+from .models import Account, Block, Follow, Reaction
 from .timelines import Window, shown
 
 
@@ -37,38 +38,9 @@ async def by_ids(session: AsyncSession, account_ids: Sequence[int]) -> dict[int,
 
 
 async def counts_of(session: AsyncSession, account_ids: Sequence[int]) -> dict[int, AccountCounts]:
-    """The counts of each account (follow requests left at 0: only the owner sees those), in
-    three grouped queries whatever the number of accounts."""
-    ids = list(set(account_ids))
-    if not ids:
-        return {}
-    followers = await _grouped(session, Follow.target_id, ids)
-    following = await _grouped(session, Follow.follower_id, ids)
-    stmt = (
-        select(Post.account_id, func.count(), func.max(Post.published_at))
-        .where(Post.account_id.in_(ids), Post.deleted_at.is_(None))
-        .group_by(Post.account_id)
-    )
-    posted = {row[0]: (int(row[1]), row[2]) for row in await session.execute(stmt)}
-    return {
-        account_id: AccountCounts(
-            followers=followers.get(account_id, 0),
-            following=following.get(account_id, 0),
-            statuses=posted.get(account_id, (0, None))[0],
-            last_status_at=posted.get(account_id, (0, None))[1],
-            follow_requests=0,
-        )
-        for account_id in ids
-    }
-
-
-async def _grouped(session: AsyncSession, column: Any, ids: list[int]) -> dict[int, int]:
-    stmt = (
-        select(column, func.count())
-        .where(column.in_(ids), Follow.state == "accepted")
-        .group_by(column)
-    )
-    return {row[0]: int(row[1]) for row in await session.execute(stmt)}
+    """The counts of each account (follow requests left at 0: only the owner sees those), as
+    `account_stats` keeps them: one query by primary key whatever the number of accounts."""
+    return await account_counts.counts_of(session, account_ids)
 
 
 async def _paged(
