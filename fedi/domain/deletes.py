@@ -28,7 +28,7 @@ from activitypub.activities import Activity
 from activitypub.urls import ids_equal, same_origin
 from fedi.core.errors import UserError
 from fedi.core.services import Services
-from fedi.domain.accounts import AccountError, acting_user
+from fedi.domain.accounts import acting_user
 from fedi.domain.lookup import find_post
 from fedi.domain.reactions import Done
 from fedi.federation.as2 import activities
@@ -124,10 +124,7 @@ async def delete_account(svc: Services, username: str, *, suspended_too: bool = 
 async def _account_to_delete(session: AsyncSession, username: str, suspended_too: bool) -> Account:
     """The user to delete: one who may act, or (`suspended_too`) one an admin suspended; never
     one deleted already."""
-    account = await acting_user(session, username)
-    if account.suspended_since is not None and not suspended_too:
-        raise AccountError(f"{username} is suspended")
-    return account
+    return await acting_user(session, username, suspended_too=suspended_too)
 
 
 async def on_delete(svc: Services, activity: Activity) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy import update
 
 from fedi.core.services import Services
 from fedi.domain import apps, auth, deletes, moderation
+from fedi.domain.accounts import AccountError
 from fedi.domain.posting import Draft, make_post
 from storage.models import Account
 from tests.support.api_scene import bearer
@@ -130,3 +131,14 @@ async def test_a_suspended_then_deleted_account_is_gone(admin_site: Pair) -> Non
     with pytest.raises(moderation.ModerationError):
         await moderation.unsuspend(pair[1], "alice")  # nothing to lift: it is deleted
     assert (await _actor(pair))[0] == 410
+
+
+async def test_a_suspended_user_cannot_post_not_even_a_picture_still_being_made(
+    admin_site: Pair,
+) -> None:
+    _, svc = admin_site
+    await moderation.suspend(svc, "alice")
+    with pytest.raises(AccountError, match="suspended"):
+        await make_post(svc, Draft("alice", "a red fox"))  # nothing made, nothing federated
+    await moderation.unsuspend(svc, "alice")
+    assert (await make_post(svc, Draft("alice", "a red fox"))).id
