@@ -23,6 +23,7 @@ CONTEXT: list[Any] = [
         "toot": "http://joinmastodon.org/ns#",
         "discoverable": "toot:discoverable",
         "indexable": "toot:indexable",
+        "suspended": "toot:suspended",
         "blurhash": "toot:blurhash",
         "featured": {"@id": "toot:featured", "@type": "@id"},
         # Mastodon's context names Hashtag (not part of AS2 core) so peers expand it alike.
@@ -67,6 +68,8 @@ class ActorInfo:
     image_media_type: str | None = None
     # Profile metadata as Mastodon federates it: PropertyValue (name, value as HTML).
     fields: tuple[tuple[str, str], ...] = ()
+    # Suspended by an admin (Mastodon's toot:suspended): the caller leaves out the profile.
+    suspended: bool = False
 
 
 def actor(info: ActorInfo) -> dict[str, Any]:
@@ -99,6 +102,8 @@ def actor(info: ActorInfo) -> dict[str, Any]:
         doc["attachment"] = [
             {"type": "PropertyValue", "name": name, "value": value} for name, value in info.fields
         ]
+    if info.suspended:
+        doc["suspended"] = True
     return doc
 
 

@@ -85,7 +85,12 @@ class Account(Base):
     fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Room for account migration (Move / alsoKnownAs) and suspension.
     moved_to_uri: Mapped[str | None] = mapped_column(String(2048))
+    # Set when the account was DELETED (a local one keeps its row and key to sign its farewell;
+    # its actor answers 410). Not an admin's suspension: that is `suspended_since`.
     suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # An admin's suspension of a local user, reversible: no sign-in, no tokens, no profile or
+    # posts shown, but the actor is still served (minimal, `"suspended": true`), never 410.
+    suspended_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     @property
     def is_local(self) -> bool:

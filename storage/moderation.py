@@ -36,14 +36,21 @@ async def local_users(session: AsyncSession, *, exclude: str) -> list[tuple[Acco
 
 
 async def set_suspended(session: AsyncSession, account_id: int, when: datetime | None) -> bool:
-    """Suspend (a time) or unsuspend (None) a local user; False when nothing changed (no such
-    user, a deleted account, or already so)."""
+    """Suspend (a time) or unsuspend (None) a local user: `suspended_since`, never the
+    deletion mark `suspended_at`; False when nothing changed (no such user, a deleted account,
+    or already so)."""
     has_user = select(User.id).where(User.account_id == account_id).exists()
-    state = Account.suspended_at.is_(None) if when else Account.suspended_at.is_not(None)
+    state = Account.suspended_since.is_(None) if when else Account.suspended_since.is_not(None)
     stmt = (
         update(Account)
-        .where(Account.id == account_id, Account.domain.is_(None), has_user, state)
-        .values(suspended_at=when)
+        .where(
+            Account.id == account_id,
+            Account.domain.is_(None),
+            Account.suspended_at.is_(None),
+            has_user,
+            state,
+        )
+        .values(suspended_since=when)
     )
     return bool(rowcount(await session.execute(stmt)))
 

@@ -19,7 +19,9 @@ async def by_handle(session: AsyncSession, username: str, domain: str | None) ->
     """The account `username` (case-insensitive) of `domain` (None: this server), if stored
     and not suspended; None when there is none, or when two remote actors share the name."""
     stmt = select(Account).where(
-        func.lower(Account.username) == username.lower(), Account.suspended_at.is_(None)
+        func.lower(Account.username) == username.lower(),
+        Account.suspended_at.is_(None),
+        Account.suspended_since.is_(None),
     )
     if domain is None:
         stmt = stmt.where(Account.domain.is_(None))

@@ -109,6 +109,7 @@ def shown(author: Any, viewer_id: int | None) -> ColumnElement[bool]:
     on a blocked domain, not blocked by the viewer, not on a server the viewer blocks."""
     rules = [
         author.suspended_at.is_(None),
+        author.suspended_since.is_(None),
         or_(author.domain.is_(None), author.domain.not_in(select(DomainBlock.domain))),
     ]
     if viewer_id is not None:

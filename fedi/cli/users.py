@@ -64,8 +64,8 @@ async def _create(args: argparse.Namespace, svc: Services) -> int:
 
 
 async def _delete(args: argparse.Namespace, svc: Services) -> int:
-    """The account's deletion, federated."""
-    count = await delete_account(svc, args.name)
+    """The account's deletion, federated (the operator may delete a suspended user too)."""
+    count = await delete_account(svc, args.name, suspended_too=True)
     print(f"deleted {args.name}; the Delete goes to {count} inbox(es)")
     return 0
 

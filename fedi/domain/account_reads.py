@@ -15,8 +15,9 @@ from storage.timelines import Window
 
 def _listed(account: Account | None) -> bool:
     """Whether an account is one to show: not suspended (a deleted local account is kept
-    suspended), and not the instance actor, which stands for the server, not a person."""
-    if account is None or account.suspended_at is not None:
+    suspended), not suspended by an admin, and not the instance actor, which stands for the
+    server, not a person."""
+    if account is None or account.suspended_at is not None or account.suspended_since:
         return False
     return not (account.domain is None and account.username == INSTANCE_ACTOR)
 

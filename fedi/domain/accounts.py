@@ -31,11 +31,14 @@ class AccountError(UserError):
     """A local account cannot be created, found or act; the message says why."""
 
 
-async def acting_user(session: AsyncSession, username: str) -> Account:
+async def acting_user(
+    session: AsyncSession, username: str, *, suspended_too: bool = False
+) -> Account:
     """The local user `username`, who is about to act (post, like, follow, read their
     timeline ...). AccountError when there is no such user, when the account was deleted
-    (its row stays, suspended, to sign its farewell), or for the reserved instance actor,
-    which acts for the server and never for a person."""
+    (its row stays, suspended, to sign its farewell), while an admin suspends it (a picture
+    still being made then is not posted; `suspended_too` for an admin's own acts on it), or
+    for the reserved instance actor, which acts for the server and never for a person."""
     account = await accounts.local_account(session, username, include_deleted=True)
     if account is None:
         raise AccountError(f"no local user {username!r}")
@@ -43,6 +46,8 @@ async def acting_user(session: AsyncSession, username: str) -> Account:
         raise AccountError(f"no local user {username!r}: the name is reserved for the server")
     if account.suspended_at is not None:
         raise AccountError(f"no local user {username!r}: the account was deleted")
+    if account.suspended_since is not None and not suspended_too:
+        raise AccountError(f"{username} is suspended")
     return account
 
 

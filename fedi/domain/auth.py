@@ -68,11 +68,13 @@ def new_secret() -> str:
 
 
 def may_sign_in(account: Account | None) -> bool:
-    """Local, not suspended or deleted, and not the reserved instance actor."""
+    """Local, not suspended (`suspended_since`) or deleted (`suspended_at`), and not the
+    reserved instance actor. Sessions and tokens are checked against it on every use."""
     return (
         account is not None
         and account.is_local
         and account.suspended_at is None
+        and account.suspended_since is None
         and account.username != INSTANCE_ACTOR
     )
 

@@ -43,7 +43,6 @@ from storage import (
     early_deletes,
     posts,
     reactions,
-    sign_ins,
     stream_events,
 )
 from storage.models import Account, Delivery, OutboundActivity, Post
@@ -123,13 +122,9 @@ async def delete_account(svc: Services, username: str, *, suspended_too: bool = 
 
 
 async def _account_to_delete(session: AsyncSession, username: str, suspended_too: bool) -> Account:
-    """The user to delete: one who may act, or (`suspended_too`) one suspended, not deleted."""
-    if suspended_too:
-        account = await accounts.local_account(session, username, include_deleted=True)
-        if account is not None and account.suspended_at is not None:
-            if await sign_ins.user_of(session, account.id) is not None:
-                return account
-    return await acting_user(session, username)
+    """The user to delete: one who may act, or (`suspended_too`) one an admin suspended; never
+    one deleted already."""
+    return await acting_user(session, username, suspended_too=suspended_too)
 
 
 async def on_delete(svc: Services, activity: Activity) -> None:

@@ -24,7 +24,9 @@ class ModerationError(UserError):
 
 async def is_admin(svc: Services, account: Account | None) -> bool:
     """Whether this signed-in account is one of the instance's admins."""
-    if account is None or not account.is_local or account.suspended_at is not None:
+    if account is None or not account.is_local:
+        return False
+    if account.suspended_at is not None or account.suspended_since is not None:
         return False
     async with svc.reads() as session:
         return await moderation.is_admin(session, account.id)

@@ -112,7 +112,7 @@ async def _accounts(
 
 
 def _listable(account: Account, query: Query, rows: list[Account]) -> bool:
-    if account.suspended_at is not None:
+    if account.suspended_at is not None or account.suspended_since is not None:
         return False
     # With `following`, a resolved account is listed only if it is among those followed.
     return not query.following or any(row.id == account.id for row in rows)

@@ -5,6 +5,8 @@ links, hashtags) for the actor document and the client API alike."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from activitypub.objects import ActorInfo
 from fedi.core.services import Services
 from fedi.federation.as2.captions import render
@@ -37,7 +39,28 @@ def _media_type(url: str | None) -> str | None:
 
 
 def actor_info(svc: Services, account: Account) -> ActorInfo:
-    """What the actor document of a local account says."""
+    """What the actor document of a local account says; for one an admin suspended, only
+    what others need to keep it (its id, key and collections) and `suspended`, as Mastodon
+    serves it: no name, bio, pictures or fields, not discoverable."""
+    info = _full_info(svc, account)
+    if account.suspended_since is None:
+        return info
+    return replace(
+        info,
+        name=account.username,
+        summary_html="",
+        manually_approves_followers=False,
+        discoverable=False,
+        icon_url=None,
+        icon_media_type=None,
+        image_url=None,
+        image_media_type=None,
+        fields=(),
+        suspended=True,
+    )
+
+
+def _full_info(svc: Services, account: Account) -> ActorInfo:
     base = account.uri
     return ActorInfo(
         id=account.uri,

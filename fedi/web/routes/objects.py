@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from quart import Blueprint, Response, redirect, request
+from quart import Blueprint, Response, abort, redirect, request
 from sqlalchemy.ext.asyncio import AsyncSession
 from werkzeug.wrappers.response import Response as WerkzeugResponse
 
@@ -23,12 +23,19 @@ bp = Blueprint("objects", __name__)
 PAGE_SIZE = 20
 
 
-async def _account(username: str) -> Account | None:
+async def _account(username: str, *, suspended_too: bool = False) -> Account | None:
+    """The local account (None if deleted: _gone_actor). One an admin suspended answers 403
+    for all but its actor (`suspended_too`), as Mastodon: not 404 or 410, which would make
+    other servers forget it, its posts and its follows, though the suspension may be lifted."""
     if username == INSTANCE_ACTOR:
         return None
     async with services().reads() as session:
         account = await accounts.local_account(session, username)
-    return None if account is None or account.suspended_at else account  # deleted: _gone_actor
+    if account is None or account.suspended_at:
+        return None
+    if account.suspended_since is not None and not suspended_too:
+        abort(error(403, "this account is suspended"))
+    return account
 
 
 def _tombstone(object_id: str, former_type: str, deleted: datetime | None) -> Response:
@@ -71,8 +78,8 @@ def _page_id(collection: str, first: str) -> str:
 
 @bp.get("/users/<username>")
 async def actor(username: str) -> Response | WerkzeugResponse:
-    """The actor document, or the profile page for browsers."""
-    account = await _account(username)
+    """The actor document (a minimal one while suspended), or the profile page for browsers."""
+    account = await _account(username, suspended_too=True)
     if account is None:
         return await _gone_actor(username) or error(404, "no such account")
     if not wants_activity_json():
@@ -282,6 +289,8 @@ async def other_activity(username: str, kind: str, activity_id: int) -> Response
             standing = await reactions.by_uri(session, uri) is not None
     if stored.activity_type != "Delete" and (author is None or author.suspended_at):
         standing = False
+    if author is not None and author.suspended_since is not None:
+        return error(403, "this account is suspended")
     body = json.loads(stored.body)
     if _private(body):
         return error(404, "no such activity")

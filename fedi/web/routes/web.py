@@ -66,8 +66,10 @@ async def profile(username: str) -> str | Response | WerkzeugResponse:
         account = await accounts.local_account(session, username)
         if account is None or account.username == INSTANCE_ACTOR:
             abort(404)
-        if wants_activity_json():
+        if wants_activity_json():  # a suspended account's actor is still served
             return redirect(account.uri, code=308)
+        if account.suspended_since is not None:
+            abort(404)
         max_id = id_arg("max_id")
         rows = await posts.public_page(session, account.id, limit=PAGE_SIZE, max_id=max_id)
         shown = [] if max_id else await pins.pinned(session, account.id)

@@ -1,5 +1,6 @@
 """instance settings: the admins' overrides of config.toml (description, rules, quota,
-registrations), and a reason kept with each blocked domain
+registrations), a reason kept with each blocked domain, and an admin's suspension of a
+local user (accounts.suspended_since), apart from deletion (accounts.suspended_at)
 
 Revision ID: 0020
 Revises: 0018
@@ -30,10 +31,14 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("domain_blocks") as batch:
         batch.add_column(sa.Column("reason", sa.Text(), nullable=False, server_default=""))
+    with op.batch_alter_table("accounts") as batch:
+        batch.add_column(sa.Column("suspended_since", sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
     """Downgrade schema."""
+    with op.batch_alter_table("accounts") as batch:
+        batch.drop_column("suspended_since")
     with op.batch_alter_table("domain_blocks") as batch:
         batch.drop_column("reason")
     op.drop_table("instance_settings")

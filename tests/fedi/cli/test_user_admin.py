@@ -30,6 +30,31 @@ def standing(config: Path, name: str) -> tuple[bool, bool]:
     return asyncio.run(look())
 
 
+def suspension_marks(config: Path, name: str) -> tuple[bool, bool]:
+    """(marked deleted, marked suspended) for a local user."""
+
+    async def look() -> tuple[bool, bool]:
+        svc = Services.create(load_settings(config))
+        try:
+            async with svc.reads() as session:
+                account = await local_account(session, name, include_deleted=True)
+            assert account is not None
+            return account.suspended_at is not None, account.suspended_since is not None
+        finally:
+            await svc.close()
+
+    return asyncio.run(look())
+
+
+def test_a_suspended_user_can_be_deleted_from_the_command_line(config_path: Path) -> None:
+    run_cli(config_path, "user", "create", "alice")
+    run_cli(config_path, "user", "suspend", "alice")
+    assert "deleted alice" in run_cli(config_path, "user", "delete", "alice")
+    assert suspension_marks(config_path, "alice")[0] is True
+    with pytest.raises(RuntimeError, match="not suspended"):
+        run_cli(config_path, "user", "unsuspend", "alice")  # deleted stays deleted
+
+
 def test_admins_and_suspensions_from_the_command_line(config_path: Path) -> None:
     run_cli(config_path, "user", "create", "root", "--admin")
     run_cli(config_path, "user", "create", "alice")
@@ -43,8 +68,10 @@ def test_admins_and_suspensions_from_the_command_line(config_path: Path) -> None
     assert standing(config_path, "alice") == (False, False)
     with pytest.raises(RuntimeError, match="suspended already"):
         run_cli(config_path, "user", "suspend", "alice")
+    assert suspension_marks(config_path, "alice") == (False, True)  # suspended, not deleted
     run_cli(config_path, "user", "unsuspend", "alice")
     assert standing(config_path, "alice") == (False, True)
+    assert suspension_marks(config_path, "alice") == (False, False)
     with pytest.raises(RuntimeError, match="no local user"):
         run_cli(config_path, "user", "admin", "nobody")
 

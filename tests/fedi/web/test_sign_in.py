@@ -196,13 +196,12 @@ async def test_the_reverse_proxy_names_the_address(site: Pair) -> None:
     assert fine.status_code == 303
 
 
-async def test_a_suspended_account_cannot_sign_in(site: Pair) -> None:
+@pytest.mark.parametrize("mark", ["suspended_since", "suspended_at"])  # suspended, deleted
+async def test_a_suspended_or_deleted_account_cannot_sign_in(site: Pair, mark: str) -> None:
     http, svc = site
     async with svc.sessions.begin() as session:
         await session.execute(
-            update(Account)
-            .where(Account.username == "alice")
-            .values(suspended_at=Account.created_at)
+            update(Account).where(Account.username == "alice").values({mark: Account.created_at})
         )
     response = await sign_in(http)
     assert response.status_code == 401

@@ -57,7 +57,7 @@ async def test_someone_who_is_not_an_admin_gets_403_everywhere(admin_site: Pair)
         assert response.status_code == 403, path
     async with svc.reads() as session:
         alice = await local_account(session, "alice")
-        assert alice is not None and alice.suspended_at is None
+        assert alice is not None and alice.suspended_since is None
 
 
 async def test_an_admin_sees_the_link_and_every_page(admin_site: Pair) -> None:
@@ -78,7 +78,7 @@ async def test_every_admin_form_refuses_a_forged_csrf_token(admin_site: Pair) ->
             assert response.status_code == 403, path
     async with svc.reads() as session:
         alice = await local_account(session, "alice")
-        assert alice is not None and alice.suspended_at is None
+        assert alice is not None and alice.suspended_since is None
     assert "bad.example" not in await page(http, "/admin/domain_blocks")
 
 
@@ -120,7 +120,7 @@ async def test_an_admin_cannot_suspend_themselves(admin_site: Pair) -> None:
     assert "You cannot suspend yourself." in await response.get_data(as_text=True)
     async with svc.reads() as session:
         root = await local_account(session, "root")
-        assert root is not None and root.suspended_at is None
+        assert root is not None and root.suspended_since is None
 
 
 async def test_delete_asks_for_the_name_then_deletes(admin_site: Pair) -> None:
