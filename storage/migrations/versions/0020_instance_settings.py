@@ -31,14 +31,14 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("domain_blocks") as batch:
         batch.add_column(sa.Column("reason", sa.Text(), nullable=False, server_default=""))
-    with op.batch_alter_table("accounts") as batch:
-        batch.add_column(sa.Column("suspended_since", sa.DateTime(timezone=True), nullable=True))
+    # Plain ALTER TABLE (no batch): a batch rebuild of accounts on SQLite would drop the
+    # account_stats triggers 0018 put on it.
+    op.add_column("accounts", sa.Column("suspended_since", sa.DateTime(timezone=True)))
 
 
 def downgrade() -> None:
     """Downgrade schema."""
-    with op.batch_alter_table("accounts") as batch:
-        batch.drop_column("suspended_since")
+    op.drop_column("accounts", "suspended_since")  # SQLite 3.35+ drops a column in place
     with op.batch_alter_table("domain_blocks") as batch:
         batch.drop_column("reason")
     op.drop_table("instance_settings")
