@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .auth_models import OAuthApplication, OAuthCode, OAuthToken
+from .models import Account
 from .timeutil import utcnow
 
 
@@ -85,6 +86,20 @@ async def token_by_hash(session: AsyncSession, token_hash: str) -> OAuthToken | 
     """The token whose hash this is, revoked or not, or None."""
     stmt = select(OAuthToken).where(OAuthToken.token_hash == token_hash)
     return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def token_with_account(
+    session: AsyncSession, token_hash: str
+) -> tuple[OAuthToken, Account | None] | None:
+    """The token whose hash this is, revoked or not, and the account it acts for (None for
+    an app-only token), in one statement; None when there is no such token."""
+    stmt = (
+        select(OAuthToken, Account)
+        .outerjoin(Account, Account.id == OAuthToken.account_id)
+        .where(OAuthToken.token_hash == token_hash)
+    )
+    row = (await session.execute(stmt)).one_or_none()
+    return (row[0], row[1]) if row is not None else None
 
 
 async def revoke_token(session: AsyncSession, token_id: int) -> None:

@@ -239,12 +239,14 @@ class TokenError(Exception):
 async def authenticate(svc: Services, secret: str) -> Grant:
     """What a bearer token grants; raises TokenError when it is unknown, revoked, or its user
     may no longer sign in."""
-    async with svc.reads() as session:
-        token = await oauth.token_by_hash(session, digest(secret)) if secret else None
-        account = None
-        if token is not None and token.account_id is not None:
-            account = await session.get(Account, token.account_id)
-    if token is None or (token.account_id is not None and not may_sign_in(account)):
+    found = None
+    if secret:
+        async with svc.reads() as session:
+            found = await oauth.token_with_account(session, digest(secret))
+    if found is None:
+        raise TokenError("The access token is invalid")
+    token, account = found
+    if token.account_id is not None and not may_sign_in(account):
         raise TokenError("The access token is invalid")
     if token.revoked_at is not None:
         raise TokenError("The access token was revoked")

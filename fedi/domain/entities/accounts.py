@@ -5,7 +5,7 @@ user, with `source`) and Relationship, shaped as docs.joinmastodon.org/entities/
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from fedi.core.services import Services
 from fedi.domain.entities.formats import MISSING_IMAGE, day, midnight
@@ -18,12 +18,25 @@ from storage.relationships import Relationship
 NO_COUNTS = AccountCounts(0, 0, 0, None, 0)
 
 
-def acct(account: Account) -> str:
+class Named(Protocol):
+    """What a handle and a profile's page are made of (an Account row, or a mention's)."""
+
+    @property
+    def username(self) -> str: ...
+    @property
+    def domain(self) -> str | None: ...
+    @property
+    def url(self) -> str | None: ...
+    @property
+    def uri(self) -> str: ...
+
+
+def acct(account: Named) -> str:
     """The handle Mastodon shows: the username for a local account, user@host for a remote."""
     return account.username if account.domain is None else f"{account.username}@{account.domain}"
 
 
-def profile_url(svc: Services, account: Account) -> str:
+def profile_url(svc: Services, account: Named) -> str:
     """The account's page: ours for a local account, the one its server names (else its actor
     id) for a remote one, as Mastodon's `url`."""
     if account.domain is None:

@@ -10,8 +10,9 @@ from typing import Any
 
 from fedi.core.services import Services
 from fedi.domain.entities.accounts import NO_COUNTS, account
-from storage import feeds, people, posts, reactions, saved, status_facts
-from storage.models import Account, MediaAttachment
+from storage import people, posts, status_facts
+from storage.models import MediaAttachment
+from storage.status_facts import Mentioned
 from storage.timelines import Entry
 
 
@@ -22,7 +23,7 @@ class StatusFacts:
     viewer_id: int | None = None
     accounts: dict[int, dict[str, Any]] = field(default_factory=dict)  # entity by account id
     media: dict[int, list[MediaAttachment]] = field(default_factory=dict)
-    mentions: dict[int, list[Account]] = field(default_factory=dict)
+    mentions: dict[int, list[Mentioned]] = field(default_factory=dict)
     hashtags: dict[int, list[str]] = field(default_factory=dict)
     counts: dict[int, dict[str, int]] = field(default_factory=dict)  # likes and boosts
     replies: dict[str, int] = field(default_factory=dict)  # by the post's uri
@@ -33,38 +34,33 @@ class StatusFacts:
 
 
 async def gather(svc: Services, viewer_id: int | None, entries: Sequence[Entry]) -> StatusFacts:
-    """The facts of these entries (posts and boosts), as `viewer_id` sees them."""
+    """The facts of these entries (posts and boosts), as `viewer_id` sees them: four
+    statements whatever the page holds."""
     post_ids = list({entry.post.id for entry in entries})
     people_of = {entry.author.id: entry.author for entry in entries}
     people_of.update({entry.booster.id: entry.booster for entry in entries if entry.booster})
     answered = [entry.post.in_reply_to_uri for entry in entries if entry.post.in_reply_to_uri]
     boost_ids = [entry.id for entry in entries if entry.booster is not None]
+    uris = [entry.post.uri for entry in entries]
     async with svc.reads() as session:
         numbers = await people.counts_of(session, list(people_of))
-        mine = (
-            await status_facts.reactions_of(session, viewer_id, post_ids)
-            if viewer_id is not None
-            else {}
+        keyed = await status_facts.page_facts(
+            session, viewer_id, post_ids, uris, answered, boost_ids
         )
-        return StatusFacts(
-            viewer_id=viewer_id,
-            accounts={
-                key: account(svc, row, numbers.get(key, NO_COUNTS))
-                for key, row in people_of.items()
-            },
-            media=await posts.media_of(session, post_ids),
-            mentions=await status_facts.mentions_of(session, post_ids),
-            hashtags=await status_facts.hashtags_of(session, post_ids),
-            counts=await reactions.counts(session, post_ids),
-            replies=await status_facts.replies_counts(
-                session, [entry.post.uri for entry in entries]
-            ),
-            parents=await status_facts.ids_by_uri(session, answered),
-            mine=mine,
-            bookmarked=(
-                await saved.bookmarked(session, viewer_id, post_ids)
-                if viewer_id is not None
-                else set()
-            ),
-            boost_uris=await feeds.boost_uris(session, boost_ids),
-        )
+        media = await posts.media_of(session, post_ids)
+        mentions = await status_facts.mentions_of(session, post_ids)
+    return StatusFacts(
+        viewer_id=viewer_id,
+        accounts={
+            key: account(svc, row, numbers.get(key, NO_COUNTS)) for key, row in people_of.items()
+        },
+        media=media,
+        mentions=mentions,
+        hashtags=keyed.hashtags,
+        counts=keyed.counts,
+        replies=keyed.replies,
+        parents=keyed.parents,
+        mine=keyed.mine,
+        bookmarked=keyed.bookmarked,
+        boost_uris=keyed.boost_uris,
+    )

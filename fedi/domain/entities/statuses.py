@@ -18,6 +18,7 @@ from fedi.domain.entities.formats import timestamp
 from fedi.domain.entities.status_facts import StatusFacts, gather
 from storage.models import Account, MediaAttachment, Post
 from storage.reactions import ANNOUNCE, LIKE
+from storage.status_facts import Mentioned
 from storage.timelines import OPEN, Entry
 
 # The client of our own posts: made here, by Impasto's command line or pages.
@@ -54,8 +55,8 @@ def media_attachment(svc: Services, media: MediaAttachment) -> dict[str, Any]:
     }
 
 
-def mention(svc: Services, account: Account) -> dict[str, Any]:
-    """A Status.mentions item."""
+def mention(svc: Services, account: Mentioned) -> dict[str, Any]:
+    """A Status.mentions item (the account's handle and page as the Account entity's)."""
     return {
         "id": str(account.id),
         "username": account.username,
