@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .models import Follow, Post
@@ -30,22 +31,27 @@ class AccountCounts:
     follow_requests: int
 
 
+@cache
+def _stored() -> Select[int, int, int, int, datetime | None]:
+    """The stored counts of the accounts `ids` (built once: it is read on every page)."""
+    return select(
+        AccountStats.account_id,
+        AccountStats.followers_count,
+        AccountStats.following_count,
+        AccountStats.statuses_count,
+        AccountStats.last_status_at,
+    ).where(AccountStats.account_id.in_(bindparam("ids", expanding=True)))
+
+
 async def counts_of(session: AsyncSession, account_ids: Sequence[int]) -> dict[int, AccountCounts]:
     """The counts of each account (follow requests left at 0: only the owner sees those), read
     by primary key in one query; an account without a stats row is counted."""
     ids = list(set(account_ids))
     if not ids:
         return {}
-    stmt = select(
-        AccountStats.account_id,
-        AccountStats.followers_count,
-        AccountStats.following_count,
-        AccountStats.statuses_count,
-        AccountStats.last_status_at,
-    ).where(AccountStats.account_id.in_(ids))
     found = {
         row[0]: AccountCounts(int(row[1]), int(row[2]), int(row[3]), row[4], 0)
-        for row in await session.execute(stmt)
+        for row in await session.execute(_stored(), {"ids": ids})
     }
     missing = [account_id for account_id in ids if account_id not in found]
     return found | await counted(session, missing) if missing else found

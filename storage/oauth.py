@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .auth_models import OAuthApplication, OAuthCode, OAuthToken
@@ -88,17 +89,22 @@ async def token_by_hash(session: AsyncSession, token_hash: str) -> OAuthToken | 
     return (await session.execute(stmt)).scalar_one_or_none()
 
 
+@cache
+def _with_account() -> Select[OAuthToken, Account | None]:
+    """The token of the hash `hash` and its account (built once: every API request reads it)."""
+    return (
+        select(OAuthToken, Account)
+        .outerjoin(Account, Account.id == OAuthToken.account_id)
+        .where(OAuthToken.token_hash == bindparam("hash"))
+    )
+
+
 async def token_with_account(
     session: AsyncSession, token_hash: str
 ) -> tuple[OAuthToken, Account | None] | None:
     """The token whose hash this is, revoked or not, and the account it acts for (None for
     an app-only token), in one statement; None when there is no such token."""
-    stmt = (
-        select(OAuthToken, Account)
-        .outerjoin(Account, Account.id == OAuthToken.account_id)
-        .where(OAuthToken.token_hash == token_hash)
-    )
-    row = (await session.execute(stmt)).one_or_none()
+    row = (await session.execute(_with_account(), {"hash": token_hash})).one_or_none()
     return (row[0], row[1]) if row is not None else None
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 
-from sqlalchemy import ColumnElement, and_, delete, exists, func, select, update
+from sqlalchemy import ColumnElement, Select, and_, bindparam, delete, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .models import (
@@ -31,6 +32,16 @@ async def by_id(session: AsyncSession, post_id: int) -> Post | None:
     return await session.get(Post, post_id)
 
 
+@cache
+def _media() -> Select[MediaAttachment]:
+    """The media of the posts `post_ids` (built once: it is read on every page)."""
+    return (
+        select(MediaAttachment)
+        .where(MediaAttachment.post_id.in_(bindparam("post_ids", expanding=True)))
+        .order_by(MediaAttachment.post_id, MediaAttachment.position)
+    )
+
+
 async def media_of(
     session: AsyncSession, post_ids: Sequence[int]
 ) -> dict[int, list[MediaAttachment]]:
@@ -38,12 +49,8 @@ async def media_of(
     result: dict[int, list[MediaAttachment]] = {post_id: [] for post_id in post_ids}
     if not post_ids:
         return result
-    stmt = (
-        select(MediaAttachment)
-        .where(MediaAttachment.post_id.in_(post_ids))
-        .order_by(MediaAttachment.post_id, MediaAttachment.position)
-    )
-    for media in (await session.execute(stmt)).scalars():
+    params = {"post_ids": list(post_ids)}
+    for media in (await session.execute(_media(), params)).scalars():
         assert media.post_id is not None
         result[media.post_id].append(media)
     return result

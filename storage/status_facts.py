@@ -10,9 +10,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
-from sqlalchemy import BigInteger, String, cast, func, literal, null, select, union_all
+from sqlalchemy import (
+    BigInteger,
+    CompoundSelect,
+    Select,
+    String,
+    bindparam,
+    cast,
+    func,
+    literal,
+    null,
+    select,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .models import Account, Bookmark, Mention, Post, PostTag, Reaction
@@ -55,56 +68,43 @@ def _row(what: str, a: Any, b: Any, s: Any) -> Any:
     )
 
 
-def _selects(
-    viewer_id: int | None,
-    post_ids: list[int],
-    uris: list[str],
-    answered: list[str],
-    boost_ids: list[int],
-) -> list[Any]:
-    """One keyed select per kind of fact the page needs."""
-    found = [
+def _in(name: str) -> Any:
+    return bindparam(name, expanding=True)
+
+
+@cache
+def _facts() -> CompoundSelect[*tuple[Any, ...]]:
+    """One keyed select per kind of fact, joined by UNION ALL; built once, the page's ids,
+    uris and viewer as parameters (no viewer: NULL, which matches nothing)."""
+    viewer = bindparam("viewer", type_=BigInteger)
+    return union_all(
         select(*_row("count", Reaction.post_id, func.count(), Reaction.kind))
-        .where(Reaction.post_id.in_(post_ids))
+        .where(Reaction.post_id.in_(_in("post_ids")))
         .group_by(Reaction.post_id, Reaction.kind),
         select(*_row("tag", PostTag.post_id, PostTag.id, PostTag.name)).where(
-            PostTag.post_id.in_(post_ids)
+            PostTag.post_id.in_(_in("post_ids"))
         ),
-    ]
-    if uris:  # Mastodon counts only public and unlisted replies; deleted ones are not counted
-        found.append(
-            select(*_row("replies", None, func.count(), Post.in_reply_to_uri))
-            .where(
-                Post.in_reply_to_uri.in_(uris),
-                Post.visibility.in_(OPEN),
-                Post.deleted_at.is_(None),
-            )
-            .group_by(Post.in_reply_to_uri)
+        # Mastodon counts only public and unlisted replies; deleted ones are not counted
+        select(*_row("replies", None, func.count(), Post.in_reply_to_uri))
+        .where(
+            Post.in_reply_to_uri.in_(_in("uris")),
+            Post.visibility.in_(OPEN),
+            Post.deleted_at.is_(None),
         )
-    if answered:
-        found.append(
-            select(*_row("parent", Post.id, Post.account_id, Post.uri)).where(
-                Post.uri.in_(answered)
-            )
-        )
-    if boost_ids:
-        found.append(
-            select(*_row("boost", Reaction.id, None, Reaction.uri)).where(
-                Reaction.id.in_(boost_ids)
-            )
-        )
-    if viewer_id is not None:
-        found.append(
-            select(*_row("mine", Reaction.post_id, None, Reaction.kind)).where(
-                Reaction.account_id == viewer_id, Reaction.post_id.in_(post_ids)
-            )
-        )
-        found.append(
-            select(*_row("bookmark", Bookmark.post_id, None, None)).where(
-                Bookmark.account_id == viewer_id, Bookmark.post_id.in_(post_ids)
-            )
-        )
-    return found
+        .group_by(Post.in_reply_to_uri),
+        select(*_row("parent", Post.id, Post.account_id, Post.uri)).where(
+            Post.uri.in_(_in("answered"))
+        ),
+        select(*_row("boost", Reaction.id, None, Reaction.uri)).where(
+            Reaction.id.in_(_in("boost_ids"))
+        ),
+        select(*_row("mine", Reaction.post_id, None, Reaction.kind)).where(
+            Reaction.account_id == viewer, Reaction.post_id.in_(_in("post_ids"))
+        ),
+        select(*_row("bookmark", Bookmark.post_id, None, None)).where(
+            Bookmark.account_id == viewer, Bookmark.post_id.in_(_in("post_ids"))
+        ),
+    )
 
 
 async def page_facts(
@@ -120,11 +120,15 @@ async def page_facts(
     facts = PageFacts(counts={post_id: {LIKE: 0, ANNOUNCE: 0} for post_id in post_ids})
     if not post_ids:
         return facts
-    selects = _selects(
-        viewer_id, list(set(post_ids)), list(set(uris)), list(set(answered)), list(boost_ids)
-    )
+    params = {
+        "viewer": viewer_id,
+        "post_ids": list(set(post_ids)),
+        "uris": list(set(uris)),
+        "answered": list(set(answered)),
+        "boost_ids": list(set(boost_ids)),
+    }
     tags: list[tuple[int, int, str]] = []
-    for what, a, b, s in await session.execute(union_all(*selects)):
+    for what, a, b, s in await session.execute(_facts(), params):
         if what == "count":
             facts.counts[a][s] = int(b)
         elif what == "tag":
@@ -144,12 +148,9 @@ async def page_facts(
     return facts
 
 
-async def mentions_of(session: AsyncSession, post_ids: Sequence[int]) -> dict[int, list[Mentioned]]:
-    """The accounts each post mentions, in the order they were stored."""
-    found: dict[int, list[Mentioned]] = {}
-    if not post_ids:
-        return found
-    stmt = (
+@cache
+def _mentions() -> Select[int, int, str, str | None, str | None, str]:
+    return (
         select(
             Mention.post_id,
             Account.id,
@@ -159,9 +160,18 @@ async def mentions_of(session: AsyncSession, post_ids: Sequence[int]) -> dict[in
             Account.uri,
         )
         .join(Account, Account.id == Mention.account_id)
-        .where(Mention.post_id.in_(set(post_ids)))
+        .where(Mention.post_id.in_(_in("post_ids")))
         .order_by(Mention.id)
     )
-    for post_id, account_id, username, domain, url, uri in await session.execute(stmt):
+
+
+async def mentions_of(session: AsyncSession, post_ids: Sequence[int]) -> dict[int, list[Mentioned]]:
+    """The accounts each post mentions, in the order they were stored."""
+    found: dict[int, list[Mentioned]] = {}
+    if not post_ids:
+        return found
+    for post_id, account_id, username, domain, url, uri in await session.execute(
+        _mentions(), {"post_ids": list(set(post_ids))}
+    ):
         found.setdefault(post_id, []).append(Mentioned(account_id, username, domain, url, uri))
     return found

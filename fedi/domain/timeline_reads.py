@@ -4,8 +4,11 @@ them as Mastodon statuses; the CLI could print them."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from fedi.core.services import Services
 from fedi.domain.account_reads import account
+from fedi.domain.entities import statuses
 from storage import feeds, home_reads
 from storage.feeds import Where
 from storage.models import Account
@@ -28,6 +31,23 @@ async def home(svc: Services, viewer: Account, window: Window) -> list[Entry]:
             since_id=window.since_id,
             min_id=window.min_id,
         )
+
+
+async def home_statuses(
+    svc: Services, viewer: Account, window: Window
+) -> tuple[list[Entry], list[dict[str, Any]]]:
+    """The viewer's home page (as `home`) and its Status entities, read in one session (the
+    client API serves it on every refresh: one snapshot, one connection taken)."""
+    async with svc.reads() as session:
+        entries = await home_reads.home(
+            session,
+            viewer.id,
+            limit=window.limit,
+            max_id=window.max_id,
+            since_id=window.since_id,
+            min_id=window.min_id,
+        )
+        return entries, await statuses.statuses(svc, viewer, entries, session)
 
 
 async def public(

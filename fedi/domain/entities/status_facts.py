@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from fedi.core.services import Services
 from fedi.domain.entities.accounts import NO_COUNTS, account
 from storage import people, posts, status_facts
@@ -33,22 +35,27 @@ class StatusFacts:
     boost_uris: dict[int, str] = field(default_factory=dict)  # Announce id by boost id
 
 
-async def gather(svc: Services, viewer_id: int | None, entries: Sequence[Entry]) -> StatusFacts:
+async def gather(
+    svc: Services,
+    viewer_id: int | None,
+    entries: Sequence[Entry],
+    session: AsyncSession | None = None,
+) -> StatusFacts:
     """The facts of these entries (posts and boosts), as `viewer_id` sees them: four
-    statements whatever the page holds."""
+    statements whatever the page holds, in `session` (else a read session of its own)."""
+    if session is None:
+        async with svc.reads() as own:
+            return await gather(svc, viewer_id, entries, own)
     post_ids = list({entry.post.id for entry in entries})
     people_of = {entry.author.id: entry.author for entry in entries}
     people_of.update({entry.booster.id: entry.booster for entry in entries if entry.booster})
     answered = [entry.post.in_reply_to_uri for entry in entries if entry.post.in_reply_to_uri]
     boost_ids = [entry.id for entry in entries if entry.booster is not None]
     uris = [entry.post.uri for entry in entries]
-    async with svc.reads() as session:
-        numbers = await people.counts_of(session, list(people_of))
-        keyed = await status_facts.page_facts(
-            session, viewer_id, post_ids, uris, answered, boost_ids
-        )
-        media = await posts.media_of(session, post_ids)
-        mentions = await status_facts.mentions_of(session, post_ids)
+    numbers = await people.counts_of(session, list(people_of))
+    keyed = await status_facts.page_facts(session, viewer_id, post_ids, uris, answered, boost_ids)
+    media = await posts.media_of(session, post_ids)
+    mentions = await status_facts.mentions_of(session, post_ids)
     return StatusFacts(
         viewer_id=viewer_id,
         accounts={

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from fedi.core.services import Services
 from fedi.domain.entities.accounts import acct, profile_url
 from fedi.domain.entities.formats import timestamp
@@ -164,10 +166,14 @@ def status(svc: Services, facts: StatusFacts, entry: Entry) -> dict[str, Any]:
 
 
 async def statuses(
-    svc: Services, viewer: Account | None, entries: Sequence[Entry]
+    svc: Services,
+    viewer: Account | None,
+    entries: Sequence[Entry],
+    session: AsyncSession | None = None,
 ) -> list[dict[str, Any]]:
-    """Status entities of these entries, as the viewer sees them (None: nobody signed in)."""
-    facts = await gather(svc, viewer.id if viewer else None, entries)
+    """Status entities of these entries, as the viewer sees them (None: nobody signed in),
+    their facts read in `session` (else a read session of their own)."""
+    facts = await gather(svc, viewer.id if viewer else None, entries, session)
     return [status(svc, facts, entry) for entry in entries]
 
 

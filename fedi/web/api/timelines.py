@@ -35,8 +35,8 @@ def _where() -> Where:
 @scoped("read:statuses")
 async def home() -> Response:
     """The signed-in user's posts, those of whom they follow, and boosts by either."""
-    me = acting_account()
-    return await _page(me, await timeline_reads.home(services(), me, requested()))
+    entries, found = await timeline_reads.home_statuses(services(), acting_account(), requested())
+    return paged(found, [entry.id for entry in entries])
 
 
 @bp.get("/api/v1/timelines/public")
