@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from fedi.core.services import Services
 from fedi.domain.account_reads import account
 from fedi.domain.entities import statuses
@@ -19,18 +21,22 @@ def _id(viewer: Account | None) -> int | None:
     return viewer.id if viewer is not None else None
 
 
+async def _home(session: AsyncSession, viewer: Account, window: Window) -> list[Entry]:
+    return await home_reads.home(
+        session,
+        viewer.id,
+        limit=window.limit,
+        max_id=window.max_id,
+        since_id=window.since_id,
+        min_id=window.min_id,
+    )
+
+
 async def home(svc: Services, viewer: Account, window: Window) -> list[Entry]:
     """The viewer's own posts, those of the accounts it follows, and boosts by either (from
     its precomputed feed)."""
     async with svc.reads() as session:
-        return await home_reads.home(
-            session,
-            viewer.id,
-            limit=window.limit,
-            max_id=window.max_id,
-            since_id=window.since_id,
-            min_id=window.min_id,
-        )
+        return await _home(session, viewer, window)
 
 
 async def home_statuses(
@@ -39,14 +45,7 @@ async def home_statuses(
     """The viewer's home page (as `home`) and its Status entities, read in one session (the
     client API serves it on every refresh: one snapshot, one connection taken)."""
     async with svc.reads() as session:
-        entries = await home_reads.home(
-            session,
-            viewer.id,
-            limit=window.limit,
-            max_id=window.max_id,
-            since_id=window.since_id,
-            min_id=window.min_id,
-        )
+        entries = await _home(session, viewer, window)
         return entries, await statuses.statuses(svc, viewer, entries, session)
 
 
