@@ -13,11 +13,12 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from activitypub.actors import ActorParseError
 from activitypub.http import ConnectError, FetchError, FetchTimeout, HTTPStatusError
@@ -69,7 +70,7 @@ class KeyStore:
     def __init__(
         self,
         *,
-        reads: async_sessionmaker[AsyncSession],
+        reads: Callable[[], AbstractAsyncContextManager[AsyncSession]],
         blocked: Callable[[str], Awaitable[bool]],
     ) -> None:
         self._reads = reads

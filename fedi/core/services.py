@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +30,37 @@ BLOCKS_TTL = 5.0  # seconds a read of the blocked domains is trusted
 INSTANCE_ACTOR = "instance.actor"  # reserved: usernames may only hold [a-z0-9_]
 
 
+_SHARED: ContextVar[AsyncSession | None] = ContextVar("impasto_one_read", default=None)
+
+
+@asynccontextmanager
+async def _borrowed(session: AsyncSession) -> AsyncIterator[AsyncSession]:
+    yield session
+
+
+class ReadSessions:
+    """Read-only sessions; inside `one()`, every read of the task shares one session."""
+
+    def __init__(self, factory: async_sessionmaker[AsyncSession]) -> None:
+        self.factory = factory
+
+    def __call__(self) -> AbstractAsyncContextManager[AsyncSession]:
+        """A read session (the shared one inside `one()`)."""
+        shared = _SHARED.get()
+        return _borrowed(shared) if shared is not None else self.factory()
+
+    @asynccontextmanager
+    async def one(self) -> AsyncIterator[AsyncSession]:
+        """One read session (one snapshot, one connection) for every read inside; only for
+        work that does not write and does not run reads concurrently."""
+        async with self.factory() as session:
+            token = _SHARED.set(session)
+            try:
+                yield session
+            finally:
+                _SHARED.reset(token)
+
+
 @dataclass
 class Services:
     """What every request handler, worker and CLI command needs, created once per process."""
@@ -35,7 +69,7 @@ class Services:
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     # Read-only sessions: on SQLite they neither take nor wait for the single write lock.
-    reads: async_sessionmaker[AsyncSession]
+    reads: ReadSessions
     read_engine: AsyncEngine
     urls: Urls
     delivery_wakeup: asyncio.Event = field(default_factory=asyncio.Event)
@@ -58,7 +92,7 @@ class Services:
             settings,
             engine,
             session_factory(engine),
-            session_factory(read_engine),
+            ReadSessions(session_factory(read_engine)),
             read_engine,
             Urls(settings.instance.url),
         )

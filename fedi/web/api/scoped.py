@@ -36,15 +36,23 @@ def bearer() -> str:
 
 
 def scoped(
-    *any_of: str, user: bool = True
+    *any_of: str, user: bool = True, one_read: bool = False
 ) -> Callable[[Callable[P, Awaitable[R]]], Callable[P, Awaitable[R | Response]]]:
     """A route needing a valid token (401 otherwise) with one of `any_of` scopes (403
     otherwise; none named: any token) and, with `user`, a token that acts for a user (422
-    otherwise, as Mastodon answers an app-only token)."""
+    otherwise, as Mastodon answers an app-only token). With `one_read`, the token check and
+    every read of the route share one read session (`Services.reads.one`): only for a route
+    that writes nothing and reads one thing after another."""
 
     def decorate(route: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R | Response]]:
         @wraps(route)
         async def checked(*args: P.args, **kwargs: P.kwargs) -> R | Response:
+            if one_read:
+                async with services().reads.one():
+                    return await check(*args, **kwargs)
+            return await check(*args, **kwargs)
+
+        async def check(*args: P.args, **kwargs: P.kwargs) -> R | Response:
             try:
                 granted = await oauth.authenticate(services(), bearer())
             except oauth.TokenError as exc:

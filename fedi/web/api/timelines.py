@@ -32,7 +32,7 @@ def _where() -> Where:
 
 
 @bp.get("/api/v1/timelines/home")
-@scoped("read:statuses")
+@scoped("read:statuses", one_read=True)
 async def home() -> Response:
     """The signed-in user's posts, those of whom they follow, and boosts by either."""
     entries, found = await timeline_reads.home_statuses(services(), acting_account(), requested())

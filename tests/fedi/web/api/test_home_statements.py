@@ -21,9 +21,9 @@ from tests.support.rows import accepted_follow, account
 
 HOME = "/api/v1/timelines/home?limit=20"
 # The token with its user (1), the feed's page (1) and the page's facts (4: account counts,
-# the keyed facts, pictures, mentions), plus the BEGIN of each of the two read sessions on
-# SQLite (asyncpg begins without a statement). It was 16 before the facts were gathered.
-MOST_STATEMENTS = 8
+# the keyed facts, pictures, mentions), all in one read session, plus its BEGIN on SQLite
+# (asyncpg begins without a statement). It was 16 in three sessions before.
+MOST_STATEMENTS = 7
 
 
 @contextmanager
