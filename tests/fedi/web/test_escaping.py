@@ -10,21 +10,20 @@ import threading
 import time
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 import requests
 
 from tests.support.accessibility import axe_context
-from tests.support.browser import CHROMIUM, launch
+from tests.support.browser import launch, needs_chromium
 from tests.support.databases import backends
-from tests.support.live import OOB, Live, consent, start_live
-from tests.support.oauth import pkce
+from tests.support.live import OOB, Live, authorize_url, consent, start_live
 from tests.support.peer import Peer, deliver
 from tests.support.pictures import picture
 from tests.support.servers import run_cli
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium")
+pytestmark = needs_chromium
 
 IMG = "<img src=x onerror=alert(1)>"  # 28 characters: it fits a display name
 SCRIPT = "<script>alert(2)</script>"
@@ -67,16 +66,8 @@ def _token(base: str) -> str:
         json={"client_name": "Tests", "redirect_uris": OOB, "scopes": "read write"},
         timeout=10,
     ).json()
-    verifier, challenge = pkce()
-    query = {
-        "client_id": app["client_id"],
-        "redirect_uri": OOB,
-        "response_type": "code",
-        "scope": "read write",
-        "code_challenge": challenge,
-        "code_challenge_method": "S256",
-    }
-    code = consent(base, f"{base}/oauth/authorize?{urlencode(query)}")
+    authorize, verifier = authorize_url(base, app["client_id"], OOB, "read write")
+    code = consent(base, authorize)
     answer = requests.post(
         f"{base}/oauth/token",
         data={

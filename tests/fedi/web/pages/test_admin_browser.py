@@ -17,13 +17,20 @@ from fedi.core.settings import load_settings
 from storage.db import create_engine
 from storage.deliveries import FAILED, PENDING
 from storage.timeutil import utcnow
-from tests.fedi.web.test_browser import ARGS, CHROMIUM, shoot
+from tests.support.browser import (
+    Watcher,
+    launch,
+    needs_chromium,
+    screenshots_wanted,
+    shoot,
+    sign_in,
+)
 from tests.support.databases import backends
 from tests.support.live import Live, start_live
 from tests.support.oauth import PASSWORD
 from tests.support.servers import run_cli
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium")
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module", params=backends())
@@ -98,36 +105,19 @@ def test_an_admin_uses_the_admin_pages_in_chromium(
 ) -> None:
     from playwright.sync_api import expect, sync_playwright
 
-    backend = request.node.callspec.params.get("live", "sqlite")
-    origin = urlsplit(live.base).netloc
-    elsewhere: list[str] = []
-    problems: list[str] = []
+    shots = screenshots_wanted(request)
+    watcher = Watcher(live.base)
 
     def snap(page: object, name: str) -> None:
-        if backend == "sqlite":
+        if shots:
             shoot(page, f"admin-{name}")
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        browser = launch(playwright)
         try:
-            page = browser.new_page(viewport={"width": 1280, "height": 800})
-            page.on(
-                "request",
-                lambda r: (
-                    elsewhere.append(r.url)
-                    if urlsplit(r.url).scheme in {"http", "https"}
-                    and urlsplit(r.url).netloc != origin
-                    else None
-                ),
-            )
-            page.on(
-                "console", lambda msg: problems.append(msg.text) if msg.type == "error" else None
-            )
+            page = watcher.page(browser)
             page.goto(f"{live.base}/admin")
-            assert urlsplit(page.url).path == "/auth/sign_in"
-            page.get_by_label("Username").fill("root")
-            page.get_by_label("Password").fill(PASSWORD)
-            page.get_by_role("button", name="Sign in").click()
+            sign_in(page, "root")
             page.get_by_role("heading", name="Admin", exact=True).wait_for()
             assert urlsplit(page.url).path == "/admin"
             snap(page, "index")
@@ -173,5 +163,5 @@ def test_an_admin_uses_the_admin_pages_in_chromium(
             expect(page.get_by_role("listitem").filter(has_text="No photographs")).to_be_visible()
         finally:
             browser.close()
-    assert elsewhere == []
-    assert [p for p in problems if "Content Security Policy" in p] == []
+    assert watcher.elsewhere == []
+    assert watcher.refused_by_csp() == []

@@ -9,24 +9,28 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 import requests
 from PIL import Image
 
-from tests.fedi.web.test_browser import ARGS, CHROMIUM, shoot
+from tests.support.browser import (
+    Watcher,
+    launch,
+    needs_chromium,
+    off_loop,
+    screenshots_wanted,
+    shoot,
+    sign_in,
+)
 from tests.support.databases import backends
 from tests.support.live import Live, start_live
 from tests.support.oauth import PASSWORD
 from tests.support.servers import run_cli
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="needs Debian's chromium (.ci/run installs it)"
-)
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module", params=backends())
@@ -55,31 +59,14 @@ def test_the_settings_pages_in_chromium(
     run_cli(live.config, "post", "alice", "a lighthouse on a cliff at sunset")
     avatar = tmp_path / "avatar.png"
     Image.new("RGB", (300, 300), "teal").save(avatar)
-    screenshots = request.node.callspec.params.get("live", "sqlite") == "sqlite"
-    origin = urlsplit(live.base).netloc
-    elsewhere: list[str] = []
-    problems: list[str] = []
+    screenshots = screenshots_wanted(request)
+    watcher = Watcher(live.base)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        browser = launch(playwright)
         try:
-            page = browser.new_page(viewport={"width": 1280, "height": 800})
-            page.on(
-                "request",
-                lambda r: (
-                    elsewhere.append(r.url)
-                    if urlsplit(r.url).scheme in {"http", "https"}
-                    and urlsplit(r.url).netloc != origin
-                    else None
-                ),
-            )
-            page.on(
-                "console", lambda msg: problems.append(msg.text) if msg.type == "error" else None
-            )
+            page = watcher.page(browser)
             page.goto(f"{live.base}/settings/profile")
-            assert urlsplit(page.url).path == "/auth/sign_in"
-            page.get_by_label("Username").fill("alice")
-            page.get_by_label("Password").fill(PASSWORD)
-            page.get_by_role("button", name="Sign in").click()
+            sign_in(page, "alice")
             page.get_by_role("heading", name="Your profile").wait_for()
 
             page.get_by_label("Display name").fill("Alice the Painter")
@@ -95,8 +82,7 @@ def test_the_settings_pages_in_chromium(
             look(page, "settings_profile", screenshots)
 
             # Playwright's loop runs in this thread; the CLI runs its own in another.
-            with ThreadPoolExecutor(1) as pool:
-                pool.submit(run_cli, live.config, "follow", "bob", "alice").result()
+            off_loop(run_cli, live.config, "follow", "bob", "alice")
             page.get_by_role("navigation", name="Settings").get_by_role(
                 "link", name="Follow requests"
             ).click()
@@ -134,8 +120,8 @@ def test_the_settings_pages_in_chromium(
             look(page, "settings_delete", screenshots)
         finally:
             browser.close()
-    assert elsewhere == []
-    assert [p for p in problems if "Content Security Policy" in p] == []
+    assert watcher.elsewhere == []
+    assert watcher.refused_by_csp() == []
     # The wrong password deleted nothing: her changed profile is still there.
     profile = requests.get(f"{live.base}/@alice", timeout=10)
     assert profile.status_code == 200 and "Alice the Painter" in profile.text
