@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -46,8 +47,9 @@ def launch(playwright: Any) -> Any:
     return playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
 
 
+@contextmanager
 def chromium() -> Iterator[Any]:
-    """A headless Chromium for as long as the generator runs (a module fixture's body)."""
+    """A headless Chromium, closed (with Playwright) when the block ends."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

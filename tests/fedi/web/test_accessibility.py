@@ -106,7 +106,7 @@ def scene(live: tuple[Live, str]) -> Iterator[Scene]:
         "admin_instance": "/admin/instance",
         "admin_deliveries": "/admin/deliveries",
     }
-    for browser in chromium():
+    with chromium() as browser:
         yield Scene(server, paths, backend, browser)
 
 

@@ -13,7 +13,7 @@ import requests
 
 from tests.support.browser import (
     Watcher,
-    launch,
+    chromium,
     needs_chromium,
     screenshots_wanted,
     shoot,
@@ -41,8 +41,6 @@ def live(
 def test_sign_in_and_authorise_an_app_in_chromium(
     live: Live, request: pytest.FixtureRequest
 ) -> None:
-    from playwright.sync_api import sync_playwright
-
     app = requests.post(
         f"{live.base}/api/v1/apps",
         json={
@@ -59,35 +57,31 @@ def test_sign_in_and_authorise_an_app_in_chromium(
     shots = screenshots_wanted(request)
     callbacks: list[str] = []
     watcher = Watcher(live.base)
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        try:
-            page = watcher.page(browser)
+    with chromium() as browser:
+        page = watcher.page(browser)
 
-            def answer_callback(route: object) -> None:
-                callbacks.append(route.request.url)  # type: ignore[attr-defined]
-                route.fulfill(status=200, body="back in the app", content_type="text/plain")  # type: ignore[attr-defined]
+        def answer_callback(route: object) -> None:
+            callbacks.append(route.request.url)  # type: ignore[attr-defined]
+            route.fulfill(status=200, body="back in the app", content_type="text/plain")  # type: ignore[attr-defined]
 
-            page.route(f"{CALLBACK}**", answer_callback)
-            page.goto(authorize)
-            assert urlsplit(page.url).path == "/auth/sign_in"
-            if shots:
-                shoot(page, "sign_in")
-            sign_in(page, "alice", password="wrong password")
-            assert "Wrong username or password" in page.content()
-            if shots:
-                shoot(page, "sign_in_error")
-            sign_in(page, "alice")
-            page.get_by_role("heading", name="Authorize Phanpy?").wait_for()
-            if shots:
-                shoot(page, "consent")
-            cookies = {cookie["name"]: cookie for cookie in page.context.cookies()}
-            assert cookies["impasto_session"]["httpOnly"] is True
-            assert cookies["impasto_session"]["sameSite"] == "Lax"
-            with page.expect_response(lambda r: r.url.startswith(CALLBACK)):
-                page.get_by_role("button", name="Authorize").click()
-        finally:
-            browser.close()
+        page.route(f"{CALLBACK}**", answer_callback)
+        page.goto(authorize)
+        assert urlsplit(page.url).path == "/auth/sign_in"
+        if shots:
+            shoot(page, "sign_in")
+        sign_in(page, "alice", password="wrong password")
+        assert "Wrong username or password" in page.content()
+        if shots:
+            shoot(page, "sign_in_error")
+        sign_in(page, "alice")
+        page.get_by_role("heading", name="Authorize Phanpy?").wait_for()
+        if shots:
+            shoot(page, "consent")
+        cookies = {cookie["name"]: cookie for cookie in page.context.cookies()}
+        assert cookies["impasto_session"]["httpOnly"] is True
+        assert cookies["impasto_session"]["sameSite"] == "Lax"
+        with page.expect_response(lambda r: r.url.startswith(CALLBACK)):
+            page.get_by_role("button", name="Authorize").click()
     # The strict CSP refused nothing: no inline script, and the form went on to the client.
     assert watcher.refused_by_csp() == []
     answer = dict(parse_qsl(urlsplit(callbacks[0]).query))
@@ -115,34 +109,28 @@ def test_sign_in_and_authorise_an_app_in_chromium(
 def test_a_visitor_reads_the_front_about_profile_and_post_pages(
     live: Live, request: pytest.FixtureRequest
 ) -> None:
-    from playwright.sync_api import sync_playwright
-
     run_cli(live.config, "post", "alice", "a lighthouse on a cliff at sunset")
     run_cli(live.config, "post", "alice", "a red fox in the snow", "--cw", "bright colours")
     shots = screenshots_wanted(request)
     watcher = Watcher(live.base)
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        try:
-            page = watcher.page(browser)
-            page.goto(f"{live.base}/")
-            pictures = page.get_by_role("region", name="Latest pictures")
-            lighthouse = pictures.get_by_alt_text("AI-generated image of: a lighthouse on a cliff")
-            lighthouse.wait_for()
-            # The content-warned picture is blurred behind its warning until opened.
-            assert pictures.get_by_text("bright colours").is_visible()
-            assert not pictures.get_by_alt_text("AI-generated image of: a red fox").is_visible()
-            if shots:
-                shoot(page, "front")
-            page.get_by_role("link", name="About this server").first.click()
-            page.get_by_role("heading", name="How the pictures are made, and labelled").wait_for()
-            if shots:
-                shoot(page, "about")
-            page.goto(f"{live.base}/@alice")
-            page.get_by_alt_text("AI-generated image of: a lighthouse on a cliff").click()
-            page.get_by_text("a lighthouse on a cliff at sunset").first.wait_for()
-            if shots:
-                shoot(page, "post")
-        finally:
-            browser.close()
+    with chromium() as browser:
+        page = watcher.page(browser)
+        page.goto(f"{live.base}/")
+        pictures = page.get_by_role("region", name="Latest pictures")
+        lighthouse = pictures.get_by_alt_text("AI-generated image of: a lighthouse on a cliff")
+        lighthouse.wait_for()
+        # The content-warned picture is blurred behind its warning until opened.
+        assert pictures.get_by_text("bright colours").is_visible()
+        assert not pictures.get_by_alt_text("AI-generated image of: a red fox").is_visible()
+        if shots:
+            shoot(page, "front")
+        page.get_by_role("link", name="About this server").first.click()
+        page.get_by_role("heading", name="How the pictures are made, and labelled").wait_for()
+        if shots:
+            shoot(page, "about")
+        page.goto(f"{live.base}/@alice")
+        page.get_by_alt_text("AI-generated image of: a lighthouse on a cliff").click()
+        page.get_by_text("a lighthouse on a cliff at sunset").first.wait_for()
+        if shots:
+            shoot(page, "post")
     assert watcher.elsewhere == []

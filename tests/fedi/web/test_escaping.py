@@ -16,7 +16,7 @@ import pytest
 import requests
 
 from tests.support.accessibility import axe_context
-from tests.support.browser import launch, needs_chromium
+from tests.support.browser import chromium, needs_chromium
 from tests.support.databases import backends
 from tests.support.live import OOB, Live, authorize_url, consent, start_live
 from tests.support.peer import Peer, deliver
@@ -143,8 +143,6 @@ def _tagged(base: str, uri: str) -> dict[str, Any]:
 
 
 def test_markup_people_and_servers_send_runs_nothing(live: Live, peer: Peer) -> None:
-    from playwright.sync_api import sync_playwright
-
     token = _token(live.base)
     answer = requests.patch(
         f"{live.base}/api/v1/accounts/update_credentials",
@@ -173,24 +171,20 @@ def test_markup_people_and_servers_send_runs_nothing(live: Live, peer: Peer) -> 
     injected: dict[str, list[str]] = {}
     shown: dict[str, str] = {}
     alts: dict[str, list[str]] = {}
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        try:
-            context = axe_context(browser)  # the CSP bypassed: escaping alone must hold
-            page = context.new_page()
-            page.on("dialog", lambda d: (events.append(f"dialog {d.message}"), d.dismiss()))
-            page.on("pageerror", lambda exc: events.append(f"error {exc}"))
-            page.on("console", lambda m: events.append(f"console {m.text}"))
-            for path in pages:
-                page.goto(f"{live.base}{path}")
-                for details in page.locator("details").all():
-                    details.locator("summary").first.click()
-                page.wait_for_load_state("networkidle")
-                injected[path] = page.evaluate(INJECTED)
-                shown[path] = page.inner_text("body")
-                alts[path] = page.evaluate("() => [...document.images].map(i => i.alt)")
-        finally:
-            browser.close()
+    with chromium() as browser:
+        context = axe_context(browser)  # the CSP bypassed: escaping alone must hold
+        page = context.new_page()
+        page.on("dialog", lambda d: (events.append(f"dialog {d.message}"), d.dismiss()))
+        page.on("pageerror", lambda exc: events.append(f"error {exc}"))
+        page.on("console", lambda m: events.append(f"console {m.text}"))
+        for path in pages:
+            page.goto(f"{live.base}{path}")
+            for details in page.locator("details").all():
+                details.locator("summary").first.click()
+            page.wait_for_load_state("networkidle")
+            injected[path] = page.evaluate(INJECTED)
+            shown[path] = page.inner_text("body")
+            alts[path] = page.evaluate("() => [...document.images].map(i => i.alt)")
     assert events == []
     assert injected == {path: [] for path in pages}
     # The payloads are there, as text a person can read.

@@ -19,7 +19,7 @@ from storage.deliveries import FAILED, PENDING
 from storage.timeutil import utcnow
 from tests.support.browser import (
     Watcher,
-    launch,
+    chromium,
     needs_chromium,
     screenshots_wanted,
     shoot,
@@ -103,7 +103,7 @@ async def _failing_deliveries(live: Live) -> None:
 def test_an_admin_uses_the_admin_pages_in_chromium(
     live: Live, request: pytest.FixtureRequest
 ) -> None:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     shots = screenshots_wanted(request)
     watcher = Watcher(live.base)
@@ -112,56 +112,52 @@ def test_an_admin_uses_the_admin_pages_in_chromium(
         if shots:
             shoot(page, f"admin-{name}")
 
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        try:
-            page = watcher.page(browser)
-            page.goto(f"{live.base}/admin")
-            sign_in(page, "root")
-            page.get_by_role("heading", name="Admin", exact=True).wait_for()
-            assert urlsplit(page.url).path == "/admin"
-            snap(page, "index")
+    with chromium() as browser:
+        page = watcher.page(browser)
+        page.goto(f"{live.base}/admin")
+        sign_in(page, "root")
+        page.get_by_role("heading", name="Admin", exact=True).wait_for()
+        assert urlsplit(page.url).path == "/admin"
+        snap(page, "index")
 
-            page.get_by_role("navigation", name="Admin").get_by_role("link", name="Users").click()
-            page.get_by_role("heading", name="Users").wait_for()
-            page.get_by_role("button", name="Suspend @bob").click()
-            expect(page.get_by_role("status")).to_contain_text("The account is suspended")
-            expect(page.get_by_role("button", name="Unsuspend @bob")).to_be_visible()
-            snap(page, "users")
-            page.get_by_role("link", name="Delete @alice").click()
-            page.get_by_role("heading", name="Delete @alice?").wait_for()
-            snap(page, "delete")
+        page.get_by_role("navigation", name="Admin").get_by_role("link", name="Users").click()
+        page.get_by_role("heading", name="Users").wait_for()
+        page.get_by_role("button", name="Suspend @bob").click()
+        expect(page.get_by_role("status")).to_contain_text("The account is suspended")
+        expect(page.get_by_role("button", name="Unsuspend @bob")).to_be_visible()
+        snap(page, "users")
+        page.get_by_role("link", name="Delete @alice").click()
+        page.get_by_role("heading", name="Delete @alice?").wait_for()
+        snap(page, "delete")
 
-            page.goto(f"{live.base}/admin/invites")
-            page.get_by_label("Sign-ups it allows").fill("3")
-            page.get_by_label("Days it lasts").fill("2")
-            page.get_by_role("button", name="Make an invite").click()
-            link = page.get_by_label("The new invite link (shown only now: copy it)")
-            assert "/auth/sign_up?invite=" in link.input_value()
-            expect(page.get_by_role("cell", name="0 of 3")).to_be_visible()
-            snap(page, "invites")
+        page.goto(f"{live.base}/admin/invites")
+        page.get_by_label("Sign-ups it allows").fill("3")
+        page.get_by_label("Days it lasts").fill("2")
+        page.get_by_role("button", name="Make an invite").click()
+        link = page.get_by_label("The new invite link (shown only now: copy it)")
+        assert "/auth/sign_up?invite=" in link.input_value()
+        expect(page.get_by_role("cell", name="0 of 3")).to_be_visible()
+        snap(page, "invites")
 
-            page.goto(f"{live.base}/admin/deliveries")
-            expect(page.get_by_role("cell", name="offline.example", exact=True)).to_be_visible()
-            expect(page.get_by_text("HTTP 401: refused the signature")).to_be_visible()
-            snap(page, "deliveries")
-            page.get_by_role("link", name="Block offline.example").click()
-            page.get_by_label("Reason (for the admins)").fill("unreachable for days")
-            page.get_by_role("button", name="Block", exact=True).click()
-            expect(page.get_by_role("cell", name="unreachable for days")).to_be_visible()
-            snap(page, "domain_blocks")
+        page.goto(f"{live.base}/admin/deliveries")
+        expect(page.get_by_role("cell", name="offline.example", exact=True)).to_be_visible()
+        expect(page.get_by_text("HTTP 401: refused the signature")).to_be_visible()
+        snap(page, "deliveries")
+        page.get_by_role("link", name="Block offline.example").click()
+        page.get_by_label("Reason (for the admins)").fill("unreachable for days")
+        page.get_by_role("button", name="Block", exact=True).click()
+        expect(page.get_by_role("cell", name="unreachable for days")).to_be_visible()
+        snap(page, "domain_blocks")
 
-            page.goto(f"{live.base}/admin/instance")
-            page.get_by_label("Description").fill("Watercolour harbours, painted by machines")
-            page.get_by_label("Rules").fill("Be kind\nNo photographs")
-            page.get_by_label("Who may sign up").select_option("invite")
-            page.get_by_role("button", name="Save").click()
-            expect(page.get_by_role("status")).to_contain_text("The settings were saved.")
-            snap(page, "instance")
-            page.goto(f"{live.base}/about")
-            expect(page.get_by_text("Watercolour harbours, painted by machines")).to_be_visible()
-            expect(page.get_by_role("listitem").filter(has_text="No photographs")).to_be_visible()
-        finally:
-            browser.close()
+        page.goto(f"{live.base}/admin/instance")
+        page.get_by_label("Description").fill("Watercolour harbours, painted by machines")
+        page.get_by_label("Rules").fill("Be kind\nNo photographs")
+        page.get_by_label("Who may sign up").select_option("invite")
+        page.get_by_role("button", name="Save").click()
+        expect(page.get_by_role("status")).to_contain_text("The settings were saved.")
+        snap(page, "instance")
+        page.goto(f"{live.base}/about")
+        expect(page.get_by_text("Watercolour harbours, painted by machines")).to_be_visible()
+        expect(page.get_by_role("listitem").filter(has_text="No photographs")).to_be_visible()
     assert watcher.elsewhere == []
     assert watcher.refused_by_csp() == []

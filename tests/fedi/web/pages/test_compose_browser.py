@@ -23,7 +23,7 @@ from storage import generations
 from storage.accounts import local_account
 from tests.support.browser import (
     Watcher,
-    launch,
+    chromium,
     needs_chromium,
     off_loop,
     screenshots_wanted,
@@ -78,65 +78,59 @@ def _free_the_easel(config: Path, held: int) -> None:
 
 
 def test_paint_publish_and_remix_in_chromium(live: Live, request: pytest.FixtureRequest) -> None:
-    from playwright.sync_api import sync_playwright
-
     shots = screenshots_wanted(request)
     watcher = Watcher(live.base)
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        try:
-            page = watcher.page(browser)
-            page.goto(f"{live.base}/compose")
-            sign_in(page, "alice")
-            page.get_by_role("heading", name="Paint a picture").wait_for()
-            page.get_by_label("Prompt").fill("a lighthouse on a cliff at sunset")
-            page.get_by_label("Shape").select_option("16:9")
-            if shots:
-                shoot(page, "compose")
-            held = _hold_the_easel(live.config)
-            page.get_by_role("button", name="Paint", exact=True).click()
-            page.get_by_role("heading", name="Painting your picture").wait_for()
-            assert "current" in (page.locator("li[data-step=queued]").get_attribute("class") or "")
-            if shots:
-                shoot(page, "compose_progress")
-            _free_the_easel(live.config, held)
-            # The page follows the generation over server-sent events and shows the preview.
-            page.get_by_role("heading", name="Your picture", exact=True).wait_for(timeout=60_000)
-            assert page.get_by_role("button", name="Paint again").is_visible()
-            alt = page.get_by_label("Alt text")
-            assert alt.input_value() == "AI-generated image of: a lighthouse on a cliff at sunset"
-            if shots:
-                shoot(page, "compose_preview")
-            page.get_by_label("Caption (optional)").fill("Evening by the sea")
-            page.get_by_role("button", name="Publish").click()
-            page.wait_for_url(re.compile(r"/@alice/\d+$"))
-            source_path = urlsplit(page.url).path
-            page.get_by_text("Evening by the sea").first.wait_for()
-            page.goto(f"{live.base}/@alice")
-            grid_picture = page.get_by_alt_text("AI-generated image of: a lighthouse on a cliff")
-            grid_picture.first.wait_for()
-            page.goto(f"{live.base}/")
-            page.get_by_alt_text("AI-generated image of: a lighthouse on a cliff").first.wait_for()
-            page.goto(f"{live.base}/compose/upload")
-            page.get_by_role("heading", name="Post a picture you made").wait_for()
-            if shots:
-                shoot(page, "compose_upload")
+    with chromium() as browser:
+        page = watcher.page(browser)
+        page.goto(f"{live.base}/compose")
+        sign_in(page, "alice")
+        page.get_by_role("heading", name="Paint a picture").wait_for()
+        page.get_by_label("Prompt").fill("a lighthouse on a cliff at sunset")
+        page.get_by_label("Shape").select_option("16:9")
+        if shots:
+            shoot(page, "compose")
+        held = _hold_the_easel(live.config)
+        page.get_by_role("button", name="Paint", exact=True).click()
+        page.get_by_role("heading", name="Painting your picture").wait_for()
+        assert "current" in (page.locator("li[data-step=queued]").get_attribute("class") or "")
+        if shots:
+            shoot(page, "compose_progress")
+        _free_the_easel(live.config, held)
+        # The page follows the generation over server-sent events and shows the preview.
+        page.get_by_role("heading", name="Your picture", exact=True).wait_for(timeout=60_000)
+        assert page.get_by_role("button", name="Paint again").is_visible()
+        alt = page.get_by_label("Alt text")
+        assert alt.input_value() == "AI-generated image of: a lighthouse on a cliff at sunset"
+        if shots:
+            shoot(page, "compose_preview")
+        page.get_by_label("Caption (optional)").fill("Evening by the sea")
+        page.get_by_role("button", name="Publish").click()
+        page.wait_for_url(re.compile(r"/@alice/\d+$"))
+        source_path = urlsplit(page.url).path
+        page.get_by_text("Evening by the sea").first.wait_for()
+        page.goto(f"{live.base}/@alice")
+        grid_picture = page.get_by_alt_text("AI-generated image of: a lighthouse on a cliff")
+        grid_picture.first.wait_for()
+        page.goto(f"{live.base}/")
+        page.get_by_alt_text("AI-generated image of: a lighthouse on a cliff").first.wait_for()
+        page.goto(f"{live.base}/compose/upload")
+        page.get_by_role("heading", name="Post a picture you made").wait_for()
+        if shots:
+            shoot(page, "compose_upload")
 
-            # Remix it: the prompt comes along, and the new post links its source.
-            source_id = source_path.rsplit("/", 1)[1]
-            page.goto(f"{live.base}/compose?remix={source_id}")
-            prompt = page.get_by_label("Prompt")
-            assert prompt.input_value() == "a lighthouse on a cliff at sunset"
-            prompt.fill("a lighthouse on a cliff at night")
-            page.get_by_role("button", name="Paint", exact=True).click()
-            page.get_by_role("heading", name="Your picture", exact=True).wait_for(timeout=60_000)
-            source_link = page.get_by_role("link", name="the source")
-            assert urlsplit(source_link.get_attribute("href") or "").path == source_path
-            page.get_by_role("button", name="Publish").click()
-            page.wait_for_url(re.compile(r"/@alice/\d+$"))
-            remix_url = page.url
-        finally:
-            browser.close()
+        # Remix it: the prompt comes along, and the new post links its source.
+        source_id = source_path.rsplit("/", 1)[1]
+        page.goto(f"{live.base}/compose?remix={source_id}")
+        prompt = page.get_by_label("Prompt")
+        assert prompt.input_value() == "a lighthouse on a cliff at sunset"
+        prompt.fill("a lighthouse on a cliff at night")
+        page.get_by_role("button", name="Paint", exact=True).click()
+        page.get_by_role("heading", name="Your picture", exact=True).wait_for(timeout=60_000)
+        source_link = page.get_by_role("link", name="the source")
+        assert urlsplit(source_link.get_attribute("href") or "").path == source_path
+        page.get_by_role("button", name="Publish").click()
+        page.wait_for_url(re.compile(r"/@alice/\d+$"))
+        remix_url = page.url
     assert watcher.elsewhere == []
     assert watcher.refused_by_csp() == []
     as2 = {"Accept": "application/activity+json"}

@@ -85,7 +85,8 @@ def sites(
 @pytest.fixture(scope="module")
 def browser(sites: tuple[Site, Site]) -> Iterator[Any]:
     """One Chromium for the module's tests (started once the servers run)."""
-    yield from chromium()
+    with chromium() as browser:
+        yield browser
 
 
 def test_alice_reads_finds_follows_and_is_told_of_new_posts(

@@ -48,7 +48,8 @@ def live(
 @pytest.fixture(scope="module")
 def browser(live: Live) -> Iterator[Any]:
     """One Chromium for the module's tests (started once the server runs)."""
-    yield from chromium()
+    with chromium() as browser:
+        yield browser
 
 
 def test_a_newcomer_signs_up_and_is_told_of_a_follow_like_boost_and_reply(
