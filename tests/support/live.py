@@ -8,13 +8,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import pytest
 import requests
 
 from tests.support.databases import DatabaseFactory
-from tests.support.oauth import PASSWORD, consent_form, csrf_of
+from tests.support.oauth import PASSWORD, consent_form, csrf_of, pkce
 from tests.support.servers import Server, free_port, run_cli, write_config
 
 OOB = "urn:ietf:wg:oauth:2.0:oob"
@@ -50,6 +50,24 @@ def start_live(
     finally:
         server.stop()
         factory.drop_all()
+
+
+def authorize_url(
+    base: str, client_id: str, redirect_uri: str, scope: str, **extra: str
+) -> tuple[str, str]:
+    """An app's /oauth/authorize URL with a fresh PKCE challenge (and any `extra` parameter,
+    a state), and the verifier that goes with it."""
+    verifier, challenge = pkce()
+    query = {
+        "client_id": client_id,
+        "redirect_uri": redirect_uri,
+        "response_type": "code",
+        "scope": scope,
+        **extra,
+        "code_challenge": challenge,
+        "code_challenge_method": "S256",
+    }
+    return f"{base}/oauth/authorize?{urlencode(query)}", verifier
 
 
 def consent(base: str, authorize_url: str, *, decision: str = "authorize") -> str:

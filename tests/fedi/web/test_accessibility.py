@@ -8,19 +8,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 import requests
 
 from tests.support.accessibility import axe_context, serious_violations
-from tests.support.browser import CHROMIUM, SIZES, launch, record_elsewhere, shot
+from tests.support.browser import DESKTOP, SIZES, Watcher, chromium, needs_chromium, shot, sign_in
 from tests.support.databases import backends
-from tests.support.live import Live, start_live
-from tests.support.oauth import PASSWORD, pkce
+from tests.support.live import OOB, Live, authorize_url, start_live
+from tests.support.oauth import PASSWORD
 from tests.support.servers import run_cli
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium")
+pytestmark = needs_chromium
 
 
 @dataclass
@@ -50,25 +50,16 @@ def _path(url: str) -> str:
 def _authorize_path(base: str) -> str:
     app = requests.post(
         f"{base}/api/v1/apps",
-        json={"client_name": "Phanpy", "redirect_uris": "urn:ietf:wg:oauth:2.0:oob"},
+        json={"client_name": "Phanpy", "redirect_uris": OOB},
         timeout=10,
     ).json()
-    query = {
-        "client_id": app["client_id"],
-        "redirect_uri": "urn:ietf:wg:oauth:2.0:oob",
-        "response_type": "code",
-        "scope": "read",
-        "code_challenge": pkce()[1],
-        "code_challenge_method": "S256",
-    }
-    return f"/oauth/authorize?{urlencode(query)}"
+    url, _ = authorize_url(base, app["client_id"], OOB, "read")
+    return url.removeprefix(base)
 
 
 @pytest.fixture(scope="module")
 def scene(live: tuple[Live, str]) -> Iterator[Scene]:
     """A plain and a content-warned picture (both tagged), and one Chromium for the module."""
-    from playwright.sync_api import sync_playwright
-
     server, backend = live
     run_cli(server.config, "user", "admin", "alice")  # so the admin pages are checked too
     plain = run_cli(
@@ -115,26 +106,14 @@ def scene(live: tuple[Live, str]) -> Iterator[Scene]:
         "admin_instance": "/admin/instance",
         "admin_deliveries": "/admin/deliveries",
     }
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        try:
-            yield Scene(server, paths, backend, browser)
-        finally:
-            browser.close()
+    with chromium() as browser:
+        yield Scene(server, paths, backend, browser)
 
 
 PEOPLE_PAGES = ["home", "notifications", "compose", "upload", "settings", "follow_requests"]
 PEOPLE_PAGES += ["blocks", "export", "delete", "admin", "admin_users", "admin_invites"]
 PEOPLE_PAGES += ["admin_domain_blocks", "admin_instance", "admin_deliveries"]
 SIGNED_IN = {"consent", "password", *PEOPLE_PAGES}
-
-
-def _sign_in(page: Any, base: str) -> None:
-    page.goto(f"{base}/auth/sign_in")
-    page.get_by_label("Username").fill("alice")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{base}/")
 
 
 @pytest.mark.parametrize(
@@ -162,13 +141,13 @@ def _sign_in(page: Any, base: str) -> None:
 def test_no_serious_accessibility_violation(scene: Scene, name: str) -> None:
     signed_in = name in SIGNED_IN or name.endswith("_signed_in")
     path = scene.paths[name.removesuffix("_signed_in")]
-    elsewhere: list[str] = []
-    context = axe_context(scene.browser, viewport={"width": 1280, "height": 800})
+    watcher = Watcher(scene.live.base)
+    context = axe_context(scene.browser, viewport=DESKTOP)
     try:
-        page = context.new_page()
-        record_elsewhere(page, scene.live.base, elsewhere)
+        page = watcher.watch(context.new_page())
         if signed_in:
-            _sign_in(page, scene.live.base)
+            sign_in(page, "alice", base=scene.live.base)
+            page.wait_for_url(f"{scene.live.base}/")
         response = page.goto(f"{scene.live.base}{path}")
         # The real server sends the strict policy that axe's context alone bypasses.
         assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
@@ -185,7 +164,7 @@ def test_no_serious_accessibility_violation(scene: Scene, name: str) -> None:
     finally:
         context.close()
     assert found == {"desktop": [], "phone": [], "opened": []}
-    assert elsewhere == []
+    assert watcher.elsewhere == []
 
 
 def _tab_to(page: Any, test: str, limit: int = 40) -> None:

@@ -10,21 +10,20 @@ import threading
 import time
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 import requests
 
 from tests.support.accessibility import axe_context
-from tests.support.browser import CHROMIUM, launch
+from tests.support.browser import chromium, needs_chromium
 from tests.support.databases import backends
-from tests.support.live import OOB, Live, consent, start_live
-from tests.support.oauth import pkce
+from tests.support.live import OOB, Live, authorize_url, consent, start_live
 from tests.support.peer import Peer, deliver
 from tests.support.pictures import picture
 from tests.support.servers import run_cli
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium")
+pytestmark = needs_chromium
 
 IMG = "<img src=x onerror=alert(1)>"  # 28 characters: it fits a display name
 SCRIPT = "<script>alert(2)</script>"
@@ -67,16 +66,8 @@ def _token(base: str) -> str:
         json={"client_name": "Tests", "redirect_uris": OOB, "scopes": "read write"},
         timeout=10,
     ).json()
-    verifier, challenge = pkce()
-    query = {
-        "client_id": app["client_id"],
-        "redirect_uri": OOB,
-        "response_type": "code",
-        "scope": "read write",
-        "code_challenge": challenge,
-        "code_challenge_method": "S256",
-    }
-    code = consent(base, f"{base}/oauth/authorize?{urlencode(query)}")
+    authorize, verifier = authorize_url(base, app["client_id"], OOB, "read write")
+    code = consent(base, authorize)
     answer = requests.post(
         f"{base}/oauth/token",
         data={
@@ -152,8 +143,6 @@ def _tagged(base: str, uri: str) -> dict[str, Any]:
 
 
 def test_markup_people_and_servers_send_runs_nothing(live: Live, peer: Peer) -> None:
-    from playwright.sync_api import sync_playwright
-
     token = _token(live.base)
     answer = requests.patch(
         f"{live.base}/api/v1/accounts/update_credentials",
@@ -182,24 +171,20 @@ def test_markup_people_and_servers_send_runs_nothing(live: Live, peer: Peer) -> 
     injected: dict[str, list[str]] = {}
     shown: dict[str, str] = {}
     alts: dict[str, list[str]] = {}
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        try:
-            context = axe_context(browser)  # the CSP bypassed: escaping alone must hold
-            page = context.new_page()
-            page.on("dialog", lambda d: (events.append(f"dialog {d.message}"), d.dismiss()))
-            page.on("pageerror", lambda exc: events.append(f"error {exc}"))
-            page.on("console", lambda m: events.append(f"console {m.text}"))
-            for path in pages:
-                page.goto(f"{live.base}{path}")
-                for details in page.locator("details").all():
-                    details.locator("summary").first.click()
-                page.wait_for_load_state("networkidle")
-                injected[path] = page.evaluate(INJECTED)
-                shown[path] = page.inner_text("body")
-                alts[path] = page.evaluate("() => [...document.images].map(i => i.alt)")
-        finally:
-            browser.close()
+    with chromium() as browser:
+        context = axe_context(browser)  # the CSP bypassed: escaping alone must hold
+        page = context.new_page()
+        page.on("dialog", lambda d: (events.append(f"dialog {d.message}"), d.dismiss()))
+        page.on("pageerror", lambda exc: events.append(f"error {exc}"))
+        page.on("console", lambda m: events.append(f"console {m.text}"))
+        for path in pages:
+            page.goto(f"{live.base}{path}")
+            for details in page.locator("details").all():
+                details.locator("summary").first.click()
+            page.wait_for_load_state("networkidle")
+            injected[path] = page.evaluate(INJECTED)
+            shown[path] = page.inner_text("body")
+            alts[path] = page.evaluate("() => [...document.images].map(i => i.alt)")
     assert events == []
     assert injected == {path: [] for path in pages}
     # The payloads are there, as text a person can read.

@@ -17,13 +17,20 @@ from fedi.core.settings import load_settings
 from storage.db import create_engine
 from storage.deliveries import FAILED, PENDING
 from storage.timeutil import utcnow
-from tests.fedi.web.test_browser import ARGS, CHROMIUM, shoot
+from tests.support.browser import (
+    Watcher,
+    chromium,
+    needs_chromium,
+    screenshots_wanted,
+    shoot,
+    sign_in,
+)
 from tests.support.databases import backends
 from tests.support.live import Live, start_live
 from tests.support.oauth import PASSWORD
 from tests.support.servers import run_cli
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium")
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module", params=backends())
@@ -96,82 +103,61 @@ async def _failing_deliveries(live: Live) -> None:
 def test_an_admin_uses_the_admin_pages_in_chromium(
     live: Live, request: pytest.FixtureRequest
 ) -> None:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
-    backend = request.node.callspec.params.get("live", "sqlite")
-    origin = urlsplit(live.base).netloc
-    elsewhere: list[str] = []
-    problems: list[str] = []
+    shots = screenshots_wanted(request)
+    watcher = Watcher(live.base)
 
     def snap(page: object, name: str) -> None:
-        if backend == "sqlite":
+        if shots:
             shoot(page, f"admin-{name}")
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 800})
-            page.on(
-                "request",
-                lambda r: (
-                    elsewhere.append(r.url)
-                    if urlsplit(r.url).scheme in {"http", "https"}
-                    and urlsplit(r.url).netloc != origin
-                    else None
-                ),
-            )
-            page.on(
-                "console", lambda msg: problems.append(msg.text) if msg.type == "error" else None
-            )
-            page.goto(f"{live.base}/admin")
-            assert urlsplit(page.url).path == "/auth/sign_in"
-            page.get_by_label("Username").fill("root")
-            page.get_by_label("Password").fill(PASSWORD)
-            page.get_by_role("button", name="Sign in").click()
-            page.get_by_role("heading", name="Admin", exact=True).wait_for()
-            assert urlsplit(page.url).path == "/admin"
-            snap(page, "index")
+    with chromium() as browser:
+        page = watcher.page(browser)
+        page.goto(f"{live.base}/admin")
+        sign_in(page, "root")
+        page.get_by_role("heading", name="Admin", exact=True).wait_for()
+        assert urlsplit(page.url).path == "/admin"
+        snap(page, "index")
 
-            page.get_by_role("navigation", name="Admin").get_by_role("link", name="Users").click()
-            page.get_by_role("heading", name="Users").wait_for()
-            page.get_by_role("button", name="Suspend @bob").click()
-            expect(page.get_by_role("status")).to_contain_text("The account is suspended")
-            expect(page.get_by_role("button", name="Unsuspend @bob")).to_be_visible()
-            snap(page, "users")
-            page.get_by_role("link", name="Delete @alice").click()
-            page.get_by_role("heading", name="Delete @alice?").wait_for()
-            snap(page, "delete")
+        page.get_by_role("navigation", name="Admin").get_by_role("link", name="Users").click()
+        page.get_by_role("heading", name="Users").wait_for()
+        page.get_by_role("button", name="Suspend @bob").click()
+        expect(page.get_by_role("status")).to_contain_text("The account is suspended")
+        expect(page.get_by_role("button", name="Unsuspend @bob")).to_be_visible()
+        snap(page, "users")
+        page.get_by_role("link", name="Delete @alice").click()
+        page.get_by_role("heading", name="Delete @alice?").wait_for()
+        snap(page, "delete")
 
-            page.goto(f"{live.base}/admin/invites")
-            page.get_by_label("Sign-ups it allows").fill("3")
-            page.get_by_label("Days it lasts").fill("2")
-            page.get_by_role("button", name="Make an invite").click()
-            link = page.get_by_label("The new invite link (shown only now: copy it)")
-            assert "/auth/sign_up?invite=" in link.input_value()
-            expect(page.get_by_role("cell", name="0 of 3")).to_be_visible()
-            snap(page, "invites")
+        page.goto(f"{live.base}/admin/invites")
+        page.get_by_label("Sign-ups it allows").fill("3")
+        page.get_by_label("Days it lasts").fill("2")
+        page.get_by_role("button", name="Make an invite").click()
+        link = page.get_by_label("The new invite link (shown only now: copy it)")
+        assert "/auth/sign_up?invite=" in link.input_value()
+        expect(page.get_by_role("cell", name="0 of 3")).to_be_visible()
+        snap(page, "invites")
 
-            page.goto(f"{live.base}/admin/deliveries")
-            expect(page.get_by_role("cell", name="offline.example", exact=True)).to_be_visible()
-            expect(page.get_by_text("HTTP 401: refused the signature")).to_be_visible()
-            snap(page, "deliveries")
-            page.get_by_role("link", name="Block offline.example").click()
-            page.get_by_label("Reason (for the admins)").fill("unreachable for days")
-            page.get_by_role("button", name="Block", exact=True).click()
-            expect(page.get_by_role("cell", name="unreachable for days")).to_be_visible()
-            snap(page, "domain_blocks")
+        page.goto(f"{live.base}/admin/deliveries")
+        expect(page.get_by_role("cell", name="offline.example", exact=True)).to_be_visible()
+        expect(page.get_by_text("HTTP 401: refused the signature")).to_be_visible()
+        snap(page, "deliveries")
+        page.get_by_role("link", name="Block offline.example").click()
+        page.get_by_label("Reason (for the admins)").fill("unreachable for days")
+        page.get_by_role("button", name="Block", exact=True).click()
+        expect(page.get_by_role("cell", name="unreachable for days")).to_be_visible()
+        snap(page, "domain_blocks")
 
-            page.goto(f"{live.base}/admin/instance")
-            page.get_by_label("Description").fill("Watercolour harbours, painted by machines")
-            page.get_by_label("Rules").fill("Be kind\nNo photographs")
-            page.get_by_label("Who may sign up").select_option("invite")
-            page.get_by_role("button", name="Save").click()
-            expect(page.get_by_role("status")).to_contain_text("The settings were saved.")
-            snap(page, "instance")
-            page.goto(f"{live.base}/about")
-            expect(page.get_by_text("Watercolour harbours, painted by machines")).to_be_visible()
-            expect(page.get_by_role("listitem").filter(has_text="No photographs")).to_be_visible()
-        finally:
-            browser.close()
-    assert elsewhere == []
-    assert [p for p in problems if "Content Security Policy" in p] == []
+        page.goto(f"{live.base}/admin/instance")
+        page.get_by_label("Description").fill("Watercolour harbours, painted by machines")
+        page.get_by_label("Rules").fill("Be kind\nNo photographs")
+        page.get_by_label("Who may sign up").select_option("invite")
+        page.get_by_role("button", name="Save").click()
+        expect(page.get_by_role("status")).to_contain_text("The settings were saved.")
+        snap(page, "instance")
+        page.goto(f"{live.base}/about")
+        expect(page.get_by_text("Watercolour harbours, painted by machines")).to_be_visible()
+        expect(page.get_by_role("listitem").filter(has_text="No photographs")).to_be_visible()
+    assert watcher.elsewhere == []
+    assert watcher.refused_by_csp() == []

@@ -10,9 +10,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -23,13 +21,19 @@ from fedi.core.settings import load_settings
 from fedi.domain import generation
 from storage import generations
 from storage.accounts import local_account
-from tests.fedi.web.test_browser import ARGS, CHROMIUM, shoot
-from tests.support.databases import DatabaseFactory, backends
-from tests.support.live import Live
-from tests.support.oauth import PASSWORD
-from tests.support.servers import Server, free_port, run_cli, write_config
+from tests.support.browser import (
+    Watcher,
+    chromium,
+    needs_chromium,
+    off_loop,
+    screenshots_wanted,
+    shoot,
+    sign_in,
+)
+from tests.support.databases import backends
+from tests.support.live import Live, start_live
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium")
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module", params=backends())
@@ -39,28 +43,7 @@ def live(
     """One server for the module, painting one picture at a time (so a test can hold the
     only easel and see a generation wait)."""
     tmp = tmp_path_factory.mktemp("compose")
-    factory = DatabaseFactory(request.param, tmp)
-    port = free_port()
-    config = write_config(
-        tmp / "config.toml",
-        port=port,
-        database_url=factory.new_url(),
-        generator={"backend": "builtin", "max_concurrent": 1},
-    )
-    run_cli(config, "init")
-    run_cli(config, "user", "create", "alice", "--password", PASSWORD)
-    server = Server(config, port, tmp / "server.log").start()
-    try:
-        yield Live(server, config)
-    finally:
-        server.stop()
-        factory.drop_all()
-
-
-def _in_thread(work: Any) -> Any:
-    """Run a coroutine function on its own loop (Playwright's sync API holds this thread's)."""
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, work()).result()
+    yield from start_live(request, tmp, generator={"backend": "builtin", "max_concurrent": 1})
 
 
 def _hold_the_easel(config: Path) -> int:
@@ -79,7 +62,7 @@ def _hold_the_easel(config: Path) -> int:
         finally:
             await svc.close()
 
-    return int(_in_thread(hold))
+    return off_loop(asyncio.run, hold())
 
 
 def _free_the_easel(config: Path, held: int) -> None:
@@ -91,86 +74,66 @@ def _free_the_easel(config: Path, held: int) -> None:
         finally:
             await svc.close()
 
-    _in_thread(free)
+    off_loop(asyncio.run, free())
 
 
 def test_paint_publish_and_remix_in_chromium(live: Live, request: pytest.FixtureRequest) -> None:
-    from playwright.sync_api import sync_playwright
+    shots = screenshots_wanted(request)
+    watcher = Watcher(live.base)
+    with chromium() as browser:
+        page = watcher.page(browser)
+        page.goto(f"{live.base}/compose")
+        sign_in(page, "alice")
+        page.get_by_role("heading", name="Paint a picture").wait_for()
+        page.get_by_label("Prompt").fill("a lighthouse on a cliff at sunset")
+        page.get_by_label("Shape").select_option("16:9")
+        if shots:
+            shoot(page, "compose")
+        held = _hold_the_easel(live.config)
+        page.get_by_role("button", name="Paint", exact=True).click()
+        page.get_by_role("heading", name="Painting your picture").wait_for()
+        assert "current" in (page.locator("li[data-step=queued]").get_attribute("class") or "")
+        if shots:
+            shoot(page, "compose_progress")
+        _free_the_easel(live.config, held)
+        # The page follows the generation over server-sent events and shows the preview.
+        page.get_by_role("heading", name="Your picture", exact=True).wait_for(timeout=60_000)
+        assert page.get_by_role("button", name="Paint again").is_visible()
+        alt = page.get_by_label("Alt text")
+        assert alt.input_value() == "AI-generated image of: a lighthouse on a cliff at sunset"
+        if shots:
+            shoot(page, "compose_preview")
+        page.get_by_label("Caption (optional)").fill("Evening by the sea")
+        page.get_by_role("button", name="Publish").click()
+        page.wait_for_url(re.compile(r"/@alice/\d+$"))
+        source_path = urlsplit(page.url).path
+        page.get_by_text("Evening by the sea").first.wait_for()
+        page.goto(f"{live.base}/@alice")
+        grid_picture = page.get_by_alt_text("AI-generated image of: a lighthouse on a cliff")
+        grid_picture.first.wait_for()
+        page.goto(f"{live.base}/")
+        page.get_by_alt_text("AI-generated image of: a lighthouse on a cliff").first.wait_for()
+        page.goto(f"{live.base}/compose/upload")
+        page.get_by_role("heading", name="Post a picture you made").wait_for()
+        if shots:
+            shoot(page, "compose_upload")
 
-    shots = request.node.callspec.params.get("live", "sqlite") == "sqlite"
-    origin = urlsplit(live.base).netloc
-    elsewhere: list[str] = []
-    problems: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 800})
-            page.on("request", lambda r: _elsewhere(r.url, origin, elsewhere))
-            page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda exc: problems.append(str(exc)))
-            page.goto(f"{live.base}/compose")
-            assert urlsplit(page.url).path == "/auth/sign_in"
-            page.get_by_label("Username").fill("alice")
-            page.get_by_label("Password").fill(PASSWORD)
-            page.get_by_role("button", name="Sign in").click()
-            page.get_by_role("heading", name="Paint a picture").wait_for()
-            page.get_by_label("Prompt").fill("a lighthouse on a cliff at sunset")
-            page.get_by_label("Shape").select_option("16:9")
-            if shots:
-                shoot(page, "compose")
-            held = _hold_the_easel(live.config)
-            page.get_by_role("button", name="Paint", exact=True).click()
-            page.get_by_role("heading", name="Painting your picture").wait_for()
-            assert "current" in (page.locator("li[data-step=queued]").get_attribute("class") or "")
-            if shots:
-                shoot(page, "compose_progress")
-            _free_the_easel(live.config, held)
-            # The page follows the generation over server-sent events and shows the preview.
-            page.get_by_role("heading", name="Your picture", exact=True).wait_for(timeout=60_000)
-            assert page.get_by_role("button", name="Paint again").is_visible()
-            alt = page.get_by_label("Alt text")
-            assert alt.input_value() == "AI-generated image of: a lighthouse on a cliff at sunset"
-            if shots:
-                shoot(page, "compose_preview")
-            page.get_by_label("Caption (optional)").fill("Evening by the sea")
-            page.get_by_role("button", name="Publish").click()
-            page.wait_for_url(re.compile(r"/@alice/\d+$"))
-            source_path = urlsplit(page.url).path
-            page.get_by_text("Evening by the sea").first.wait_for()
-            page.goto(f"{live.base}/@alice")
-            grid_picture = page.get_by_alt_text("AI-generated image of: a lighthouse on a cliff")
-            grid_picture.first.wait_for()
-            page.goto(f"{live.base}/")
-            page.get_by_alt_text("AI-generated image of: a lighthouse on a cliff").first.wait_for()
-            page.goto(f"{live.base}/compose/upload")
-            page.get_by_role("heading", name="Post a picture you made").wait_for()
-            if shots:
-                shoot(page, "compose_upload")
-
-            # Remix it: the prompt comes along, and the new post links its source.
-            source_id = source_path.rsplit("/", 1)[1]
-            page.goto(f"{live.base}/compose?remix={source_id}")
-            prompt = page.get_by_label("Prompt")
-            assert prompt.input_value() == "a lighthouse on a cliff at sunset"
-            prompt.fill("a lighthouse on a cliff at night")
-            page.get_by_role("button", name="Paint", exact=True).click()
-            page.get_by_role("heading", name="Your picture", exact=True).wait_for(timeout=60_000)
-            source_link = page.get_by_role("link", name="the source")
-            assert urlsplit(source_link.get_attribute("href") or "").path == source_path
-            page.get_by_role("button", name="Publish").click()
-            page.wait_for_url(re.compile(r"/@alice/\d+$"))
-            remix_url = page.url
-        finally:
-            browser.close()
-    assert elsewhere == []
-    assert [p for p in problems if "Content Security Policy" in p] == []
+        # Remix it: the prompt comes along, and the new post links its source.
+        source_id = source_path.rsplit("/", 1)[1]
+        page.goto(f"{live.base}/compose?remix={source_id}")
+        prompt = page.get_by_label("Prompt")
+        assert prompt.input_value() == "a lighthouse on a cliff at sunset"
+        prompt.fill("a lighthouse on a cliff at night")
+        page.get_by_role("button", name="Paint", exact=True).click()
+        page.get_by_role("heading", name="Your picture", exact=True).wait_for(timeout=60_000)
+        source_link = page.get_by_role("link", name="the source")
+        assert urlsplit(source_link.get_attribute("href") or "").path == source_path
+        page.get_by_role("button", name="Publish").click()
+        page.wait_for_url(re.compile(r"/@alice/\d+$"))
+        remix_url = page.url
+    assert watcher.elsewhere == []
+    assert watcher.refused_by_csp() == []
     as2 = {"Accept": "application/activity+json"}
     source = requests.get(f"{live.base}{source_path}", headers=as2, timeout=10).json()
     remix = requests.get(remix_url, headers=as2, timeout=10).json()
     assert f'Remix of <a href="{source["id"]}"' in remix["content"]
-
-
-def _elsewhere(url: str, origin: str, found: list[str]) -> None:
-    parts = urlsplit(url)
-    if parts.scheme in {"http", "https"} and parts.netloc != origin:
-        found.append(url)

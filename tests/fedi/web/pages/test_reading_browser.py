@@ -1,25 +1,35 @@
 """Headless Chromium (Debian's, driven by Playwright) reads the reading pages of two running
 servers, with the strict CSP in force: alice on A reads /local, finds @bob@B with /search,
 follows him from his page on A, is told of his newer post by timeline.js on /home, and reads
-her notifications. Screenshots at desktop and phone widths go to
-test-artifacts/screenshots/; no request leaves A (B's pictures are not loaded from B)."""
+her notifications; bob's reply from B shows in the thread of alice's post on A. Screenshots at
+desktop and phone widths go to test-artifacts/screenshots/; no request leaves A (B's pictures
+are not loaded from B)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 
-from tests.fedi.web.test_browser import ARGS, CHROMIUM, shoot
+from tests.support.browser import (
+    Watcher,
+    chromium,
+    needs_chromium,
+    off_loop,
+    reload_until,
+    screenshots_wanted,
+    shoot,
+    sign_in,
+)
 from tests.support.databases import DatabaseFactory, backends
 from tests.support.oauth import PASSWORD
 from tests.support.servers import Server, free_port, run_cli, write_config
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium")
+pytestmark = needs_chromium
 
 
 @dataclass
@@ -42,8 +52,7 @@ class Site:
 
 def cli(config: Path, *args: str) -> str:
     """`impasto ...` in a thread of its own (Playwright's sync API holds this one's loop)."""
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(run_cli, config, *args).result()
+    return off_loop(run_cli, config, *args)
 
 
 def _start(factory: DatabaseFactory, tmp: Path, user: str, name: str) -> Site:
@@ -73,99 +82,104 @@ def sites(
         factory.drop_all()
 
 
+@pytest.fixture(scope="module")
+def browser(sites: tuple[Site, Site]) -> Iterator[Any]:
+    """One Chromium for the module's tests (started once the servers run)."""
+    with chromium() as browser:
+        yield browser
+
+
 def test_alice_reads_finds_follows_and_is_told_of_new_posts(
-    sites: tuple[Site, Site], request: pytest.FixtureRequest
+    sites: tuple[Site, Site], browser: Any, request: pytest.FixtureRequest
 ) -> None:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     a, b = sites
-    shots = request.node.callspec.params.get("sites", "sqlite") == "sqlite"
-    lighthouse = run_cli(a.config, "post", "alice", "a lighthouse on a cliff at sunset").strip()
-    run_cli(a.config, "post", "alice", "a red fox in the snow", "--cw", "bright colours")
+    shots = screenshots_wanted(request)
+    lighthouse = cli(a.config, "post", "alice", "a lighthouse on a cliff at sunset").strip()
+    cli(a.config, "post", "alice", "a red fox in the snow", "--cw", "bright colours")
     handle = f"bob@{b.host}"
-    elsewhere: list[str] = []
-    problems: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 800})
-            page.on(
-                "request",
-                lambda r: (
-                    elsewhere.append(r.url)
-                    if urlsplit(r.url).scheme in {"http", "https"}
-                    and urlsplit(r.url).netloc != a.host
-                    else None
-                ),
-            )
-            page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda exc: problems.append(str(exc)))
-            page.goto(f"{a.base}/auth/sign_in")
-            page.get_by_label("Username").fill("alice")
-            page.get_by_label("Password").fill(PASSWORD)
-            page.get_by_role("button", name="Sign in").click()
-            page.get_by_role("button", name="Sign out").wait_for()
+    watcher = Watcher(a.base)
+    page = watcher.page(browser)
+    try:
+        sign_in(page, "alice", base=a.base)
+        page.get_by_role("button", name="Sign out").wait_for()
 
-            page.goto(f"{a.base}/local")
-            feed = page.get_by_role("region", name="Local: pictures made here")
-            feed.get_by_alt_text("AI-generated image of: a lighthouse on a cliff").wait_for()
-            assert feed.get_by_text("bright colours").is_visible()
-            assert not feed.get_by_alt_text("AI-generated image of: a red fox").is_visible()
-            if shots:
-                shoot(page, "reading_local")
+        page.goto(f"{a.base}/local")
+        feed = page.get_by_role("region", name="Local: pictures made here")
+        feed.get_by_alt_text("AI-generated image of: a lighthouse on a cliff").wait_for()
+        assert feed.get_by_text("bright colours").is_visible()
+        assert not feed.get_by_alt_text("AI-generated image of: a red fox").is_visible()
+        if shots:
+            shoot(page, "reading_local")
 
-            page.get_by_role("link", name="Search", exact=True).click()
-            page.get_by_label("Name").fill(f"@{handle}")
-            page.get_by_role("button", name="Search").click()
-            accounts = page.get_by_role("region", name="Accounts")
-            accounts.get_by_role("link", name=f"Bob @{handle}").wait_for()
-            if shots:
-                shoot(page, "reading_search")
-            accounts.get_by_role("link", name=f"Bob @{handle}").click()
-            page.get_by_role("heading", name="Bob").wait_for()
-            page.get_by_role("button", name="Follow").click()
-            for _ in range(100):  # until B's Accept has arrived
-                if page.get_by_role("button", name="Unfollow").count():
-                    break
-                page.wait_for_timeout(200)
-                page.reload()
-            expect(page.get_by_role("button", name="Unfollow")).to_be_visible()
+        page.get_by_role("link", name="Search", exact=True).click()
+        page.get_by_label("Name").fill(f"@{handle}")
+        page.get_by_role("button", name="Search").click()
+        accounts = page.get_by_role("region", name="Accounts")
+        accounts.get_by_role("link", name=f"Bob @{handle}").wait_for()
+        if shots:
+            shoot(page, "reading_search")
+        accounts.get_by_role("link", name=f"Bob @{handle}").click()
+        page.get_by_role("heading", name="Bob").wait_for()
+        page.get_by_role("button", name="Follow").click()
+        reload_until(page, page.get_by_role("button", name="Unfollow"), 100)  # B's Accept
+        expect(page.get_by_role("button", name="Unfollow")).to_be_visible()
 
-            cli(b.config, "post", "bob", "a fox asleep in the snow")
-            page.goto(f"{a.base}/home")
-            for _ in range(150):
-                if page.get_by_text("Prompt: a fox asleep in the snow").count():
-                    break
-                page.wait_for_timeout(200)
-                page.reload()
-            expect(page.get_by_text("Prompt: a fox asleep in the snow")).to_be_visible()
-            # A newer post is announced without reloading (timeline.js polls A).
-            cli(b.config, "post", "bob", "a boat at dawn")
-            notice = page.get_by_role("link", name="1 new post — show")
-            notice.wait_for(timeout=40_000)
-            if shots:
-                shoot(page, "reading_home")
-            notice.click()
-            expect(page.get_by_text("Prompt: a boat at dawn")).to_be_visible()
+        cli(b.config, "post", "bob", "a fox asleep in the snow")
+        page.goto(f"{a.base}/home")
+        reload_until(page, page.get_by_text("Prompt: a fox asleep in the snow"))
+        expect(page.get_by_text("Prompt: a fox asleep in the snow")).to_be_visible()
+        # A newer post is announced without reloading (timeline.js polls A).
+        cli(b.config, "post", "bob", "a boat at dawn")
+        notice = page.get_by_role("link", name="1 new post — show")
+        notice.wait_for(timeout=40_000)
+        if shots:
+            shoot(page, "reading_home")
+        notice.click()
+        expect(page.get_by_text("Prompt: a boat at dawn")).to_be_visible()
 
-            page.goto(f"{a.base}/@{handle}")
-            expect(page.get_by_text("Prompt: a boat at dawn")).to_be_visible()
-            if shots:
-                shoot(page, "reading_remote_profile")
+        page.goto(f"{a.base}/@{handle}")
+        expect(page.get_by_text("Prompt: a boat at dawn")).to_be_visible()
+        if shots:
+            shoot(page, "reading_remote_profile")
 
-            cli(b.config, "follow", "bob", f"alice@{a.host}")
-            cli(b.config, "like", "bob", lighthouse)
-            page.goto(f"{a.base}/notifications")
-            for _ in range(150):
-                if page.get_by_text("liked your post").count():
-                    break
-                page.wait_for_timeout(200)
-                page.reload()
-            expect(page.get_by_text("liked your post")).to_be_visible()
-            expect(page.get_by_text("followed you")).to_be_visible()
-            if shots:
-                shoot(page, "reading_notifications")
-        finally:
-            browser.close()
-    assert elsewhere == []
-    assert [p for p in problems if "Content Security Policy" in p] == []
+        cli(b.config, "follow", "bob", f"alice@{a.host}")
+        cli(b.config, "like", "bob", lighthouse)
+        page.goto(f"{a.base}/notifications")
+        reload_until(page, page.get_by_text("liked your post"))
+        expect(page.get_by_text("liked your post")).to_be_visible()
+        expect(page.get_by_text("followed you")).to_be_visible()
+        if shots:
+            shoot(page, "reading_notifications")
+    finally:
+        page.context.close()
+    assert watcher.elsewhere == []
+    assert watcher.refused_by_csp() == []
+
+
+def test_a_reply_from_the_other_server_shows_in_the_thread(
+    sites: tuple[Site, Site], browser: Any, request: pytest.FixtureRequest
+) -> None:
+    from playwright.sync_api import expect
+
+    a, b = sites
+    url = cli(a.config, "post", "alice", "a harbour at night").strip()
+    # bob, on B, answers it: B fetches the post from A and delivers the reply to A's inbox.
+    cli(b.config, "reply", "bob", url, "gulls asleep on a mast", "--caption", "Quiet tonight")
+    watcher = Watcher(a.base)
+    page = watcher.page(browser)  # a visitor, signed in nowhere
+    try:
+        page.goto(url)
+        replies = page.get_by_role("region", name="Replies")
+        reload_until(page, replies.get_by_text("Quiet tonight"))
+        expect(replies.get_by_text("Quiet tonight")).to_be_visible()
+        expect(replies.locator(".byline")).to_contain_text(f"Bob @bob@{b.host}")
+        expect(page.get_by_role("heading", name="Replies (1)")).to_be_visible()
+        if screenshots_wanted(request):
+            shoot(page, "reading_federated_reply")
+    finally:
+        page.context.close()
+    # B's picture is not loaded from B.
+    assert watcher.elsewhere == []
+    assert watcher.refused_by_csp() == []

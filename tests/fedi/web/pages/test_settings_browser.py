@@ -9,24 +9,28 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 import requests
 from PIL import Image
 
-from tests.fedi.web.test_browser import ARGS, CHROMIUM, shoot
+from tests.support.browser import (
+    Watcher,
+    chromium,
+    needs_chromium,
+    off_loop,
+    screenshots_wanted,
+    shoot,
+    sign_in,
+)
 from tests.support.databases import backends
 from tests.support.live import Live, start_live
 from tests.support.oauth import PASSWORD
 from tests.support.servers import run_cli
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="needs Debian's chromium (.ci/run installs it)"
-)
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module", params=backends())
@@ -49,93 +53,69 @@ def look(page: Any, name: str, screenshots: bool) -> None:
 def test_the_settings_pages_in_chromium(
     live: Live, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
-    from playwright.sync_api import sync_playwright
-
     run_cli(live.config, "user", "create", "bob", "--password", PASSWORD)
     run_cli(live.config, "post", "alice", "a lighthouse on a cliff at sunset")
     avatar = tmp_path / "avatar.png"
     Image.new("RGB", (300, 300), "teal").save(avatar)
-    screenshots = request.node.callspec.params.get("live", "sqlite") == "sqlite"
-    origin = urlsplit(live.base).netloc
-    elsewhere: list[str] = []
-    problems: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 800})
-            page.on(
-                "request",
-                lambda r: (
-                    elsewhere.append(r.url)
-                    if urlsplit(r.url).scheme in {"http", "https"}
-                    and urlsplit(r.url).netloc != origin
-                    else None
-                ),
-            )
-            page.on(
-                "console", lambda msg: problems.append(msg.text) if msg.type == "error" else None
-            )
-            page.goto(f"{live.base}/settings/profile")
-            assert urlsplit(page.url).path == "/auth/sign_in"
-            page.get_by_label("Username").fill("alice")
-            page.get_by_label("Password").fill(PASSWORD)
-            page.get_by_role("button", name="Sign in").click()
-            page.get_by_role("heading", name="Your profile").wait_for()
+    screenshots = screenshots_wanted(request)
+    watcher = Watcher(live.base)
+    with chromium() as browser:
+        page = watcher.page(browser)
+        page.goto(f"{live.base}/settings/profile")
+        sign_in(page, "alice")
+        page.get_by_role("heading", name="Your profile").wait_for()
 
-            page.get_by_label("Display name").fill("Alice the Painter")
-            page.get_by_label("Bio").fill("I paint lighthouses.\nAnd foxes, sometimes.")
-            page.get_by_label("Profile picture (upload)").set_input_files(str(avatar))
-            page.get_by_label("Approve followers by hand").check()
-            page.get_by_label("Label 1").fill("Site")
-            page.get_by_label("Content 1").fill("https://alice.example")
-            page.get_by_role("button", name="Save profile").click()
-            page.get_by_text("Your profile was saved.").wait_for()
-            assert page.get_by_label("Approve followers by hand").is_checked()
-            assert page.get_by_alt_text("Your current profile picture").is_visible()
-            look(page, "settings_profile", screenshots)
+        page.get_by_label("Display name").fill("Alice the Painter")
+        page.get_by_label("Bio").fill("I paint lighthouses.\nAnd foxes, sometimes.")
+        page.get_by_label("Profile picture (upload)").set_input_files(str(avatar))
+        page.get_by_label("Approve followers by hand").check()
+        page.get_by_label("Label 1").fill("Site")
+        page.get_by_label("Content 1").fill("https://alice.example")
+        page.get_by_role("button", name="Save profile").click()
+        page.get_by_text("Your profile was saved.").wait_for()
+        assert page.get_by_label("Approve followers by hand").is_checked()
+        assert page.get_by_alt_text("Your current profile picture").is_visible()
+        look(page, "settings_profile", screenshots)
 
-            # Playwright's loop runs in this thread; the CLI runs its own in another.
-            with ThreadPoolExecutor(1) as pool:
-                pool.submit(run_cli, live.config, "follow", "bob", "alice").result()
-            page.get_by_role("navigation", name="Settings").get_by_role(
-                "link", name="Follow requests"
-            ).click()
-            page.get_by_role("heading", name="Follow requests").wait_for()
-            look(page, "settings_follow_requests", screenshots)
-            page.get_by_role("button", name="Approve @bob@").click()
-            page.get_by_text("No one is waiting.").wait_for()
+        # Playwright's loop runs in this thread; the CLI runs its own in another.
+        off_loop(run_cli, live.config, "follow", "bob", "alice")
+        page.get_by_role("navigation", name="Settings").get_by_role(
+            "link", name="Follow requests"
+        ).click()
+        page.get_by_role("heading", name="Follow requests").wait_for()
+        look(page, "settings_follow_requests", screenshots)
+        page.get_by_role("button", name="Approve @bob@").click()
+        page.get_by_text("No one is waiting.").wait_for()
 
-            page.goto(f"{live.base}/@bob")
-            page.get_by_role("button", name="Block").click()
-            page.get_by_role("button", name="Unblock").wait_for()
-            look(page, "profile_blocked", screenshots)
-            page.goto(f"{live.base}/settings/blocks")
-            page.get_by_role("button", name="Unblock @bob@").wait_for()
-            look(page, "settings_blocks", screenshots)
+        page.goto(f"{live.base}/@bob")
+        page.get_by_role("button", name="Block").click()
+        page.get_by_role("button", name="Unblock").wait_for()
+        look(page, "profile_blocked", screenshots)
+        page.goto(f"{live.base}/settings/blocks")
+        page.get_by_role("button", name="Unblock @bob@").wait_for()
+        look(page, "settings_blocks", screenshots)
 
-            page.get_by_role("link", name="Password").click()
-            page.get_by_role("heading", name="Change your password").wait_for()
-            look(page, "settings_password", screenshots)
+        page.get_by_role("link", name="Password").click()
+        page.get_by_role("heading", name="Change your password").wait_for()
+        look(page, "settings_password", screenshots)
 
-            page.get_by_role("link", name="Export").click()
-            with page.expect_download() as downloading:
-                page.get_by_role("button", name="Download the zip").click()
-            saved = tmp_path / "export.zip"
-            downloading.value.save_as(saved)
-            with zipfile.ZipFile(io.BytesIO(saved.read_bytes())) as archive:
-                assert "outbox.json" in archive.namelist()
-                assert any(name.startswith("media/") for name in archive.namelist())
-            look(page, "settings_export", screenshots)
+        page.get_by_role("link", name="Export").click()
+        with page.expect_download() as downloading:
+            page.get_by_role("button", name="Download the zip").click()
+        saved = tmp_path / "export.zip"
+        downloading.value.save_as(saved)
+        with zipfile.ZipFile(io.BytesIO(saved.read_bytes())) as archive:
+            assert "outbox.json" in archive.namelist()
+            assert any(name.startswith("media/") for name in archive.namelist())
+        look(page, "settings_export", screenshots)
 
-            page.get_by_role("link", name="Delete account").click()
-            page.get_by_label("Your password").fill("not my password")
-            page.get_by_role("button", name="Delete my account for good").click()
-            page.get_by_text("The password is wrong").wait_for()
-            look(page, "settings_delete", screenshots)
-        finally:
-            browser.close()
-    assert elsewhere == []
-    assert [p for p in problems if "Content Security Policy" in p] == []
+        page.get_by_role("link", name="Delete account").click()
+        page.get_by_label("Your password").fill("not my password")
+        page.get_by_role("button", name="Delete my account for good").click()
+        page.get_by_text("The password is wrong").wait_for()
+        look(page, "settings_delete", screenshots)
+    assert watcher.elsewhere == []
+    assert watcher.refused_by_csp() == []
     # The wrong password deleted nothing: her changed profile is still there.
     profile = requests.get(f"{live.base}/@alice", timeout=10)
     assert profile.status_code == 200 and "Alice the Painter" in profile.text
