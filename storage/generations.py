@@ -91,9 +91,12 @@ async def add(
     prompt: str,
     backend: str,
     options: Options | None = None,
+    model_key: str | None = None,
 ) -> Generation:
     """A new queued generation, whatever the quotas say."""
-    row = Generation(account_id=account_id, prompt=prompt, backend=backend, state=QUEUED)
+    row = Generation(
+        account_id=account_id, prompt=prompt, backend=backend, model_key=model_key, state=QUEUED
+    )
     if options is not None:
         row.aspect_ratio = options.aspect_ratio
         row.negative_prompt = options.negative_prompt
@@ -110,6 +113,7 @@ async def add_within(
     backend: str,
     quotas: Sequence[Quota],
     options: Options | None = None,
+    model_key: str | None = None,
 ) -> Generation:
     """A new queued generation if every quota allows one more; OverQuota names the first
     that does not. Check and insert are atomic across processes (see the module)."""
@@ -119,7 +123,7 @@ async def add_within(
         count, oldest = await started_since(session, account_id, now - quota.window)
         if count >= quota.limit:
             raise OverQuota(quota, count, oldest)
-    return await add(session, account_id, prompt, backend, options)
+    return await add(session, account_id, prompt, backend, options, model_key)
 
 
 async def try_start(
@@ -229,3 +233,10 @@ async def fail_abandoned(session: AsyncSession, before: datetime, reason: str) -
         .values(state=FAILED, reason=reason, finished_at=now, locked_until=None)
     )
     return rowcount(await session.execute(stmt))
+
+
+async def model_key_of(session: AsyncSession, generation_id: int) -> str | None:
+    """The key of the model a generation was asked of (None: from before there were several,
+    or no such generation)."""
+    stmt = select(Generation.model_key).where(Generation.id == generation_id)
+    return await session.scalar(stmt)

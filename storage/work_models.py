@@ -117,6 +117,9 @@ class Generation(Base):
     prompt: Mapped[str] = mapped_column(Text)
     backend: Mapped[str] = mapped_column(String(64))
     model: Mapped[str | None] = mapped_column(String(255))
+    # The model offered that was asked ("main": [generator]; else a key of [generator.models]);
+    # None on rows from before there were several.
+    model_key: Mapped[str | None] = mapped_column(String(32))
     # queued -> generating -> processing -> done | failed
     state: Mapped[str] = mapped_column(String(16), default="queued")
     reason: Mapped[str | None] = mapped_column(Text)

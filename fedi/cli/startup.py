@@ -26,7 +26,7 @@ class StartupError(ConfigError):
 
 
 async def check_services(settings: Settings, config: Path | None) -> None:
-    """The database answers, is set up and up to date, and takes writes; the model loads."""
+    """The database answers, is set up and up to date, and takes writes; the models load."""
     where = origin(config, "database", "url")
     try:
         svc = Services.create(settings)
@@ -34,7 +34,8 @@ async def check_services(settings: Settings, config: Path | None) -> None:
         raise _unusable(settings, exc, where) from None
     try:
         await _check_database(svc, where)
-        svc.generator  # noqa: B018 - an unknown backend or a missing key fails here, at start
+        for key in settings.generator.model_keys:  # an unknown backend or a missing API key
+            svc.generator_for(key)  # fails here, at start, naming the model's table
     finally:
         await svc.close()
 

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal, Self
 from urllib.parse import urlsplit
 
@@ -114,13 +115,35 @@ class MediaSettings(_Section):
         return upper
 
 
+MAIN_MODEL = "main"  # the key of the model `[generator]` itself names
+MODEL_KEY = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
+
+
+class ModelSettings(_Section):
+    """[generator.models.KEY]: one more image model people may choose when they paint."""
+
+    # What the compose page and the API call it; empty: the model's own name.
+    label: str = Field(default="", max_length=80)
+    # Backend name, as `[generator] backend`.
+    backend: str
+    # Extra keyword options passed to the backend, as `[generator.options]`.
+    options: dict[str, Any] = Field(default_factory=dict)
+
+
 class GeneratorSettings(_Section):
-    """[generator]: which image model paints the posts."""
+    """[generator]: which image models paint the posts (the quotas and slots are shared)."""
 
     # Backend name: builtin (offline), or any installed impasto.generators entry point.
     backend: str = "builtin"
     # Extra keyword options passed to the backend.
     options: dict[str, Any] = Field(default_factory=dict)
+    # What the compose page and the API call this model (key "main"); empty: its own name.
+    label: str = Field(default="", max_length=80)
+    # More models people may choose from, by key (a-z, 0-9, "-", "_"; not "main").
+    models: dict[str, ModelSettings] = Field(default_factory=dict)
+    # The key of the model that paints when none is chosen (and `/paint`, `impasto post`);
+    # an admin may change it at /admin/instance.
+    default_model: str = MAIN_MODEL
     # Generations one user may start per hour; 0 means no limit.
     per_user_hourly_limit: int = Field(default=30, ge=0)
     # Generations one user may start per 24 hours (a hosted model costs money per image);
@@ -135,6 +158,31 @@ class GeneratorSettings(_Section):
     # Seconds after which a generation still running, its process alive and renewing, no
     # longer holds a slot (a model stuck that long must not keep everyone else waiting).
     stale_after: float = Field(default=900.0, gt=0)
+
+    @field_validator("models")
+    @classmethod
+    def _check_keys(cls, value: dict[str, ModelSettings]) -> dict[str, ModelSettings]:
+        for key in value:
+            if key == MAIN_MODEL or not MODEL_KEY.fullmatch(key):
+                raise ValueError(
+                    f"{key!r} is not a model key: use 1 to 32 of a-z, 0-9, - and _ "
+                    f"({MAIN_MODEL!r} is the [generator] model itself)"
+                )
+        return value
+
+    @model_validator(mode="after")
+    def _check_default(self) -> Self:
+        if self.default_model not in self.model_keys:
+            raise ValueError(
+                f"default_model = {self.default_model!r} is not a configured model "
+                f"(one of {', '.join(self.model_keys)})"
+            )
+        return self
+
+    @property
+    def model_keys(self) -> list[str]:
+        """The keys of the models offered: "main" first, then [generator.models] in order."""
+        return [MAIN_MODEL, *self.models]
 
 
 class FederationSettings(_Section):

@@ -16,6 +16,7 @@ from activitypub.http import HttpClient
 from activitypub.signatures import Signer
 from activitypub.ssrf import is_allowed
 from fedi.core.keys import KeyStore
+from fedi.core.sections import MAIN_MODEL
 from fedi.core.settings import Settings
 from fedi.core.urls import Urls
 from generators.base import BackendContext, Generator
@@ -77,6 +78,7 @@ class Services:
     image_wakeup: asyncio.Event = field(default_factory=asyncio.Event)
     _http: HttpClient | None = None
     _generator: Generator | None = None
+    _models: dict[str, Generator] = field(default_factory=dict)  # [generator.models], by key
     _signers: dict[int, Signer] = field(default_factory=dict)
     _keys: KeyStore | None = None
     _inbox_writer: InboxWriter | None = None
@@ -125,15 +127,34 @@ class Services:
 
     @property
     def generator(self) -> Generator:
-        """The configured image model."""
+        """The image model `[generator]` names (the model offered as "main")."""
         if self._generator is None:
             gen = self.settings.generator
-            allow_private = self.settings.federation.allow_private_addresses
-            context = BackendContext(
-                address_allowed=lambda ip: is_allowed(ip, allow_private=allow_private)
-            )
-            self._generator = load_generator(gen.backend, gen.options, context)
+            self._generator = load_generator(gen.backend, gen.options, self._backend_context())
         return self._generator
+
+    def generator_for(self, key: str) -> Generator:
+        """The image model offered under `key` ("main", or a key of [generator.models]), made
+        on first use and kept; KeyError for a key the settings do not name."""
+        if key == MAIN_MODEL:
+            return self.generator
+        found = self._models.get(key)
+        if found is None:
+            cfg = self.settings.generator.models[key]
+            found = load_generator(
+                cfg.backend,
+                cfg.options,
+                self._backend_context(),
+                section=f"generator.models.{key}",
+            )
+            self._models[key] = found
+        return found
+
+    def _backend_context(self) -> BackendContext:
+        allow_private = self.settings.federation.allow_private_addresses
+        return BackendContext(
+            address_allowed=lambda ip: is_allowed(ip, allow_private=allow_private)
+        )
 
     @property
     def media_dir(self) -> Path:
@@ -174,9 +195,13 @@ class Services:
         self._blocked = None
 
     async def close(self) -> None:
-        """Release the HTTP client and database connections."""
+        """Release the HTTP client, the image models that hold connections, and the database."""
         if self._http is not None:
             await self._http.close()
+        for generator in (self._generator, *self._models.values()):
+            closing = getattr(generator, "aclose", None)  # a backend may hold connections
+            if callable(closing):
+                await closing()
         await self.engine.dispose()
         if self.read_engine is not self.engine:
             await self.read_engine.dispose()

@@ -16,8 +16,9 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 
+from fedi.core.sections import MAIN_MODEL
 from fedi.core.services import Services
-from fedi.domain import instance_settings
+from fedi.domain import image_models, instance_settings
 from generators.base import GeneratedImage, GenerationError, GenerationRequest
 from storage import generations
 from storage.timeutil import utcnow
@@ -52,15 +53,22 @@ async def _quotas(svc: Services) -> dict[generations.Quota, str]:
 
 
 async def _admit(
-    svc: Services, account_id: int, prompt: str, options: generations.Options | None = None
+    svc: Services,
+    account_id: int,
+    prompt: str,
+    options: generations.Options | None = None,
+    model: str | None = None,
 ) -> int:
-    """Queue a generation if the user's quotas allow it (checked and queued at once, so racing
-    requests cannot both take the last one); LimitReached says when they may again."""
+    """Queue a generation of the model chosen (the default if None; UnknownModel for a key
+    not offered) if the user's quotas allow it (checked and queued at once, so racing requests
+    cannot both take the last one); LimitReached says when they may again."""
+    key = await image_models.chosen(svc, model)
+    backend = svc.generator_for(key).name
     quotas = await _quotas(svc)
     try:
         async with svc.sessions.begin() as session:
             row = await generations.add_within(
-                session, account_id, prompt, svc.generator.name, list(quotas), options
+                session, account_id, prompt, backend, list(quotas), options, key
             )
     except generations.OverQuota as over:
         limit, window = over.quota.limit, over.quota.window
@@ -126,8 +134,14 @@ async def _release(svc: Services, generation_id: int, reason: str) -> None:
 async def _run_model(
     svc: Services, generation_id: int, request: GenerationRequest, progress: Progress
 ) -> GeneratedImage:
-    """Run the model for a generation that holds a slot; it ends in `processing`."""
-    generator = svc.generator
+    """Run the model it was asked of for a generation that holds a slot; it ends in
+    `processing`."""
+    async with svc.reads() as session:
+        key = await generations.model_key_of(session, generation_id) or MAIN_MODEL
+    try:
+        generator = svc.generator_for(key)
+    except KeyError:  # config.toml changed while it waited
+        raise GenerationError(f"the model {key!r} is no longer offered here") from None
     model = getattr(generator, "model", None)  # a third-party backend may not say
     if model:
         async with svc.sessions.begin() as session:
@@ -142,10 +156,16 @@ async def _run_model(
     return image
 
 
-async def admit(svc: Services, account_id: int, prompt: str, options: generations.Options) -> int:
-    """Queue a generation if the user's quotas allow one more (LimitReached otherwise, with
-    nothing queued); its id, to run with `running`."""
-    return await _admit(svc, account_id, prompt, options)
+async def admit(
+    svc: Services,
+    account_id: int,
+    prompt: str,
+    options: generations.Options,
+    model: str | None = None,
+) -> int:
+    """Queue a generation of the model chosen (None: the default) if the user's quotas allow
+    one more (LimitReached otherwise, with nothing queued); its id, to run with `running`."""
+    return await _admit(svc, account_id, prompt, options, model)
 
 
 @asynccontextmanager

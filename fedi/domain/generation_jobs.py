@@ -16,7 +16,7 @@ from datetime import datetime
 
 from fedi.core.errors import UserError
 from fedi.core.services import Services
-from fedi.domain import generation
+from fedi.domain import generation, image_models
 from fedi.domain.generation import LimitReached
 from fedi.domain.limits import refuse_over
 from fedi.domain.posting import _with_content_credentials
@@ -61,11 +61,12 @@ class Job:
     negative_prompt: str | None = None
     aspect_ratio: str = "1:1"
     seed: int | None = None
+    model: str | None = None  # the key of a model offered (image_models); None: the default
 
 
 def checked(svc: Services, job: Job) -> Job:
     """The job with its texts stripped; JobError for an empty or long prompt, an unknown
-    aspect ratio or a seed out of range."""
+    aspect ratio or a seed out of range, UnknownModel for a model not offered."""
     prompt, negative = job.prompt.strip(), (job.negative_prompt or "").strip() or None
     if not prompt:
         raise JobError("the prompt is empty")
@@ -77,7 +78,8 @@ def checked(svc: Services, job: Job) -> Job:
         raise JobError(f"aspect_ratio must be one of {known}, not {job.aspect_ratio!r}")
     if job.seed is not None and not 0 <= job.seed <= MAX_SEED:
         raise JobError(f"seed must be a whole number from 0 to {MAX_SEED}")
-    return Job(prompt, negative, job.aspect_ratio, job.seed)
+    model = image_models.check(svc, job.model) if job.model else None
+    return Job(prompt, negative, job.aspect_ratio, job.seed, model)
 
 
 async def ask(svc: Services, account: Account, job: Job) -> int:
@@ -86,7 +88,7 @@ async def ask(svc: Services, account: Account, job: Job) -> int:
     job = checked(svc, job)
     options = generations.Options(job.aspect_ratio, job.negative_prompt, job.seed)
     try:
-        return await generation.admit(svc, account.id, job.prompt, options)
+        return await generation.admit(svc, account.id, job.prompt, options, job.model)
     except LimitReached as exc:
         raise JobLimit(str(exc)) from exc
 

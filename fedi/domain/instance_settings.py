@@ -1,7 +1,8 @@
 """The instance's settings as they are now: config.toml's, with what the admins changed at
-/admin/instance (the description, the rules, the daily generation quota, who may sign up) on
-top. The about page, the front page, the instance API, NodeInfo, sign-up and the quota check
-all read them through `current`."""
+/admin/instance (the description, the rules, the daily generation quota, who may sign up, the
+model that paints when none is chosen) on top. The about page, the front page, the instance
+API, NodeInfo, sign-up, the quota check and the choice of model all read them through
+`current`."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ MAX_DESCRIPTION = 500
 MAX_RULES, MAX_RULE = 30, 300
 MAX_QUOTA = 1_000_000
 INSTANCE_KEYS = ("description", "rules", "registrations")
-GENERATOR_KEYS = ("per_user_daily_quota",)
+GENERATOR_KEYS = ("per_user_daily_quota", "default_model")
 
 
 class SettingsError(UserError):
@@ -33,9 +34,12 @@ async def current(svc: Services) -> Settings:
 
 
 def applied(settings: Settings, stored: dict[str, Any]) -> Settings:
-    """`settings` with these overrides; unknown keys (from a newer version) are ignored."""
+    """`settings` with these overrides; unknown keys (from a newer version) are ignored, and
+    so is a default model config.toml no longer offers."""
     instance = {key: stored[key] for key in INSTANCE_KEYS if key in stored}
     generator = {key: stored[key] for key in GENERATOR_KEYS if key in stored}
+    if generator.get("default_model", "") not in settings.generator.model_keys:
+        generator.pop("default_model", None)
     if not instance and not generator:
         return settings
     return settings.model_copy(
@@ -49,15 +53,16 @@ def applied(settings: Settings, stored: dict[str, Any]) -> Settings:
 @dataclass(frozen=True)
 class Changes:
     """What an admin submitted: the description, the rules one a line, the quota as typed,
-    and the registrations mode."""
+    the registrations mode, and the default model's key (None: the form did not offer one)."""
 
     description: str
     rules: str
     quota: str
     registrations: str
+    default_model: str | None = None
 
 
-def _checked(changes: Changes) -> dict[str, object]:
+def _checked(settings: Settings, changes: Changes) -> dict[str, object]:
     description = changes.description.strip()
     if not description or len(description) > MAX_DESCRIPTION:
         raise SettingsError(f"The description must have 1 to {MAX_DESCRIPTION} characters.")
@@ -69,23 +74,28 @@ def _checked(changes: Changes) -> dict[str, object]:
         raise SettingsError(f"The quota must be a whole number from 0 to {MAX_QUOTA}.")
     if changes.registrations not in REGISTRATIONS:
         raise SettingsError("Sign-ups must be closed, open, or by invite.")
+    model = changes.default_model or settings.generator.default_model
+    if model not in settings.generator.model_keys:
+        raise SettingsError(f"There is no model {model!r} in config.toml to paint by default.")
     return {
         "description": description,
         "rules": rules,
         "per_user_daily_quota": int(quota),
         "registrations": changes.registrations,
+        "default_model": model,
     }
 
 
 async def save(svc: Services, changes: Changes) -> Settings:
     """Store the admin's values (only those that differ from config.toml; the same value as
     the file's removes the override) and give the settings now in force."""
-    values = _checked(changes)
+    values = _checked(svc.settings, changes)
     file_values = {
         "description": svc.settings.instance.description,
         "rules": list(svc.settings.instance.rules),
         "per_user_daily_quota": svc.settings.generator.per_user_daily_quota,
         "registrations": svc.settings.instance.registrations,
+        "default_model": svc.settings.generator.default_model,
     }
     stored = {key: None if value == file_values[key] else value for key, value in values.items()}
     async with svc.sessions.begin() as session:

@@ -1,5 +1,6 @@
-"""Impasto's Generation entity (the API extension, /api/v1/impasto/generations): a request to
-paint, where it is, why it failed, and once done the MediaAttachment a status can carry."""
+"""Impasto's entities in the API extension: the Generation (/api/v1/impasto/generations), a
+request to paint, where it is, why it failed, and once done the MediaAttachment a status can
+carry; and the Model people may choose (/api/v1/impasto/models)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 from fedi.core.services import Services
 from fedi.domain.entities.formats import timestamp
 from fedi.domain.entities.statuses import media_attachment
+from fedi.domain.image_models import Offered
 from storage.models import Generation, MediaAttachment
 
 
@@ -27,3 +29,8 @@ def generation(svc: Services, row: Generation, picture: MediaAttachment | None) 
         "finished_at": timestamp(row.finished_at) if row.finished_at else None,
         "media_attachment": media_attachment(svc, picture) if picture is not None else None,
     }
+
+
+def model(offered: Offered) -> dict[str, Any]:
+    """The Model entity: a key `model` takes, its label, and whether it is the default."""
+    return {"key": offered.key, "label": offered.label, "default": offered.default}

@@ -1,7 +1,8 @@
 """The generations extension: POST /api/v1/impasto/generations (form or JSON: prompt,
-negative_prompt, aspect_ratio, seed) answers 202 at once with the queued Generation and paints
-it in the background of the server; GET /api/v1/impasto/generations/:id tells the asker where it
-is and, once done, gives the MediaAttachment to post with `media_ids[]` (404 for anyone else).
+negative_prompt, aspect_ratio, seed, model) answers 202 at once with the queued Generation and
+paints it in the background of the server; GET /api/v1/impasto/generations/:id tells the asker
+where it is and, once done, gives the MediaAttachment to post with `media_ids[]` (404 for anyone
+else); GET /api/v1/impasto/models lists the models one may choose (public, as /api/v1/instance is).
 Described in the OpenAPI document at /api/v1/impasto/openapi.json (fedi.web.api.openapi)."""
 
 from __future__ import annotations
@@ -9,7 +10,8 @@ from __future__ import annotations
 from quart import Blueprint, Response, current_app
 
 from fedi.domain import generation_jobs as jobs
-from fedi.domain.entities.generations import generation
+from fedi.domain import image_models
+from fedi.domain.entities.generations import generation, model
 from fedi.web.api.records import install, record_id, refuse_user_errors
 from fedi.web.api.scoped import acting_account, scoped
 from fedi.web.helpers import error, json_response, services
@@ -45,6 +47,7 @@ async def ask() -> Response:
         negative_prompt=text(values, "negative_prompt"),
         aspect_ratio=text(values, "aspect_ratio") or "1:1",
         seed=_seed(values.get("seed")),
+        model=text(values, "model"),
     )
     job = jobs.checked(svc, job)
     generation_id = await jobs.ask(svc, me, job)
@@ -60,3 +63,9 @@ async def show(generation_id: str) -> Response:
     svc = services()
     row, picture = await jobs.show(svc, acting_account(), record_id(generation_id))
     return json_response(generation(svc, row, picture))
+
+
+@bp.get("/api/v1/impasto/models")
+async def models() -> Response:
+    """The models offered here, the default marked; `model` on a generation takes a key."""
+    return json_response([model(offered) for offered in await image_models.offered(services())])

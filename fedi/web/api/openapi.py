@@ -1,7 +1,8 @@
 """GET /api/v1/impasto/openapi.json: the OpenAPI 3.1 document of Impasto's own API extension
-(the generations). Written by hand rather than generated (quart-schema would need its own
-decorators and models on the routes, for three operations): tests check it is a valid OpenAPI
-document, that every path it names answers, and that the answers match its schemas."""
+(the generations, and the models one may choose). Written by hand rather than generated
+(quart-schema would need its own decorators and models on the routes, for four operations):
+tests check it is a valid OpenAPI document, that every path it names answers, and that the
+answers match its schemas."""
 
 from __future__ import annotations
 
@@ -79,6 +80,15 @@ MEDIA_ATTACHMENT = {
         "blurhash": _nullable("string"),
     },
 }
+MODEL = {
+    "type": "object",
+    "required": ["key", "label", "default"],
+    "properties": {
+        "key": {"type": "string", "description": "What `model` takes when asking for a picture."},
+        "label": {"type": "string", "description": "What the instance calls the model."},
+        "default": {"type": "boolean", "description": "It paints when no model is chosen."},
+    },
+}
 ERROR = {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}}
 
 
@@ -95,6 +105,10 @@ ASK_FIELDS = {
         "negative_prompt": {"type": "string", "description": "What to keep out of it."},
         "aspect_ratio": {"type": "string", "enum": list(ASPECT_RATIOS), "default": "1:1"},
         "seed": {"type": "integer", "minimum": 0, "description": "For a repeatable picture."},
+        "model": {
+            "type": "string",
+            "description": "The key of one of GET /api/v1/impasto/models; left out: the default.",
+        },
     },
 }
 SECURITY = [{"OAuth2": ["write:media"]}]
@@ -109,8 +123,10 @@ DOCUMENT: dict[str, Any] = {
         "title": "Impasto API extension: generations",
         "version": "1.0.0",
         "description": (
-            "Pictures painted by the instance's image model, for Mastodon apps that want them. "
-            "Ask with a prompt; the answer comes at once with a generation in state `queued`. "
+            "Pictures painted by the instance's image models, for Mastodon apps that want them. "
+            "GET /api/v1/impasto/models lists the models offered; ask with a prompt (and, "
+            "optionally, a model's key); the answer comes at once with a generation in state "
+            "`queued`. "
             "Poll it until `done` (its `media_attachment` is then yours, unattached: post it "
             "with `media_ids[]` on POST /api/v1/statuses, and the status carries the prompt and "
             "the model; a picture no status took within a day may be removed, as Mastodon "
@@ -136,7 +152,9 @@ DOCUMENT: dict[str, Any] = {
                 "responses": {
                     "202": _answer("Queued; paint begins when a slot is free.", "Generation"),
                     **COMMON,
-                    "422": _answer("An empty or long prompt, unknown aspect ratio, bad seed."),
+                    "422": _answer(
+                        "An empty or long prompt, unknown aspect ratio or model, bad seed."
+                    ),
                     "429": _answer("Over the hourly or daily quota; the error says when."),
                 },
             }
@@ -156,6 +174,26 @@ DOCUMENT: dict[str, Any] = {
                 },
             }
         },
+        "/api/v1/impasto/models": {
+            "get": {
+                "operationId": "listModels",
+                "summary": "The image models one may choose",
+                "security": [],
+                "responses": {
+                    "200": {
+                        "description": "Every model offered (at least one), the default marked.",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "array",
+                                    "items": {"$ref": "#/components/schemas/Model"},
+                                }
+                            }
+                        },
+                    }
+                },
+            }
+        },
         PATH: {
             "get": {
                 "operationId": "getOpenApi",
@@ -168,7 +206,12 @@ DOCUMENT: dict[str, Any] = {
         },
     },
     "components": {
-        "schemas": {"Generation": GENERATION, "MediaAttachment": MEDIA_ATTACHMENT, "Error": ERROR},
+        "schemas": {
+            "Generation": GENERATION,
+            "MediaAttachment": MEDIA_ATTACHMENT,
+            "Model": MODEL,
+            "Error": ERROR,
+        },
         "securitySchemes": {
             "OAuth2": {
                 "type": "oauth2",

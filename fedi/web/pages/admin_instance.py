@@ -1,12 +1,13 @@
-"""/admin/instance: the server's description, rules, daily generation quota and sign-ups,
-changed here and kept in the database over config.toml's (fedi.domain.instance_settings);
-the name, address and model are shown as config.toml has them."""
+"""/admin/instance: the server's description, rules, daily generation quota, sign-ups and
+(where config.toml offers several models) the one that paints when none is chosen, changed
+here and kept in the database over config.toml's (fedi.domain.instance_settings); the name,
+address and the models themselves are shown as config.toml has them."""
 
 from __future__ import annotations
 
 from quart import Blueprint, request
 
-from fedi.domain import instance_settings
+from fedi.domain import image_models, instance_settings
 from fedi.web.helpers import services
 from fedi.web.pages.admin_base import Page, admin_only, done, page
 
@@ -21,6 +22,7 @@ async def _page(status: int = 200, typed: dict[str, str] | None = None, **values
         "rules": "\n".join(now.instance.rules),
         "quota": str(now.generator.per_user_daily_quota),
         "registrations": now.instance.registrations,
+        "default_model": now.generator.default_model,
     }
     form.update(typed or {})
     return await page(
@@ -28,7 +30,7 @@ async def _page(status: int = 200, typed: dict[str, str] | None = None, **values
         status,
         form=form,
         current=now,
-        model=svc.generator.model,
+        models=await image_models.offered(svc),
         modes=instance_settings.REGISTRATIONS,
         **values,
     )
@@ -51,6 +53,7 @@ async def save() -> Page:
         rules=form.get("rules", ""),
         quota=form.get("quota", ""),
         registrations=form.get("registrations", ""),
+        default_model=form.get("default_model") or None,
     )
     try:
         await instance_settings.save(services(), changes)

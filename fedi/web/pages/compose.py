@@ -15,7 +15,7 @@ from werkzeug.wrappers.response import Response as WerkzeugResponse
 
 from fedi.core.errors import UserError
 from fedi.core.services import Services
-from fedi.domain import composing
+from fedi.domain import composing, image_models
 from fedi.domain import generation_jobs as jobs
 from fedi.domain.records import RecordNotFound
 from fedi.web.helpers import services
@@ -62,7 +62,7 @@ async def _form(
         remix=remix,
         error=error,
         ratios=list(jobs.ASPECT_RATIOS),
-        model=svc.generator.model or svc.generator.name,
+        models=await image_models.offered(svc),
         quota=quota_words(await composing.quota_left(svc, account)),
     )
 
@@ -70,9 +70,9 @@ async def _form(
 @bp.get("/compose")
 async def compose() -> Response:
     """The form: a prompt (or ?prompt=, or ?remix=<post id>), what to leave out, the shape
-    and the seed; the model that will paint it and the quota left."""
+    and the seed, the model where several are offered (?model=<key>); the quota left."""
     account = await signed_in()
-    values = {key: request.args.get(key, "") for key in ("prompt", "remix")}
+    values = {key: request.args.get(key, "") for key in ("prompt", "remix", "model")}
     return await _form(account, values)
 
 
@@ -88,6 +88,8 @@ async def start() -> Response | WerkzeugResponse:
         generation_id = await jobs.ask(svc, account, job)
     except jobs.JobLimit as exc:
         return await _form(account, values, 429, str(exc))
+    except image_models.UnknownModel as exc:
+        return await _form(account, values, 400, str(exc))
     except UserError as exc:
         return await _form(account, values, 422, str(exc))
     current_app.add_background_task(jobs.paint, svc, account.id, generation_id, job)
@@ -106,6 +108,7 @@ async def _generation_page(
         "negative_prompt": row.negative_prompt or "",
         "aspect_ratio": row.aspect_ratio or "1:1",
         "seed": str(row.seed) if row.seed is not None else "",
+        "model": row.model_key or "",
         "remix": request.args.get("remix", ""),
     }
     form = await request.form  # a refused publishing form is shown again as it was filled in

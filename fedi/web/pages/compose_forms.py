@@ -55,7 +55,8 @@ async def checked_form() -> Mapping[str, str]:
 
 
 def job_of(values: Mapping[str, str]) -> jobs.Job:
-    """The painting asked for; JobError for a seed that is not a whole number."""
+    """The painting asked for (the model by its key, if the form chose one); JobError for a
+    seed that is not a whole number."""
     seed_text = (values.get("seed") or "").strip()
     try:
         seed = int(seed_text) if seed_text else secrets.randbelow(SEEDS)
@@ -66,6 +67,7 @@ def job_of(values: Mapping[str, str]) -> jobs.Job:
         negative_prompt=values.get("negative_prompt") or None,
         aspect_ratio=values.get("aspect_ratio") or "1:1",
         seed=seed,
+        model=values.get("model") or None,
     )
 
 

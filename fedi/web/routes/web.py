@@ -8,7 +8,7 @@ from quart import Blueprint, Response, abort, redirect, render_template, send_fi
 from werkzeug.wrappers.response import Response as WerkzeugResponse
 
 from fedi.core.services import INSTANCE_ACTOR
-from fedi.domain import instance_settings, pins
+from fedi.domain import image_models, instance_settings, pins
 from fedi.domain.records import RecordNotFound
 from fedi.media.files import content_type
 from fedi.web import sessions
@@ -50,7 +50,7 @@ async def about() -> str:
     return await render_template(
         "about.html",
         settings=settings,
-        model=svc.generator.model,
+        model=image_models.label(svc, settings.generator.default_model),
         c2pa=settings.media.c2pa,
         host=urlsplit(settings.instance.url).netloc,
     )

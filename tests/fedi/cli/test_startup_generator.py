@@ -21,8 +21,18 @@ from tests.support.servers import run_cli, write_config
         ({"backend": "replicate"}, "REPLICATE_API_TOKEN"),
         ({"backend": "openai"}, "OPENAI_API_KEY"),
         ({"backend": "builtin", "options": {"colour": "red"}}, "[generator.options]"),
+        (
+            {"models": {"flux": {"backend": "replicate", "options": {"api_tokne": "typo"}}}},
+            "[generator.models.flux.options] do not fit 'replicate'",
+        ),
     ],
-    ids=["unknown-backend", "replicate-without-token", "openai-without-key", "unknown-option"],
+    ids=[
+        "unknown-backend",
+        "replicate-without-token",
+        "openai-without-key",
+        "unknown-option",
+        "another-model-misconfigured",
+    ],
 )
 def test_serve_fails_at_start_naming_the_setting(
     tmp_path: Path,

@@ -1,7 +1,8 @@
 """Headless Chromium (Debian's, driven by Playwright) paints on the real pages of a running
 server with the strict CSP in force: signs in, asks for a picture, watches its progress go on
 by itself (server-sent events), publishes it, finds it on the profile grid and the front page,
-then remixes it and sees the source linked. Screenshots of the compose, progress and preview
+then remixes it and sees the source linked; where two models are offered, the one chosen
+paints and "Paint again" keeps it. Screenshots of the compose, progress and preview
 pages at desktop and phone widths go to test-artifacts/screenshots/. No request leaves the
 server's origin."""
 
@@ -41,9 +42,17 @@ def live(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Live]:
     """One server for the module, painting one picture at a time (so a test can hold the
-    only easel and see a generation wait)."""
+    only easel and see a generation wait), offering a second model to choose."""
     tmp = tmp_path_factory.mktemp("compose")
-    yield from start_live(request, tmp, generator={"backend": "builtin", "max_concurrent": 1})
+    yield from start_live(
+        request,
+        tmp,
+        generator={
+            "backend": "builtin",
+            "max_concurrent": 1,
+            "models": {"sketch": {"label": "Sketchbook", "backend": "builtin"}},
+        },
+    )
 
 
 def _hold_the_easel(config: Path) -> int:
@@ -87,6 +96,9 @@ def test_paint_publish_and_remix_in_chromium(live: Live, request: pytest.Fixture
         page.get_by_role("heading", name="Paint a picture").wait_for()
         page.get_by_label("Prompt").fill("a lighthouse on a cliff at sunset")
         page.get_by_label("Shape").select_option("16:9")
+        model = page.get_by_label("Model")
+        assert model.input_value() == "main"  # the default, chosen
+        model.select_option(label="Sketchbook")
         if shots:
             shoot(page, "compose")
         held = _hold_the_easel(live.config)
@@ -99,6 +111,7 @@ def test_paint_publish_and_remix_in_chromium(live: Live, request: pytest.Fixture
         # The page follows the generation over server-sent events and shows the preview.
         page.get_by_role("heading", name="Your picture", exact=True).wait_for(timeout=60_000)
         assert page.get_by_role("button", name="Paint again").is_visible()
+        assert page.locator("form.again input[name=model]").input_value() == "sketch"
         alt = page.get_by_label("Alt text")
         assert alt.input_value() == "AI-generated image of: a lighthouse on a cliff at sunset"
         if shots:
