@@ -5,7 +5,7 @@ them as Mastodon statuses; the CLI could print them."""
 from __future__ import annotations
 
 from fedi.core.services import Services
-from fedi.domain.account_reads import account
+from fedi.domain.account_reads import account, suspended
 from storage import feeds, home_reads
 from storage.feeds import Where
 from storage.models import Account
@@ -50,7 +50,8 @@ async def of_account(
     svc: Services, viewer: Account | None, account_id: int, window: Window, where: Where
 ) -> list[Entry]:
     """The account's posts the viewer may read, and its boosts; RecordNotFound when there is
-    no such account to show."""
-    await account(svc, account_id)
+    no such account to show; none of a suspended account's, as Mastodon."""
+    if suspended(await account(svc, account_id, suspended_too=True)):
+        return []
     async with svc.reads() as session:
         return await feeds.of_account(session, _id(viewer), account_id, window, where)
