@@ -61,6 +61,6 @@ async def erase(session: AsyncSession, account_id: int) -> list[str]:
     await session.execute(
         update(Account)
         .where(Account.id == account_id)
-        .values(suspended_at=utcnow(), display_name="", summary="", icon_url=None)
+        .values(suspended_at=utcnow(), display_name="", summary="", icon_url=None, header_url=None)
     )
     return files

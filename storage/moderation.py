@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .deliveries import FAILED, PENDING
@@ -23,16 +23,45 @@ async def is_admin(session: AsyncSession, account_id: int) -> bool:
     return bool(await session.scalar(stmt))
 
 
-async def local_users(session: AsyncSession, *, exclude: str) -> list[tuple[Account, User]]:
-    """Every local account that can sign in or is suspended (deleted ones have no user row),
-    newest first; `exclude` is the instance actor's name."""
+async def local_users(
+    session: AsyncSession, *, exclude: str, limit: int | None = None, before: int | None = None
+) -> list[tuple[Account, User]]:
+    """Local accounts that can sign in or are suspended (deleted ones have no user row),
+    newest first; `exclude` is the instance actor's name. A page: at most `limit`, those
+    after the account `before` in that order (a keyset, so a page holds however many
+    users there are)."""
     stmt = (
         select(Account, User)
         .join(User, User.account_id == Account.id)
         .where(Account.domain.is_(None), Account.username != exclude)
         .order_by(Account.created_at.desc(), Account.id.desc())
     )
+    if before is not None:
+        cursor = select(Account.created_at).where(Account.id == before).scalar_subquery()
+        stmt = stmt.where(
+            or_(
+                Account.created_at < cursor,
+                and_(Account.created_at == cursor, Account.id < before),
+            )
+        )
+    if limit is not None:
+        stmt = stmt.limit(limit)
     return [(account, user) for account, user in (await session.execute(stmt)).all()]
+
+
+async def local_user(
+    session: AsyncSession, username: str, *, exclude: str
+) -> tuple[Account, User] | None:
+    """The local account of this name (exactly) with its user row, if it can sign in or is
+    suspended; None otherwise, and for `exclude`."""
+    stmt = (
+        select(Account, User)
+        .join(User, User.account_id == Account.id)
+        .where(Account.domain.is_(None), Account.username == username)
+        .where(Account.username != exclude)
+    )
+    found = (await session.execute(stmt)).first()
+    return (found[0], found[1]) if found is not None else None
 
 
 async def set_suspended(session: AsyncSession, account_id: int, when: datetime | None) -> bool:

@@ -17,11 +17,10 @@ from .timelines import Window, shown
 
 async def by_handle(session: AsyncSession, username: str, domain: str | None) -> Account | None:
     """The account `username` (case-insensitive) of `domain` (None: this server), if stored
-    and not suspended; None when there is none, or when two remote actors share the name."""
+    and not deleted (one an admin suspended is found: the caller decides); None when there
+    is none, or when two remote actors share the name."""
     stmt = select(Account).where(
-        func.lower(Account.username) == username.lower(),
-        Account.suspended_at.is_(None),
-        Account.suspended_since.is_(None),
+        func.lower(Account.username) == username.lower(), Account.suspended_at.is_(None)
     )
     if domain is None:
         stmt = stmt.where(Account.domain.is_(None))

@@ -13,45 +13,56 @@ from storage.relationships import Relationship, relationships
 from storage.timelines import Window
 
 
-def _listed(account: Account | None) -> bool:
-    """Whether an account is one to show: not suspended (a deleted local account is kept
-    suspended), not suspended by an admin, and not the instance actor, which stands for the
-    server, not a person."""
-    if account is None or account.suspended_at is not None or account.suspended_since:
+def _listed(account: Account | None, *, suspended_too: bool = False) -> bool:
+    """Whether an account is one to show: not deleted (a deleted local account is kept
+    suspended), not suspended by an admin unless `suspended_too`, and not the instance
+    actor, which stands for the server, not a person."""
+    if account is None or account.suspended_at is not None:
+        return False
+    if account.suspended_since is not None and not suspended_too:
         return False
     return not (account.domain is None and account.username == INSTANCE_ACTOR)
 
 
-async def account(svc: Services, account_id: int) -> Account:
+def suspended(account: Account) -> bool:
+    """Whether an admin suspended this account: it is shown as Mastodon shows a suspended
+    one (`suspended: true`, nothing of its profile, no statuses, no follows)."""
+    return account.suspended_since is not None
+
+
+async def account(svc: Services, account_id: int, *, suspended_too: bool = False) -> Account:
     """The account with this id; RecordNotFound when there is none to show, or its server is
-    blocked here."""
+    blocked here. An account an admin suspended is found only with `suspended_too`."""
     async with svc.reads() as session:
         found = await session.get(Account, account_id)
-    if not _listed(found) or (found and found.domain and await svc.domain_blocked(found.domain)):
+    if not _listed(found, suspended_too=suspended_too) or (
+        found and found.domain and await svc.domain_blocked(found.domain)
+    ):
         raise RecordNotFound(f"no account {account_id}")
     assert found is not None
     return found
 
 
-async def lookup(svc: Services, acct: str) -> Account:
+async def lookup(svc: Services, acct: str, *, suspended_too: bool = False) -> Account:
     """The account a handle names (`name`, `@name`, `name@host`): only accounts stored here
     are found, without WebFinger (Mastodon's lookup skips it too)."""
     username, _, host = acct.strip().lstrip("@").partition("@")
     local = not host or host.lower() == svc.settings.instance.host.lower()
     async with svc.reads() as session:
         found = await people.by_handle(session, username, None if local else host)
-    if not username or not _listed(found):
+    if not username or not _listed(found, suspended_too=suspended_too):
         raise RecordNotFound(f"no account {acct!r} here")
     assert found is not None
-    return await account(svc, found.id)
+    return await account(svc, found.id, suspended_too=suspended_too)
 
 
 async def follows(
     svc: Services, viewer: Account | None, account_id: int, window: Window, *, followers: bool
 ) -> list[tuple[int, Account]]:
     """(follow id, account) of the account's followers (or of those it follows), newest
-    follow first."""
-    await account(svc, account_id)
+    follow first; none of a suspended account's, as Mastodon."""
+    if suspended(await account(svc, account_id, suspended_too=True)):
+        return []
     async with svc.reads() as session:
         return await people.follow_page(
             session,
@@ -71,7 +82,9 @@ async def relationships_with(
     async with svc.reads() as session:
         known = await people.by_ids(session, wanted)
         found = await relationships(session, viewer.id, list(known))
-    return [found[key] for key in wanted if key in found and _listed(known[key])]
+    return [
+        found[key] for key in wanted if key in found and _listed(known[key], suspended_too=True)
+    ]
 
 
 def reference(account: Account) -> str:

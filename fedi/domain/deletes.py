@@ -111,14 +111,19 @@ async def delete_account(svc: Services, username: str, *, suspended_too: bool = 
         account = await _account_to_delete(session, username, suspended_too)
         inboxes = await account_removal.known_inboxes(session, account.id)
         doc = activities.delete_actor(svc, account)
-        icon = account.icon_url
+        pictures = [account.icon_url, account.header_url]  # the avatar and header files too
         files = await account_removal.erase(session, account.id)
-        if icon and icon.startswith(svc.urls.media("")):
-            files.append(icon.removeprefix(svc.urls.media("")))
+        files += [_own_file(svc, url) for url in pictures if _own_file(svc, url)]
         count = await queue(session, account, doc, inboxes)
     svc.delivery_wakeup.set()
     await asyncio.to_thread(remove_files, svc.media_dir, files)
     return count
+
+
+def _own_file(svc: Services, url: str | None) -> str:
+    """The name of the media file this server serves at `url` ('' for none, or another's)."""
+    media = svc.urls.media("")
+    return url.removeprefix(media) if url and url.startswith(media) else ""
 
 
 async def _account_to_delete(session: AsyncSession, username: str, suspended_too: bool) -> Account:

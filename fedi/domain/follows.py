@@ -38,8 +38,9 @@ async def on_follow(svc: Services, activity: Activity) -> None:
         return
     follower = await get_actor(svc, activity.actor)
     async with svc.sessions.begin() as session:
-        if await blocks.blocks(session, target.id, follower.id):
-            # Mastodon answers a blocked account's Follow with a Reject and keeps nothing.
+        if target.suspended_since or await blocks.blocks(session, target.id, follower.id):
+            # Mastodon answers a blocked account's Follow with a Reject and keeps nothing;
+            # an account an admin suspended takes no new followers either.
             refused = Follow(uri=activity.id)
             await _answer(svc, session, "Reject", refused, follower, target)
             return
@@ -151,6 +152,8 @@ async def follow(svc: Services, username: str, handle_or_url: str) -> Follow:
         follower = await acting_user(session, username)
         if follower.id == target.id:
             raise FollowError("you cannot follow yourself")
+        if target.suspended_since is not None:
+            raise FollowError(f"{handle_or_url} is suspended")
         existing = await follows.get(session, follower.id, target.id)
         if existing is not None:
             return existing

@@ -32,10 +32,35 @@ async def is_admin(svc: Services, account: Account | None) -> bool:
         return await moderation.is_admin(session, account.id)
 
 
-async def users(svc: Services) -> list[tuple[Account, User]]:
-    """The local users, suspended ones too (not deleted ones), newest first."""
+USERS_PAGE = 50  # users on a page of /admin/users
+
+
+async def users(
+    svc: Services, *, before: int | None = None, limit: int | None = None
+) -> list[tuple[Account, User]]:
+    """The local users, suspended ones too (not deleted ones), newest first: all, or a page
+    of at most `limit` after the user whose account id is `before`."""
     async with svc.reads() as session:
-        return await moderation.local_users(session, exclude=INSTANCE_ACTOR)
+        return await moderation.local_users(
+            session, exclude=INSTANCE_ACTOR, limit=limit, before=before
+        )
+
+
+async def users_page(
+    svc: Services, before: int | None = None
+) -> tuple[list[tuple[Account, User]], int | None]:
+    """A page of USERS_PAGE users after `before`, and where the next page starts (None: this
+    is the last)."""
+    rows = await users(svc, before=before, limit=USERS_PAGE + 1)
+    more = len(rows) > USERS_PAGE
+    rows = rows[:USERS_PAGE]
+    return rows, rows[-1][0].id if more else None
+
+
+async def user(svc: Services, username: str) -> tuple[Account, User] | None:
+    """One local user (suspended too, not deleted) by exact name, with their user row."""
+    async with svc.reads() as session:
+        return await moderation.local_user(session, username, exclude=INSTANCE_ACTOR)
 
 
 async def _account(svc: Services, username: str) -> Account:

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedi.core.services import Services
-from fedi.domain.account_reads import account
+from fedi.domain.account_reads import account, suspended
 from fedi.domain.entities import statuses
 from storage import feeds, home_reads
 from storage.feeds import Where
@@ -69,7 +69,8 @@ async def of_account(
     svc: Services, viewer: Account | None, account_id: int, window: Window, where: Where
 ) -> list[Entry]:
     """The account's posts the viewer may read, and its boosts; RecordNotFound when there is
-    no such account to show."""
-    await account(svc, account_id)
+    no such account to show; none of a suspended account's, as Mastodon."""
+    if suspended(await account(svc, account_id, suspended_too=True)):
+        return []
     async with svc.reads() as session:
         return await feeds.of_account(session, _id(viewer), account_id, window, where)

@@ -17,11 +17,15 @@ from activitypub.http import FetchError
 from activitypub.keys import PublicKey
 from activitypub.urls import ids_equal, same_origin
 from fedi.core.services import Services
+from fedi.federation.sanitize import clean_html
 from storage import accounts
 from storage.models import Account
 from storage.timeutil import utcnow
 
 log = logging.getLogger(__name__)
+# Characters of a remote bio read (its HTML, before sanitising; Mastodon keeps 500 of a local
+# bio's text, and its own remote bios are HTML of about that): the rest is not kept.
+BIO_HTML_CHARS = 20_000
 
 # A cached remote actor older than this is fetched again when next needed.
 ACTOR_MAX_AGE = timedelta(days=1)
@@ -34,7 +38,8 @@ def _account_fields(actor: RemoteActor, name_chars: int) -> dict[str, Any]:
         "domain": urlsplit(actor.id).netloc.lower(),
         "actor_type": actor.type,
         "display_name": (actor.name or "")[:name_chars],  # [limits] remote_display_name_chars
-        "summary": "",
+        # The bio as sanitised HTML (on arrival, as every remote HTML), shown as it came.
+        "summary": clean_html((actor.summary or "")[:BIO_HTML_CHARS]),
         "url": actor.url,
         "icon_url": actor.icon_url,
         "inbox_url": actor.inbox,

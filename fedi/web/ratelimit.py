@@ -15,6 +15,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from quart import current_app
+
 
 @dataclass(frozen=True)
 class Verdict:
@@ -67,3 +69,11 @@ class Counters:
 
     def __len__(self) -> int:
         return len(self._counts)
+
+
+def app_counters() -> Counters:
+    """The app's counters (made on first use), shared by the API's throttle and the pages."""
+    found: Counters | None = current_app.config.get("IMPASTO_RATE_COUNTERS")
+    if found is None:
+        found = current_app.config["IMPASTO_RATE_COUNTERS"] = Counters()
+    return found

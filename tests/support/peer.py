@@ -33,6 +33,7 @@ class PeerActor:
     shared_inbox: bool = True
     display_name: str | None = None  # default: the name, title-cased
     handle: str | None = None  # the WebFinger subject; default: name@this peer
+    summary: str | None = None  # the bio, as HTML; none by default
 
     @property
     def id(self) -> str:
@@ -63,6 +64,8 @@ class PeerActor:
             "url": f"{self.base}/@{self.name}",
             "publicKey": {"id": self.key_id, "owner": self.id, "publicKeyPem": self.public_pem},
         }
+        if self.summary is not None:
+            doc["summary"] = self.summary
         if self.shared_inbox:
             doc["endpoints"] = {"sharedInbox": f"{self.base}/inbox"}
         return doc

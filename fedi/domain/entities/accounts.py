@@ -61,6 +61,8 @@ def _fields(svc: Services, account: Account) -> list[dict[str, Any]]:
 
 def account(svc: Services, row: Account, numbers: AccountCounts = NO_COUNTS) -> dict[str, Any]:
     """The Account entity of a local or remote account, with its counts."""
+    if row.suspended_since is not None:
+        return _suspended(svc, row)
     missing = svc.settings.instance.url + MISSING_IMAGE
     avatar, header = row.icon_url or missing, row.header_url or missing
     return {
@@ -89,6 +91,40 @@ def account(svc: Services, row: Account, numbers: AccountCounts = NO_COUNTS) -> 
         "emojis": [],
         "roles": [],
         "fields": _fields(svc, row),
+    }
+
+
+def _suspended(svc: Services, row: Account) -> dict[str, Any]:
+    """What Mastodon serves of an account an admin suspended: who it is and `suspended: true`,
+    nothing of its profile (no name, bio, pictures or fields) and no counts."""
+    missing = svc.settings.instance.url + MISSING_IMAGE
+    return {
+        "id": str(row.id),
+        "username": row.username,
+        "acct": acct(row),
+        "display_name": "",
+        "locked": False,
+        "bot": False,
+        "discoverable": False,
+        "indexable": False,
+        "group": False,
+        "created_at": midnight(row.created_at),
+        "note": "",
+        "url": profile_url(svc, row),
+        "uri": row.uri,
+        "avatar": missing,
+        "avatar_static": missing,
+        "header": missing,
+        "header_static": missing,
+        "followers_count": 0,
+        "following_count": 0,
+        "statuses_count": 0,
+        "last_status_at": None,
+        "hide_collections": False,
+        "emojis": [],
+        "roles": [],
+        "fields": [],
+        "suspended": True,
     }
 
 

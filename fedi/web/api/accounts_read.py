@@ -22,8 +22,8 @@ install(bp)
 @bp.get("/api/v1/accounts/<account_id>")
 @scoped_if_token("read:accounts")
 async def show(account_id: str) -> Response:
-    """An Account."""
-    found = await account_reads.account(services(), record_id(account_id))
+    """An Account (one an admin suspended shows `suspended: true` and nothing else)."""
+    found = await account_reads.account(services(), record_id(account_id), suspended_too=True)
     return json_response(await accounts.one_account(services(), found))
 
 
@@ -34,7 +34,7 @@ async def lookup() -> Response:
     acct = request.args.get("acct", "")
     if not acct.strip():
         raise RecordNotFound("no acct given")
-    found = await account_reads.lookup(services(), acct)
+    found = await account_reads.lookup(services(), acct, suspended_too=True)
     return json_response(await accounts.one_account(services(), found))
 
 

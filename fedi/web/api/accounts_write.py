@@ -22,10 +22,11 @@ refuse_user_errors(bp)
 Action = Callable[[Services, str, str], Awaitable[Any]]
 
 
-async def _acted(account_id: str, action: Action) -> Response:
-    """Run `action` on an account shown here (404 otherwise); the Relationship after."""
+async def _acted(account_id: str, action: Action, *, suspended_too: bool = True) -> Response:
+    """Run `action` on an account shown here (404 otherwise; a suspended one only with
+    `suspended_too`); the Relationship after."""
     svc, me = services(), acting_account()
-    target = await account_reads.account(svc, record_id(account_id))
+    target = await account_reads.account(svc, record_id(account_id), suspended_too=suspended_too)
     await undo_quietly(action(svc, me.username, account_reads.reference(target)))
     return json_response(
         accounts.relationship(await account_reads.relationship(svc, me, target.id))
@@ -35,8 +36,9 @@ async def _acted(account_id: str, action: Action) -> Response:
 @bp.post("/api/v1/accounts/<account_id>/follow")
 @scoped("write:follows")
 async def follow(account_id: str) -> Response:
-    """Follow (or ask to follow a locked account): `following` or `requested`."""
-    return await _acted(account_id, follows.follow)
+    """Follow (or ask to follow a locked account): `following` or `requested`. A suspended
+    account is not followed: 404, as Mastodon."""
+    return await _acted(account_id, follows.follow, suspended_too=False)
 
 
 @bp.post("/api/v1/accounts/<account_id>/unfollow")

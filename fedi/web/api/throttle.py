@@ -12,12 +12,12 @@ import hashlib
 import re
 from datetime import UTC, datetime
 
-from quart import Blueprint, Response, current_app, g, request
+from quart import Blueprint, Response, g, request
 
 from fedi.core.sections import LimitsSettings
 from fedi.web.api.scoped import bearer
 from fedi.web.helpers import json_response, services
-from fedi.web.ratelimit import Counters, Verdict
+from fedi.web.ratelimit import Counters, Verdict, app_counters
 from fedi.web.sessions import client_address
 
 bp = Blueprint("api_throttle", __name__)
@@ -30,10 +30,7 @@ TOO_MANY = "Too many requests"  # Mastodon's words
 
 def counters() -> Counters:
     """The app's counters (made on first use)."""
-    found: Counters | None = current_app.config.get("IMPASTO_RATE_COUNTERS")
-    if found is None:
-        found = current_app.config["IMPASTO_RATE_COUNTERS"] = Counters()
-    return found
+    return app_counters()
 
 
 def _rules(limits: LimitsSettings, who: str) -> list[tuple[str, int, int]]:

@@ -5,7 +5,10 @@ server that knows it, and the session ends)."""
 from __future__ import annotations
 
 import asyncio
+import math
+import time
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from typing import IO
 
 from quart import Blueprint, Response, redirect
@@ -15,10 +18,15 @@ from fedi.domain import auth, deletes, exports
 from fedi.web import sessions
 from fedi.web.helpers import services
 from fedi.web.pages.settings_common import checked_form, settings_page, to_sign_in, viewer
+from fedi.web.ratelimit import app_counters
+from storage.models import Account
 
 bp = Blueprint("settings_data", __name__)
 EXPORT, DELETE = "/settings/export", "/settings/delete"
 CHUNK = 64 * 1024
+# One export per account in each window of this many seconds (windows aligned to the clock,
+# as every counter in fedi.web.ratelimit): each builds a zip of everything the person has.
+EXPORT_PERIOD = 15 * 60
 
 
 @bp.get(EXPORT)
@@ -45,12 +53,29 @@ async def export() -> Response | WerkzeugResponse:
     if me is None:
         return to_sign_in(EXPORT)
     await checked_form()
+    verdict = app_counters().hit(f"export:{me.id}", 1, EXPORT_PERIOD)
+    if not verdict.allowed:
+        return await _come_back_later(me, verdict.reset_at)
     archive = await exports.archive(services(), me.username)
     response = Response(_chunks(archive), content_type="application/zip")
     name = f"impasto-{me.username}-export.zip"
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+async def _come_back_later(me: Account, reset_at: float) -> Response:
+    """429: an export was made lately; the page says when the next one can be made."""
+    wait = max(1, math.ceil(reset_at - time.time()))
+    minutes = max(1, math.ceil(wait / 60))
+    at = datetime.fromtimestamp(reset_at, UTC).strftime("%H:%M UTC")
+    why = (
+        f"You made an export a short while ago. The next one can be made at {at}, "
+        f"in {minutes} minute{'s' * (minutes != 1)}."
+    )
+    page = await settings_page("settings_export.html", me, 429, error=why)
+    page.headers["Retry-After"] = str(wait)
+    return page
 
 
 @bp.get(DELETE)

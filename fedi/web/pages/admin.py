@@ -9,10 +9,9 @@ from quart import Blueprint, Quart, Response, abort, request
 from fedi.core.errors import UserError
 from fedi.domain import deletes, moderation
 from fedi.web import sessions
-from fedi.web.helpers import services
+from fedi.web.helpers import id_arg, services
 from fedi.web.pages import admin_instance, admin_servers
 from fedi.web.pages.admin_base import Page, admin_only, done, page, template_context
-from storage.models import Account, User
 
 bp = Blueprint("admin", __name__)
 
@@ -32,9 +31,9 @@ async def index() -> Page:
 
 
 async def _users_page(status: int = 200, error: str | None = None) -> Response:
-    rows = await moderation.users(services())
+    rows, more = await moderation.users_page(services(), id_arg("after"))
     viewer = await sessions.signed_in()
-    return await page("admin_users.html", status, rows=rows, error=error, viewer=viewer)
+    return await page("admin_users.html", status, rows=rows, more=more, error=error, viewer=viewer)
 
 
 @bp.get("/admin/users")
@@ -73,15 +72,11 @@ async def unsuspend(username: str) -> Page:
 
 
 async def _confirm_page(username: str, status: int = 200, error: str | None = None) -> Page:
-    found = {account.username: (account, user) for account, user in await _users()}
-    if username not in found:
+    found = await moderation.user(services(), username)
+    if found is None:
         abort(404)
-    account, user = found[username]
+    account, user = found
     return await page("admin_delete.html", status, account=account, user=user, error=error)
-
-
-async def _users() -> list[tuple[Account, User]]:
-    return await moderation.users(services())
 
 
 @bp.get("/admin/users/<username>/delete")

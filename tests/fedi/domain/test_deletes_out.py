@@ -14,6 +14,7 @@ from fedi.domain import deletes, edits, reactions
 from fedi.domain.accounts import AccountError, create_user
 from fedi.domain.deletes import DeleteError
 from fedi.domain.posting import Draft, make_post
+from fedi.domain.profile import ProfileChange, update_profile
 from storage.models import (
     Account,
     Follow,
@@ -24,6 +25,7 @@ from storage.models import (
     Reaction,
     User,
 )
+from tests.support.model_hosts import image_bytes
 from tests.support.sent import (
     AS2,
     PUBLIC,
@@ -135,3 +137,20 @@ async def test_a_delete_reaches_those_an_edit_reached_and_those_mentioned_now(
     # yvonne got an edit of another post only.
     expected = [trent, mallory, victor, wendy]
     assert inboxes == sorted(account.shared_inbox_url or "" for account in expected)
+
+
+async def test_a_deleted_accounts_avatar_and_header_files_go_with_it(
+    client: tuple[Client, Services],
+) -> None:
+    _, svc = client
+    pictures = ProfileChange(avatar=image_bytes(), header=image_bytes(size=(30, 10)))
+    account = await update_profile(svc, "alice", pictures)
+    names = [url.removeprefix(svc.urls.media("")) for url in (account.icon_url, account.header_url)]
+    files = [svc.media_dir / name for name in names if name]
+    assert len(files) == 2 and all(path.exists() for path in files)
+
+    await deletes.delete_account(svc, "alice")
+    assert [path.name for path in files if path.exists()] == []
+    async with svc.sessions() as session:
+        row = (await session.execute(select(Account).where(Account.username == "alice"))).scalar()
+        assert row is not None and (row.icon_url, row.header_url) == (None, None)

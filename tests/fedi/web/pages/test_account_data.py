@@ -18,6 +18,8 @@ from fedi.domain import bookmarks, exports, profile, reactions
 from fedi.domain import follows as following
 from fedi.domain.accounts import create_user
 from fedi.domain.posting import Draft, make_post
+from fedi.web.pages.account_data import EXPORT_PERIOD
+from fedi.web.ratelimit import Counters
 from storage.accounts import local_account
 from tests.support.oauth import PASSWORD, Pair, csrf_of, page, sign_in
 from tests.support.sent import follow, remote, sent
@@ -122,3 +124,25 @@ async def test_delete_wants_the_password_then_deletes_federates_and_signs_out(
     after = await http.get("/settings/profile")
     assert after.headers["Location"] == "/auth/sign_in?next=/settings/profile"
     assert (await sign_in(http)).status_code != 303  # the password is gone with it
+
+
+async def test_one_export_per_window_then_a_429_that_says_when(site: Pair) -> None:
+    http, svc = site
+    now = [1_000_000 * EXPORT_PERIOD + 60.0]  # a minute into a window
+    http.app.config["IMPASTO_RATE_COUNTERS"] = Counters(clock=lambda: now[0])  # type: ignore[attr-defined]
+    await create_user(svc, "bob", password=PASSWORD)
+    await sign_in(http)
+    await _download(http)
+    token = csrf_of(await page(http, "/settings/export"))
+    again = await http.post("/settings/export", form={"csrf_token": token})
+    html = await again.get_data(as_text=True)
+    assert again.status_code == 429 and again.headers["Content-Type"].startswith("text/html")
+    assert 0 < int(again.headers["Retry-After"]) <= EXPORT_PERIOD
+    assert "The next one can be made at" in html and 'role="alert"' in html
+
+    bob = http.app.test_client()  # type: ignore[attr-defined]
+    await sign_in(bob, "bob")
+    await _download(bob)  # counted per account: bob's first is made
+
+    now[0] += EXPORT_PERIOD  # the next window
+    await _download(http)

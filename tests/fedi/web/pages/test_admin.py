@@ -4,11 +4,17 @@ back, deleting asks first; every form refuses a forged CSRF token."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from sqlalchemy import update
 
 from fedi.domain import apps, auth
+from fedi.domain.accounts import create_user
 from storage import sign_ins
 from storage.accounts import local_account
+from storage.models import Account
+from storage.timeutil import utcnow
 from tests.support.api_scene import bearer
 from tests.support.oauth import PASSWORD, Pair, csrf_of, page, sign_in
 
@@ -157,3 +163,27 @@ async def test_a_suspended_user_can_still_be_deleted(admin_site: Pair) -> None:
     async with svc.reads() as session:  # deleted: the row stays to sign its farewell
         alice = await local_account(session, "alice", include_deleted=True)
         assert alice is not None and await sign_ins.user_of(session, alice.id) is None
+
+
+def _listed(html: str) -> list[str]:
+    return re.findall(r'<td data-label="User"><a href="/@([^"]+)">', html)
+
+
+async def test_users_come_fifty_a_page_each_once(admin_site: Pair) -> None:
+    http, svc = admin_site
+    for n in range(54):
+        await create_user(svc, f"user{n:02d}")
+    async with svc.sessions.begin() as session:  # half joined at the same instant: ties
+        await session.execute(
+            update(Account).where(Account.username.like("user1%")).values(created_at=utcnow())
+        )
+    await sign_in(http, "root")
+    first = await page(http, "/admin/users")
+    assert len(_listed(first)) == 50 and "Next page" in first
+    after = re.search(r'href="(/admin/users\?after=\d+)">Next page', first)
+    assert after is not None
+    second = await page(http, after.group(1))
+    assert "Next page" not in second
+    listed = _listed(first) + _listed(second)
+    names = {f"user{n:02d}" for n in range(54)} | {"alice", "root"}
+    assert len(listed) == len(names) and set(listed) == names  # every user, each once

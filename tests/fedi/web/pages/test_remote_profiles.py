@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from fedi.core.services import Services
 from fedi.domain.search import Query, search
+from fedi.federation.actors import fetch_actor
 from storage import follows
 from storage.accounts import by_uri, local_account
 from tests.support.oauth import Pair, csrf_of, page, sign_in
@@ -64,3 +65,25 @@ async def test_unknown_accounts_are_not_found_and_our_host_is_the_local_page(
     assert (await http.get("/@nobody@unknown.example")).status_code == 404
     ours = await http.get(f"/@alice@{svc.settings.instance.host}")
     assert ours.status_code == 301 and ours.location == "/@alice"
+
+
+async def test_the_bio_is_kept_sanitised_and_shown_and_follows_updates(
+    site: Pair, remote: Peer
+) -> None:
+    http, svc = site
+    mallory = remote.actors["mallory"]
+    mallory.summary = '<p>Paints <a href="javascript:alert(1)">herons</a></p><script>x()</script>'
+    handle = await _stored(svc, remote)
+    html = await page(http, f"/@{handle}")
+    assert "<p>Paints <a" in html and "herons</a></p>" in html
+    assert "javascript:" not in html and "<script>x()" not in html
+    async with svc.reads() as session:
+        stored = await by_uri(session, mallory.id)
+    assert stored is not None and "Paints" in stored.summary and "script" not in stored.summary
+    entity = await (await http.get(f"/api/v1/accounts/{stored.id}")).get_json()
+    assert entity["note"] == stored.summary  # the API's `note` too
+
+    mallory.summary = "<p>Now paints foxes</p>"  # her server's Update makes us fetch it again
+    await fetch_actor(svc, mallory.id)
+    html = await page(http, f"/@{handle}")
+    assert "<p>Now paints foxes</p>" in html and "herons" not in html
