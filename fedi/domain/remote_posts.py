@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import delete as sql_delete
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -225,9 +226,24 @@ async def store_fetched(svc: Services, note: RemoteNote) -> Post:
 async def _store(
     svc: Services, notes: list[RemoteNote], authors: dict[str, Account | Exception]
 ) -> list[MediaAttachment]:
-    """Insert the posts not stored yet, in one transaction; returns their media."""
+    """Insert the posts not stored yet, in one transaction; returns their media.
+
+    Another process may store the same note between our look and our insert (the inbox
+    worker taking its Create while `impasto reply` fetches it): PostgreSQL then refuses the
+    duplicate uri, and one more try finds the note stored. (SQLite's writes are serialised by
+    BEGIN IMMEDIATE, so there the look and the insert are never split.)"""
     if not notes:
         return []
+    try:
+        return await _store_once(svc, notes, authors)
+    except IntegrityError:
+        log.info("a note of %d was stored meanwhile by another writer; again", len(notes))
+        return await _store_once(svc, notes, authors)
+
+
+async def _store_once(
+    svc: Services, notes: list[RemoteNote], authors: dict[str, Account | Exception]
+) -> list[MediaAttachment]:
     stored: list[MediaAttachment] = []
     async with svc.sessions.begin() as session:
         uris = [note.id for note in notes]
