@@ -39,6 +39,7 @@ from fedi.core.services import Services  # noqa: E402
 from fedi.core.settings import load_settings  # noqa: E402
 from fedi.domain.apps import personal_token  # noqa: E402
 from fedi.web.app import create_app  # noqa: E402
+from fedi.web.server import settle_collector  # noqa: E402
 from storage.db import create_engine  # noqa: E402
 from storage.models import Account, Post  # noqa: E402
 
@@ -98,6 +99,7 @@ async def measure_api(
         )
         settings = load_settings(config)
         app = create_app(settings, workers=False)
+        settle_collector()  # as `impasto serve` does
         results: list[Result] = []
         async with app.test_app() as test_app:
             svc: Services = app.config["IMPASTO_SERVICES"]

@@ -15,6 +15,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from storage.inline_sqlite import inline_creator
+
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # WAL lets readers run beside the single writer; NORMAL sync is durable across process
@@ -113,6 +115,29 @@ def create_read_engine(url: str, write_engine: AsyncEngine) -> AsyncEngine:
     event.listen(engine.sync_engine, "connect", _sqlite_read_pragmas)
     event.listen(engine.sync_engine, "begin", _sqlite_begin_read)
     return engine
+
+
+def create_inline_read_engine(url: str) -> AsyncEngine | None:
+    """On SQLite, an engine for short bounded reads whose statements run in the event loop's
+    thread (storage.inline_sqlite); None elsewhere (asyncpg has no thread to skip)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    engine = create_async_engine(
+        parsed, async_creator=inline_creator(parsed.database, timeout=10), pool_size=2
+    )
+    event.listen(engine.sync_engine, "connect", _inline_read_pragmas)
+    event.listen(engine.sync_engine, "begin", _sqlite_begin_read)
+    return engine
+
+
+def _inline_read_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # As _sqlite_read_pragmas, but the connection is opened in autocommit mode already: the
+    # adapter's isolation_level setter would need aiosqlite's thread.
+    cursor = dbapi_connection.cursor()
+    for pragma in ("journal_mode=WAL", "busy_timeout=10000", "foreign_keys=ON", "query_only=ON"):
+        cursor.execute(f"PRAGMA {pragma}")
+    cursor.close()
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -22,7 +22,12 @@ from fedi.core.urls import Urls
 from generators.base import BackendContext, Generator
 from generators.registry import load_generator
 from storage import accounts, domain_blocks
-from storage.db import create_engine, create_read_engine, session_factory
+from storage.db import (
+    create_engine,
+    create_inline_read_engine,
+    create_read_engine,
+    session_factory,
+)
 from storage.inbox_writer import InboxWriter
 from storage.models import Account
 
@@ -42,8 +47,13 @@ async def _borrowed(session: AsyncSession) -> AsyncIterator[AsyncSession]:
 class ReadSessions:
     """Read-only sessions; inside `one()`, every read of the task shares one session."""
 
-    def __init__(self, factory: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self,
+        factory: async_sessionmaker[AsyncSession],
+        inline: async_sessionmaker[AsyncSession] | None = None,
+    ) -> None:
         self.factory = factory
+        self.inline = inline or factory
 
     def __call__(self) -> AbstractAsyncContextManager[AsyncSession]:
         """A read session (the shared one inside `one()`)."""
@@ -53,8 +63,10 @@ class ReadSessions:
     @asynccontextmanager
     async def one(self) -> AsyncIterator[AsyncSession]:
         """One read session (one snapshot, one connection) for every read inside; only for
-        work that does not write and does not run reads concurrently."""
-        async with self.factory() as session:
+        work that does not write, does not run reads concurrently and reads little (a page
+        of a keyset-paged list): on SQLite its statements run in the event loop's thread
+        (storage.inline_sqlite), which waits for them."""
+        async with self.inline() as session:
             token = _SHARED.set(session)
             try:
                 yield session
@@ -83,6 +95,8 @@ class Services:
     _keys: KeyStore | None = None
     _inbox_writer: InboxWriter | None = None
     _blocked: tuple[float, set[str]] | None = None
+    # SQLite only: the engine of `reads.one()`, whose statements run in the loop's thread.
+    inline_engine: AsyncEngine | None = None
 
     @classmethod
     def create(cls, settings: Settings) -> Services:
@@ -90,13 +104,18 @@ class Services:
         url = settings.database.url
         engine = create_engine(url, pool_size=settings.database.pool_size)
         read_engine = create_read_engine(url, engine)
+        inline_engine = create_inline_read_engine(url)
         return cls(
             settings,
             engine,
             session_factory(engine),
-            ReadSessions(session_factory(read_engine)),
+            ReadSessions(
+                session_factory(read_engine),
+                session_factory(inline_engine) if inline_engine else None,
+            ),
             read_engine,
             Urls(settings.instance.url),
+            inline_engine=inline_engine,
         )
 
     @property
@@ -205,3 +224,5 @@ class Services:
         await self.engine.dispose()
         if self.read_engine is not self.engine:
             await self.read_engine.dispose()
+        if self.inline_engine is not None:
+            await self.inline_engine.dispose()

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+import orjson
 from quart import Response, current_app, request
 from werkzeug.routing import IntegerConverter, ValidationError
 
@@ -36,16 +36,21 @@ def wants_json() -> bool:
     return wants_activity_json() or best.endswith(("/json", "+json"))
 
 
+def json_bytes(doc: Any) -> bytes:
+    """`doc` as compact UTF-8 JSON (orjson; integer keys written as strings)."""
+    return orjson.dumps(doc, option=orjson.OPT_NON_STR_KEYS)
+
+
 def activity_json(doc: Any, status: int = 200) -> Response:
     """An AS2 JSON response."""
-    response = Response(json.dumps(doc), status=status, content_type=AS2_CONTENT_TYPE)
+    response = Response(json_bytes(doc), status=status, content_type=AS2_CONTENT_TYPE)
     response.headers["Vary"] = "Accept"
     return response
 
 
 def json_response(doc: Any, content_type: str = "application/json", status: int = 200) -> Response:
     """A JSON response with an explicit content type."""
-    return Response(json.dumps(doc), status=status, content_type=content_type)
+    return Response(json_bytes(doc), status=status, content_type=content_type)
 
 
 def error(status: int, reason: str) -> Response:

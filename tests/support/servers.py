@@ -79,7 +79,7 @@ class Server:
             self._log.close()
             self._log = None
 
-    def start(self, timeout: float = 30.0) -> Server:
+    def start(self, timeout: float = 60.0) -> Server:
         """Start and wait until it answers HTTP."""
         self._close_log()
         self._log = open(self.log_path, "ab")

@@ -13,8 +13,9 @@ MISSING_IMAGE = "/static/missing.png"
 def timestamp(value: datetime) -> str:
     """ISO 8601 in UTC with milliseconds and a Z, as Mastodon writes datetimes
     (2019-12-08T03:48:33.901Z)."""
-    when = as_utc(value).astimezone(UTC)
-    return when.strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z"
+    when = value.astimezone(UTC) if value.tzinfo not in (None, UTC) else value
+    # isoformat without a zone, then "Z": a third of strftime's time, and a page has hundreds.
+    return when.replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
 
 
 def day(value: datetime) -> str:
