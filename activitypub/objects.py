@@ -149,6 +149,7 @@ class NoteInfo:
     likes: int = 0
     shares: int = 0
     updated: datetime | None = None  # set once the post was edited
+    language: str | None = None  # an ISO 639 code: the content's language, if known
 
 
 def attachment(image: ImageInfo) -> dict[str, Any]:
@@ -191,6 +192,10 @@ def note(info: NoteInfo, *, with_context: bool = True) -> dict[str, Any]:
             "tag": [tag(item) for item in info.tags],
         }
     )
+    if info.language:
+        # Mastodon writes the content again in a contentMap keyed by the status's language,
+        # and reads the language of a remote status from there.
+        doc["contentMap"] = {info.language: info.content_html}
     if info.replies:
         doc["replies"] = info.replies
     if info.updated is not None:

@@ -1,5 +1,6 @@
 """A status with pictures already stored (uploaded from an app, or painted through the
 generations extension): the post carries them in the order given, each with its alt text.
+A reply of text alone (from the web app's post page or a Mastodon app) is made here too.
 
 A picture painted here brings its prompt and model into the post's text, as `/paint` does;
 an uploaded picture claims neither. Refused as Mastodon refuses them: no text and no picture,
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 
 from fedi.core.services import Services
 from fedi.domain.accounts import acting_user
-from fedi.domain.limits import MEDIA_PER_STATUS, refuse_over, status_length
+from fedi.domain.limits import LANGUAGE, MEDIA_PER_STATUS, refuse_over, status_length
 from fedi.domain.mentions import compose
 from fedi.domain.posting import PostError, _notify, _parent, _store_tags
 from fedi.federation.as2.notes import Tags, content_html, create
@@ -48,6 +49,7 @@ class MediaDraft:
     content_warning: str = ""
     visibility: str = ""
     remix_of: str | None = None  # the URI of the post this one remixes
+    language: str | None = None  # an ISO 639 code (and region), as Mastodon's `language`
 
 
 def _check(svc: Services, draft: MediaDraft) -> None:
@@ -58,6 +60,8 @@ def _check(svc: Services, draft: MediaDraft) -> None:
     if draft.visibility not in VISIBILITIES:
         refused = draft.visibility
         raise PostError(f"visibility {refused!r} is not one of {', '.join(AUDIENCES)}")
+    if draft.language is not None and not LANGUAGE.fullmatch(draft.language):
+        raise PostError(f"{draft.language!r} is not a language code (such as en or pt-BR)")
     length = status_length(draft.text) + status_length(draft.content_warning)
     what = "the caption and content warning"
     refuse_over(length, svc.settings.limits.status_chars, "status_chars", what, PostError)
@@ -96,6 +100,7 @@ async def post_with_media(svc: Services, draft: MediaDraft) -> Post:
         spoiler_text=draft.content_warning.strip(),
         sensitive=draft.sensitive or bool(draft.content_warning.strip()),
         visibility=draft.visibility or "public",
+        language=draft.language or None,
         prompt=prompt,
         generator_backend=generation.backend if generation else None,
         generator_model=generation.model if generation else None,

@@ -1,6 +1,7 @@
 """The `/paint PROMPT` convention: a status written in a plain Mastodon app, without media,
 whose first line is `/paint PROMPT` becomes a picture post of that prompt (issue 11). Lines
-after the first are the caption. Anything else is refused in words that say how to post."""
+after the first are the caption. A reply may be text alone, as on the web app's post pages;
+any other status without a picture is refused in words that say why and how to post."""
 
 from __future__ import annotations
 
@@ -9,9 +10,16 @@ from storage.models import Post
 
 COMMAND = "/paint"
 HOW = (
-    "pictures here are made from a prompt: write /paint PROMPT as the status "
-    "(for example: /paint a lighthouse at dusk), or attach a picture"
+    "posts here are pictures, so a new post needs one: write /paint PROMPT as the status "
+    "to have it painted (for example: /paint a lighthouse at dusk), or attach a picture; "
+    "a reply may be text alone"
 )
+
+
+def asks_to_paint(text: str) -> bool:
+    """Whether a status's first word is `/paint` (in any case)."""
+    first = text.strip().partition("\n")[0].strip().partition(" ")[0]
+    return first.lower() == COMMAND
 
 
 def paint_draft(

@@ -29,12 +29,8 @@ MASTODON_VERSION = "4.2.0"
 MASTODON_API_VERSION = 1
 THUMBNAIL = "thumbnail.jpg"  # fedi/web/static/thumbnail.jpg, painted by the built-in generator
 THUMBNAIL_ALT = "An easel with a freshly painted picture, thick strokes of oil paint"
-# Mastodon's defaults where we have no such thing: profile bios and fields (we serve neither
-# as editable yet) and poll durations (no polls: max_options 0).
-MAX_NOTE_LENGTH = 500
-PROFILE_FIELD_LIMIT = 255
+# Mastodon's defaults where we have no such thing: poll durations (no polls: max_options 0).
 POLL_MIN_EXPIRATION, POLL_MAX_EXPIRATION = 300, 2_629_746
-MAX_DISPLAY_NAME_LENGTH = 255  # storage.models.Account.display_name
 
 
 def version() -> str:
@@ -68,6 +64,22 @@ def _statuses(settings: Settings) -> dict[str, Any]:
         "max_characters": settings.limits.status_chars,
         "max_media_attachments": MEDIA_PER_STATUS,
         "characters_reserved_per_url": URL_CHARS,
+    }
+
+
+def _accounts(settings: Settings) -> dict[str, Any]:
+    """What a profile may hold, from [limits] (the profile API and settings page refuse more):
+    Mastodon's names, in V2::Instance's configuration.accounts."""
+    limits = settings.limits
+    return {
+        "max_display_name_length": limits.display_name_chars,
+        "max_note_length": limits.bio_chars,
+        "max_featured_tags": 0,
+        "max_pinned_statuses": MAX_PINS,
+        "max_profile_fields": limits.profile_fields,
+        # One limit for both a field's name and its value, as Mastodon's 255 for each.
+        "profile_field_name_limit": limits.profile_field_chars,
+        "profile_field_value_limit": limits.profile_field_chars,
     }
 
 
@@ -143,15 +155,7 @@ def _configuration_v2(settings: Settings) -> dict[str, Any]:
         },
         # No Web Push here: an empty key, which apps take as "no push".
         "vapid": {"public_key": ""},
-        "accounts": {
-            "max_display_name_length": MAX_DISPLAY_NAME_LENGTH,
-            "max_note_length": MAX_NOTE_LENGTH,
-            "max_featured_tags": 0,
-            "max_pinned_statuses": MAX_PINS,
-            "max_profile_fields": 0,
-            "profile_field_name_limit": PROFILE_FIELD_LIMIT,
-            "profile_field_value_limit": PROFILE_FIELD_LIMIT,
-        },
+        "accounts": _accounts(settings),
         "statuses": _statuses(settings),
         "media_attachments": media,
         "polls": _polls(),

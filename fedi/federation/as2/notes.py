@@ -141,6 +141,7 @@ def note(
         likes=counts.get(reactions.LIKE, 0),
         shares=counts.get(reactions.ANNOUNCE, 0),
         updated=post.updated_at,
+        language=post.language,
     )
     return objects.note(info, with_context=with_context)
 

@@ -2,9 +2,10 @@
 becomes a picture post, made by the same function as `impasto post` within the request (the
 built-in painter takes a tenth of a second; a hosted backend is bounded by its own timeout);
 a status with `media_ids[]` (uploaded, or painted through /api/v1/impasto/generations) carries
-those pictures (fedi.domain.media_posts). Form or JSON parameters: status, media_ids,
-in_reply_to_id, sensitive, spoiler_text, visibility; an `Idempotency-Key` header makes a retry
-give the first status (fedi.web.api.idempotency)."""
+those pictures, and a reply may be text alone, as the web app's (fedi.domain.media_posts); a
+new post of text alone is refused saying how to paint one. Form or JSON parameters: status,
+media_ids, in_reply_to_id, sensitive, spoiler_text, visibility, language; an `Idempotency-Key`
+header makes a retry give the first status (fedi.web.api.idempotency)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from quart import Blueprint, Response, request
 from fedi.domain import status_reads
 from fedi.domain.entities import statuses
 from fedi.domain.media_posts import MediaDraft, not_found, post_with_media
-from fedi.domain.paint_command import HOW, paint_draft
+from fedi.domain.paint_command import HOW, asks_to_paint, paint_draft
 from fedi.domain.posting import PostError, make_post
 from fedi.web.api.idempotency import once
 from fedi.web.api.records import boolean, install, record_id, refuse_user_errors
@@ -70,13 +71,15 @@ def _media_ids(values: dict[str, Any]) -> list[int]:
 def _maker(
     username: str, values: dict[str, Any], reply_to: str | None
 ) -> Callable[[], Awaitable[Post]]:
-    """What makes the status asked for: its pictures, or the `/paint` prompt's picture."""
+    """What makes the status asked for: its pictures, the `/paint` prompt's picture, or a
+    reply's text (the web app's text reply; PostError saying how for a new post of text)."""
     svc, status = services(), text(values, "status") or ""
     media_ids = _media_ids(values)
     sensitive = boolean(values.get("sensitive"))
     spoiler_text = text(values, "spoiler_text") or ""
     visibility = text(values, "visibility") or ""
-    if media_ids or not status.strip():
+    language = text(values, "language") or ""
+    if media_ids or not status.strip() or (reply_to and not asks_to_paint(status)):
         draft = MediaDraft(
             username,
             status,
@@ -85,6 +88,7 @@ def _maker(
             in_reply_to=reply_to,
             content_warning=spoiler_text,
             visibility=visibility,
+            language=language or None,
         )
         return partial(post_with_media, svc, draft)
     painted = paint_draft(
@@ -94,6 +98,6 @@ def _maker(
         sensitive=sensitive,
         spoiler_text=spoiler_text,
         visibility=visibility,
-        language=text(values, "language") or "",
+        language=language,
     )
     return partial(make_post, svc, painted)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from fedi.domain.paint_command import paint_draft, source_text
+from fedi.domain.paint_command import asks_to_paint, paint_draft, source_text
 from fedi.domain.posting import PostError
 from storage.models import Post
 
@@ -44,3 +44,19 @@ def test_the_source_text_paints_it_again() -> None:
     again = paint_draft("alice", source_text(post))
     assert (again.prompt, again.caption) == ("a boat", "at sea")
     assert source_text(Post(prompt=None, caption="hi")) == "hi"
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("/paint a cat", True),
+        ("  /PAINT a cat\nfor you", True),
+        ("/paint", True),  # asks, though for nothing: paint_draft says how
+        ("nice!", False),
+        ("@bob /paint a cat", False),
+        ("/painted a cat", False),
+        ("", False),
+    ],
+)
+def test_asks_to_paint(text: str, asks: bool) -> None:
+    assert asks_to_paint(text) is asks

@@ -2,7 +2,8 @@
 and dave live on a second real Impasto server (B), both on 127.0.0.1: alice finds carol with
 `search_v2(resolve=True)`, follows her and sees her new post in her home timeline; finds a post
 of dave's by its URL, favourites and boosts it, and B records both; carol answers a post of
-alice's and alice sees the reply in the thread and in her notifications.
+alice's and alice sees the reply in the thread and in her notifications; alice answers a post
+of dave's with text alone, as an app replies, and both servers show it in the thread.
 
 The servers start once for the module; the tests run in order, each on what it made itself
 or on what an earlier one left (the follow). Deliveries are waited for with a deadline.
@@ -159,3 +160,27 @@ def test_a_reply_from_the_other_server_in_the_thread_and_notifications(world: Wo
     notices = wait_for(told, DEADLINE)
     assert notices[0].type == "mention"
     assert notices[0].account.acct == f"carol@{_host(world.b)}"
+
+
+def test_a_text_reply_from_an_app_reaches_the_other_server(world: World) -> None:
+    """What Tusky or Ivory send for a reply: the author's mention and a few words, with the
+    language; no picture. It is in the thread here, and reaches B as a web reply does."""
+    api = world.api()
+    page = world.b.cli("post", "dave", "a gull on a post").strip()
+    theirs = api.search_v2(page, resolve=True).statuses[0]
+    words = f"@dave@{_host(world.b)} nice!"
+    reply = api.status_post(words, in_reply_to_id=theirs.id, language="en")
+    assert reply.in_reply_to_id == theirs.id and reply.media_attachments == []
+    assert reply.language == "en" and "nice!" in reply.content
+    assert [s.id for s in api.status_context(theirs.id).descendants] == [reply.id]
+    note = world.a.server.get(reply.uri.removeprefix(world.a.base), "application/activity+json")
+    assert note["contentMap"] == {"en": note["content"]}
+
+    b = _client(world.b, world.dave)
+
+    def answered() -> list[Any]:
+        return [s for s in b.status_context(post_id(page)).descendants if s.uri == reply.uri]
+
+    (seen,) = wait_for(answered, DEADLINE)
+    assert seen.account.acct == f"alice@{_host(world.a)}" and "nice!" in seen.content
+    assert str(seen.in_reply_to_id) == str(post_id(page)) and seen.media_attachments == []

@@ -45,7 +45,15 @@ async def test_instance_v2_is_shaped_as_mastodons(client: Fixture, path: str) ->
     assert media["image_matrix_limit"] == settings.media.upload_pixels == 33_177_600
     assert media["supported_mime_types"] == ["image/png", "image/jpeg", "image/webp", "image/gif"]
     assert (media["video_size_limit"], media["video_matrix_limit"]) == (0, 0)
-    assert config["accounts"]["max_pinned_statuses"] == 5
+    assert config["accounts"] == {
+        "max_display_name_length": 30,
+        "max_note_length": 500,
+        "max_featured_tags": 0,
+        "max_pinned_statuses": 5,
+        "max_profile_fields": 4,
+        "profile_field_name_limit": 255,
+        "profile_field_value_limit": 255,
+    }
     assert config["translation"] == {"enabled": False}
     assert doc["registrations"]["enabled"] is False
     assert doc["contact"] == {"email": "", "account": None}
@@ -74,6 +82,10 @@ async def test_limits_contact_and_rules_come_from_the_settings(client: Fixture) 
     http, svc = client
     settings = svc.settings
     settings.limits.status_chars = 1000
+    settings.limits.bio_chars = 900
+    settings.limits.profile_fields = 6
+    settings.limits.profile_field_chars = 80
+    settings.limits.display_name_chars = 40
     settings.media.upload_bytes = 1234
     settings.instance.contact_email = "admin@impasto.example"
     settings.instance.rules = ["Be kind.", "Mark <sensitive> pictures."]
@@ -82,6 +94,10 @@ async def test_limits_contact_and_rules_come_from_the_settings(client: Fixture) 
     assert_shape(v2, "instance_v2")
     assert isinstance(v2, dict)
     assert v2["configuration"]["statuses"]["max_characters"] == 1000
+    accounts = v2["configuration"]["accounts"]
+    assert (accounts["max_note_length"], accounts["max_display_name_length"]) == (900, 40)
+    assert accounts["max_profile_fields"] == 6
+    assert accounts["profile_field_name_limit"] == accounts["profile_field_value_limit"] == 80
     assert v2["configuration"]["media_attachments"]["image_size_limit"] == 1234
     assert v2["configuration"]["urls"]["streaming"] == "wss://impasto.example"
     assert v2["contact"]["email"] == "admin@impasto.example"

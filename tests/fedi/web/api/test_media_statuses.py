@@ -113,3 +113,21 @@ async def test_clearing_the_alt_text_of_an_uploaded_picture_claims_no_prompt(cli
     shown = await (await http.get(f"/api/v1/statuses/{made['id']}")).get_json()
     assert shown["media_attachments"][0]["description"] is None
     assert "AI-generated" not in shown["content"]
+
+
+async def test_the_language_is_kept_and_federated(client: Pair) -> None:
+    """An app's `language` travels with a status with pictures as with a `/paint` one: on the
+    Status, and as the Note's contentMap (how Mastodon reads a remote status's language)."""
+    http, svc = client
+    token = await _token(svc)
+    mine = await upload(http, token, picture(), description="ein Bild")
+    made = await _status(http, token, status="Guten Tag", media_ids=[mine["id"]], language="de")
+    assert made["language"] == "de"
+    shown = await (await http.get(f"/api/v1/statuses/{made['id']}")).get_json()
+    assert shown["language"] == "de"
+    note_doc = await http.get(made["uri"].removeprefix(svc.urls.base), headers={"Accept": AS2})
+    note = await note_doc.get_json()
+    assert note["contentMap"] == {"de": note["content"]} and "Guten Tag" in note["content"]
+    other = await upload(http, token, picture())
+    refused = await _status(http, token, 422, media_ids=[other["id"]], language="not a code")
+    assert "language code" in refused["error"]

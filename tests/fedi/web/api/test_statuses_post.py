@@ -1,5 +1,6 @@
 """POST /api/v1/statuses: `/paint PROMPT` becomes a picture post (form or JSON), a reply, a
-content warning; anything else is refused saying how; Idempotency-Key; scopes."""
+content warning; a reply may be text alone; a new post of text alone is refused saying why
+and how; the language; Idempotency-Key; scopes."""
 
 from __future__ import annotations
 
@@ -55,15 +56,55 @@ async def test_a_reply_with_a_warning_from_json(client: Pair, scene: Scene) -> N
     assert "for you" in made["content"]
 
 
+async def test_a_text_reply(client: Pair, scene: Scene) -> None:
+    """A Mastodon app's reply of text alone is a post without pictures, in the thread, as
+    the web app's text reply; with the language the app gives it."""
+    http, svc = client
+    body = {"status": "@bob nice!", "in_reply_to_id": str(scene.fox), "language": "en"}
+    made = await _create(http, scene.alice_token, json=body)
+    assert_shape(made, "status")
+    assert made["in_reply_to_id"] == str(scene.fox) and made["media_attachments"] == []
+    assert "nice!" in made["content"] and "Prompt" not in made["content"]
+    assert made["language"] == "en" and made["mentions"][0]["username"] == "bob"
+    context = await get(http, f"{PATH}/{scene.fox}/context", scene.alice_token)
+    assert made["id"] in [status["id"] for status in context["descendants"]]
+    note_doc = await http.get(
+        made["uri"].removeprefix(svc.urls.base), headers={"Accept": "application/activity+json"}
+    )
+    note = await note_doc.get_json()
+    assert note["inReplyTo"] and note["attachment"] == []
+    assert note["contentMap"] == {"en": note["content"]}
+    # `/paint` in a reply still paints.
+    painted = await _create(
+        http, scene.alice_token, json={"status": "/paint a fox", "in_reply_to_id": str(scene.fox)}
+    )
+    assert len(painted["media_attachments"]) == 1
+
+
+async def test_a_painted_status_has_its_language(client: Pair, scene: Scene) -> None:
+    http, svc = client
+    made = await _create(http, scene.alice_token, form={"status": "/paint Boot", "language": "de"})
+    assert made["language"] == "de"
+    note_doc = await http.get(
+        made["uri"].removeprefix(svc.urls.base), headers={"Accept": "application/activity+json"}
+    )
+    assert (await note_doc.get_json())["contentMap"] == {"de": made["content"]}
+
+
 async def test_without_paint_it_says_how(client: Pair, scene: Scene) -> None:
     http, _ = client
+    # A new post of text alone: posts here are pictures, and the app shows the reason.
+    refused = await _create(http, scene.alice_token, 422, form={"status": "hello"})
+    assert refused["error"].startswith("posts here are pictures")
+    assert "/paint PROMPT" in refused["error"] and "reply may be text" in refused["error"]
     for form in (
-        {"status": "hello"},
         {"status": "/paint"},
+        {"status": "/paint", "in_reply_to_id": str(scene.fox)},
         {"status": "/paint x", "visibility": "everyone"},
+        {"status": "nice", "in_reply_to_id": str(scene.fox), "language": "not a code"},
     ):
         refused = await _create(http, scene.alice_token, 422, form=form)
-        assert "/paint" in refused["error"] or "visibility" in refused["error"]
+        assert any(word in refused["error"] for word in ("/paint", "visibility", "language"))
     media = await _create(http, scene.alice_token, 422, form={"status": "hi", "media_ids[]": "1"})
     assert media["error"] == "Media with IDs 1 not found or already attached to another post"
     unknown = await _create(
