@@ -18,6 +18,7 @@ from fedi.core.services import Services
 from fedi.core.settings import LimitsSettings
 from fedi.domain.limits import cut_bytes
 from fedi.federation.actors import get_actor
+from fedi.federation.as2.notes import remix_source_in
 from fedi.federation.sanitize import clean_html
 from storage import early_deletes, image_cache, notifications, posts, stream_events
 from storage.ids import new_id
@@ -265,6 +266,7 @@ async def _store_once(
             new_posts.append((note, post))
             stream_events.record(session, stream_events.UPDATE, post.id, post.account_id)
         await _tag(session, new_posts)
+        await mark_remixes(session, [post for _, post in new_posts])
         await _notify(session, new_posts)
         await image_cache.enqueue(session, stored)  # copies made by fedi.workers.images
     return stored
@@ -281,6 +283,22 @@ async def _tag(session: AsyncSession, new_posts: list[tuple[RemoteNote, Post]]) 
         session.add_all(PostTag(post_id=post.id, name=name) for name in names)
         mentioned = dict.fromkeys(known[href] for href in note.mentions if href in known)
         session.add_all(Mention(post_id=post.id, account_id=account_id) for account_id in mentioned)
+
+
+async def mark_remixes(session: AsyncSession, remote: list[Post]) -> None:
+    """Set `remix_of_uri` of remote posts whose "Remix of" paragraph (another Impasto's, see
+    as2.notes.content_html) links one of our posts, so that post lists them as its remixes;
+    None for the others (a link to a post elsewhere, or no such paragraph). One query."""
+    claims = [(post, remix_source_in(post.content_html or "")) for post in remote]
+    linked = {uri for _, uri in claims if uri}
+    ours: set[str] = set()
+    if linked:
+        found = await session.scalars(
+            select(Post.uri).where(Post.uri.in_(linked), Post.local.is_(True))
+        )
+        ours = set(found)
+    for post, uri in claims:
+        post.remix_of_uri = uri if uri in ours else None
 
 
 async def _notify(session: AsyncSession, new_posts: list[tuple[RemoteNote, Post]]) -> None:
