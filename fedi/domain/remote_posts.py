@@ -43,8 +43,13 @@ async def object_of(svc: Services, activity: Activity) -> dict[str, Any]:
 
 
 def _addresses_us(svc: Services, note: RemoteNote) -> bool:
+    """A reply to us, a mention of us, or a remix of one of our posts (another Impasto sends
+    a public remix to the server of the post it remixes: fedi.federation.audience)."""
     base = svc.urls.base
     if note.in_reply_to and same_origin(note.in_reply_to, base):
+        return True
+    remixed = remix_source_in(note.content_html)
+    if remixed and same_origin(remixed, base):
         return True
     return any(same_origin(href, base) for href in note.mentions)
 
@@ -166,7 +171,8 @@ async def on_creates(svc: Services, activities: list[Activity]) -> list[Exceptio
     """Store a batch of remote notes (idempotent), then cache their images.
 
     Mastodon's rule decides what is kept: posts from accounts someone here follows, replies
-    to us or to a post of an account followed here, and mentions of us. One read for the
+    to us or to a post of an account followed here, and mentions of us (and remixes of our
+    posts). One read for the
     authors, one for the follows and replies, and one write for the posts serve the whole
     batch. Returns, per activity, None or why it failed.
     """

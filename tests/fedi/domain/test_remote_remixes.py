@@ -1,6 +1,6 @@
 """A remote note whose "Remix of" paragraph links one of our posts is stored as a remix of it
-(listed under it), an edit that drops the paragraph undoes that, and a link to a post
-elsewhere or in any other shape is no remix."""
+(listed under it) even from someone no one here follows, an edit that drops the paragraph
+undoes that, and a link to a post elsewhere or in any other shape is no remix."""
 
 from __future__ import annotations
 
@@ -70,3 +70,20 @@ async def test_a_remote_remix_of_our_post_is_listed_under_it(svc: Services) -> N
     )
     await on_update_note(svc, update)
     assert await _remix_of(svc, f"{mallory.uri}/statuses/1") is None
+
+
+async def test_a_remix_of_ours_is_kept_from_someone_no_one_here_follows(svc: Services) -> None:
+    await create_user(svc, "alice")
+    ours = await make_post(svc, Draft("alice", "a lighthouse"))
+    trent = await remote(svc, "trent", "other.example")
+    elsewhere = "https://remote.example/users/mallory/statuses/1"
+    activities = [
+        _create(trent, 1, content_html("", "a model", "a fox", ours.uri)),
+        _create(trent, 2, content_html("", "a model", "a fox", elsewhere)),
+        _create(trent, 3, f'<p>Remix of <a href="{ours.uri}">my take</a></p>'),
+    ]
+    assert await on_creates(svc, activities) == [None] * 3
+    async with svc.reads() as session:
+        kept = list(await session.scalars(select(Post.uri).where(Post.account_id == trent.id)))
+    assert kept == [f"{trent.uri}/statuses/1"]
+    assert await _remix_of(svc, kept[0]) == ours.uri
