@@ -153,6 +153,14 @@ class Post(Base):
     __table_args__ = (
         Index("ix_posts_account_id_id", "account_id", "id"),
         Index("ix_posts_local_id", "local", "id"),
+        # A post's page lists its newest remixes (storage.remixes); few posts are remixes.
+        Index(
+            "ix_posts_remix_of_uri_id",
+            "remix_of_uri",
+            "id",
+            sqlite_where=text("remix_of_uri IS NOT NULL"),
+            postgresql_where=text("remix_of_uri IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = _id()

@@ -29,3 +29,9 @@ async def remixes_of(
         .limit(limit)
     )
     return [(post, author) for post, author in (await session.execute(stmt)).all()]
+
+
+async def source_author(session: AsyncSession, uri: str) -> Account | None:
+    """The author of the post `uri` (the source of a remix), if it is stored here."""
+    stmt = select(Account).join(Post, Post.account_id == Account.id).where(Post.uri == uri)
+    return await session.scalar(stmt)

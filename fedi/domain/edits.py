@@ -19,7 +19,7 @@ from fedi.domain.accounts import acting_user
 from fedi.domain.limits import LANGUAGE, refuse_over, status_length
 from fedi.domain.lookup import find_post
 from fedi.domain.mentions import compose
-from fedi.domain.remote_posts import object_of, on_creates, post_and_media, retag
+from fedi.domain.remote_posts import mark_remixes, object_of, on_creates, post_and_media, retag
 from fedi.federation.as2 import activities
 from fedi.federation.as2.captions import Caption
 from fedi.federation.as2.notes import Tags, content_html, default_alt_text, note, tags_of
@@ -181,6 +181,7 @@ async def on_update_note(svc: Services, activity: Activity) -> None:
             return
         row.content_html, row.spoiler_text = fresh.content_html, fresh.spoiler_text
         row.sensitive = fresh.sensitive
+        await mark_remixes(session, [row])
         row.updated_at = min(remote.updated or utcnow(), utcnow())  # (_stale: it has one)
         unused = await _replace_media(session, row, media)
         await retag(session, remote, row)

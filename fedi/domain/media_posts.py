@@ -116,7 +116,9 @@ async def post_with_media(svc: Services, draft: MediaDraft) -> Post:
         await _notify(session, post, caption, parent)
         tags = Tags(caption.mentions, caption.hashtags)
         activity = create(svc, author, post, pictures, tags=tags)  # in the order asked
-        inboxes = await post_inboxes(session, author.id, post.visibility, caption.mentions)
+        inboxes = await post_inboxes(
+            session, author.id, post.visibility, caption.mentions, post.remix_of_uri
+        )
         await queue(session, author, activity, inboxes)
         stream_events.record(session, stream_events.UPDATE, post.id, author.id)
     svc.delivery_wakeup.set()

@@ -18,6 +18,7 @@ from fedi.core.services import Services
 from fedi.core.settings import LimitsSettings
 from fedi.domain.limits import cut_bytes
 from fedi.federation.actors import get_actor
+from fedi.federation.as2.notes import remix_source_in
 from fedi.federation.sanitize import clean_html
 from storage import early_deletes, image_cache, notifications, posts, stream_events
 from storage.ids import new_id
@@ -42,8 +43,13 @@ async def object_of(svc: Services, activity: Activity) -> dict[str, Any]:
 
 
 def _addresses_us(svc: Services, note: RemoteNote) -> bool:
+    """A reply to us, a mention of us, or a remix of one of our posts (another Impasto sends
+    a public remix to the server of the post it remixes: fedi.federation.audience)."""
     base = svc.urls.base
     if note.in_reply_to and same_origin(note.in_reply_to, base):
+        return True
+    remixed = remix_source_in(note.content_html)
+    if remixed and same_origin(remixed, base):
         return True
     return any(same_origin(href, base) for href in note.mentions)
 
@@ -165,7 +171,8 @@ async def on_creates(svc: Services, activities: list[Activity]) -> list[Exceptio
     """Store a batch of remote notes (idempotent), then cache their images.
 
     Mastodon's rule decides what is kept: posts from accounts someone here follows, replies
-    to us or to a post of an account followed here, and mentions of us. One read for the
+    to us or to a post of an account followed here, and mentions of us (and remixes of our
+    posts). One read for the
     authors, one for the follows and replies, and one write for the posts serve the whole
     batch. Returns, per activity, None or why it failed.
     """
@@ -265,6 +272,7 @@ async def _store_once(
             new_posts.append((note, post))
             stream_events.record(session, stream_events.UPDATE, post.id, post.account_id)
         await _tag(session, new_posts)
+        await mark_remixes(session, [post for _, post in new_posts])
         await _notify(session, new_posts)
         await image_cache.enqueue(session, stored)  # copies made by fedi.workers.images
     return stored
@@ -281,6 +289,22 @@ async def _tag(session: AsyncSession, new_posts: list[tuple[RemoteNote, Post]]) 
         session.add_all(PostTag(post_id=post.id, name=name) for name in names)
         mentioned = dict.fromkeys(known[href] for href in note.mentions if href in known)
         session.add_all(Mention(post_id=post.id, account_id=account_id) for account_id in mentioned)
+
+
+async def mark_remixes(session: AsyncSession, remote: list[Post]) -> None:
+    """Set `remix_of_uri` of remote posts whose "Remix of" paragraph (another Impasto's, see
+    as2.notes.content_html) links one of our posts, so that post lists them as its remixes;
+    None for the others (a link to a post elsewhere, or no such paragraph). One query."""
+    claims = [(post, remix_source_in(post.content_html or "")) for post in remote]
+    linked = {uri for _, uri in claims if uri}
+    ours: set[str] = set()
+    if linked:
+        found = await session.scalars(
+            select(Post.uri).where(Post.uri.in_(linked), Post.local.is_(True))
+        )
+        ours = set(found)
+    for post, uri in claims:
+        post.remix_of_uri = uri if uri in ours else None
 
 
 async def _notify(session: AsyncSession, new_posts: list[tuple[RemoteNote, Post]]) -> None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from html import escape
+from html import escape, unescape
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, select
@@ -18,6 +19,11 @@ from storage.models import Account, MediaAttachment, Mention, Post, PostTag
 from storage.timelines import shown
 
 REPLIES_PAGE = 20
+
+# The "Remix of" paragraph `content_html` writes, as nh3 leaves it (fedi.federation.sanitize
+# keeps `href` and sets `rel`): the whole paragraph is the words and one link whose text is
+# its own address, so a link in a caption that merely says "remix" is not taken for one.
+REMIX_LINE = re.compile(r'<p>Remix of <a href="([^"<>]+)"(?: rel="[^"<>]*")?>([^<]*)</a></p>')
 
 
 def default_alt_text(prompt: str, limit: int) -> str:
@@ -42,6 +48,15 @@ def content_html(
         link = escape(remix_of)
         caption_html += f'<p>Remix of <a href="{link}" rel="nofollow noopener">{link}</a></p>'
     return caption_html
+
+
+def remix_source_in(html: str) -> str | None:
+    """The address a note's "Remix of" paragraph (as `content_html` writes it) links, or None
+    without such a paragraph."""
+    for href, text in REMIX_LINE.findall(html):
+        if unescape(href) == unescape(text):
+            return unescape(href)
+    return None
 
 
 @dataclass(frozen=True)

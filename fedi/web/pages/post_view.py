@@ -35,6 +35,10 @@ def author_path(author: Account) -> str:
     return f"/@{quote(handle, safe='@')}"
 
 
+def _handle(author: Account) -> str:
+    return author.username if author.domain is None else f"{author.username}@{author.domain}"
+
+
 @dataclass(frozen=True)
 class Shown:
     """One post of the page (the post itself or one in its thread), ready to render."""
@@ -72,7 +76,7 @@ async def _shown(svc: Services, entries: list[Entry]) -> list[Shown]:
             )
         else:  # remote HTML was sanitised on arrival (fedi.federation.sanitize)
             html = post.content_html
-        handle = author.username if author.domain is None else f"{author.username}@{author.domain}"
+        handle = _handle(author)
         result.append(
             Shown(
                 post=post,
@@ -86,6 +90,29 @@ async def _shown(svc: Services, entries: list[Entry]) -> list[Shown]:
             )
         )
     return result
+
+
+@dataclass(frozen=True)
+class RemixShown:
+    """One remix listed under a post: its page here, a few words of it, its author's handle."""
+
+    path: str
+    label: str
+    handle: str
+
+
+async def _remixes(svc: Services, post: Post, viewer: Account | None) -> list[RemixShown]:
+    """The post's remixes the viewer may read, local or from other servers, each linking its
+    page here (/posts/<id> for a remote one)."""
+    found = await composing.remixes(svc, post, viewer)
+    return [
+        RemixShown(
+            path=post_path(remix, author),
+            label=remix.caption or composing.prompt_of(remix) or "A remix",
+            handle=f"@{_handle(author)}",
+        )
+        for remix, author in found
+    ]
 
 
 async def _credentials(svc: Services, media: list[MediaAttachment]) -> bool:
@@ -113,7 +140,8 @@ async def render(svc: Services, viewer: Account | None, found: Thread, **reply: 
         status=status,
         own=own,
         credentials=await _credentials(svc, itself.media),
-        remixes=await composing.remixes(svc, itself.post, viewer),
+        prompt=composing.prompt_of(itself.post),  # ours, or another Impasto's "Prompt:" line
+        remixes=await _remixes(svc, itself.post, viewer),
         ancestors=every[:above],
         descendants=every[above + 1 :],
         viewer=viewer,

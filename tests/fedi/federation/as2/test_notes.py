@@ -8,9 +8,13 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
+import pytest
 from quart.typing import TestClientProtocol as Client
 
 from fedi.core.services import Services
+from fedi.federation.as2.captions import render
+from fedi.federation.as2.notes import content_html, remix_source_in
+from fedi.federation.sanitize import clean_html
 from generators.builtin import MODEL
 from storage.models import Post
 from tests.support.servers import run_cli
@@ -82,3 +86,42 @@ async def test_the_prompt_is_escaped_and_survives_edits(
     await asyncio.to_thread(run_cli, config_path, "edit", "alice", page, "--alt", "")
     note = await _note(http, svc, post)
     assert note["attachment"][0]["name"] == f"AI-generated image of: {prompt}"
+
+
+SOURCE = "https://impasto.example/users/alice/statuses/7?a=1&b=2"
+TAGS = "https://impasto.example/tags"
+
+
+def test_the_remix_paragraph_is_read_back_as_sent_and_as_sanitised() -> None:
+    sent = content_html("<p>Evening</p>", "a model", "a fox", SOURCE)
+    assert remix_source_in(sent) == SOURCE
+    assert remix_source_in(clean_html(sent)) == SOURCE  # nh3 rewrites rel, keeps the shape
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "",
+        "<p>Evening</p><p>Prompt: a fox</p>",  # no remix paragraph
+        # A link in other words, or with other text, or inside a paragraph of more words:
+        f'<p>a remix of <a href="{SOURCE}">{SOURCE}</a></p>',
+        f'<p>Remix of <a href="{SOURCE}">my fox</a></p>',
+        f'<p>Look! Remix of <a href="{SOURCE}">{SOURCE}</a></p>',
+        f'<p>Remix of <a href="{SOURCE}">{SOURCE}</a> and more</p>',
+        f'<p>Remix of <a href="{SOURCE}"><span>{SOURCE}</span></a></p>',
+        f'<p>Remix of <a class="mention" href="{SOURCE}">{SOURCE}</a></p>',
+    ],
+)
+def test_no_other_shape_is_a_remix(html: str) -> None:
+    assert remix_source_in(html) is None
+
+
+def test_a_caption_that_spells_out_the_paragraph_is_escaped_not_a_remix() -> None:
+    """Someone typing the paragraph's HTML into their caption gets text, not a remix claim."""
+    typed = f'Remix of <a href="{SOURCE}">{SOURCE}</a>'
+    html = content_html(
+        render(typed, {}, tags_base=TAGS, local_host="impasto.example").html, None, "a fox"
+    )
+    assert "&lt;a href=" in html
+    assert remix_source_in(html) is None
+    assert remix_source_in(clean_html(html)) is None

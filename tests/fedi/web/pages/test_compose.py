@@ -16,6 +16,7 @@ from fedi.core.services import Services
 from fedi.domain import auth, generation
 from fedi.domain.accounts import create_user
 from fedi.domain.posting import Draft, make_post
+from fedi.web.pages.post_view import RemixShown
 from generators.base import GenerationError, GenerationRequest
 from storage import generations, remixes
 from storage.accounts import local_account
@@ -202,9 +203,8 @@ async def test_the_remixes_partial(client: Pair) -> None:
     app = http.app  # type: ignore[attr-defined]
     async with app.app_context():
         empty = await render_template("_remixes.html", remixes=[])
-        async with svc.reads() as session:
-            author = await local_account(session, "alice")
-        html = await render_template("_remixes.html", remixes=[(remix, author)])
+        shown = RemixShown(f"/@alice/{remix.id}", "a lighthouse at night", "@alice")
+        html = await render_template("_remixes.html", remixes=[shown])
     assert empty.strip() == "" and source.id != remix.id
-    assert "Remixes of this picture" in html and f'href="{remix.url}"' in html
+    assert "Remixes of this picture" in html and f'href="/@alice/{remix.id}"' in html
     assert "a lighthouse at night" in html and "@alice" in html

@@ -113,6 +113,36 @@ async def test_the_page_names_the_model_and_offers_the_prompt_again(site: Pair) 
     assert 'action="/posts/' not in html  # no buttons for a visitor
 
 
+async def test_another_impastos_post_can_be_remixed_and_lists_among_remixes(site: Pair) -> None:
+    """A remote post with another Impasto's "Prompt:" line offers its prompt and a remix; a
+    remote remix of alice's post is listed under it, linking its page here."""
+    http, svc = site
+    post = await make_post(svc, Draft("alice", "a lighthouse at dawn"))
+    mallory = await remote(svc, "mallory", "remote.example")
+    theirs = await _remote_reply(svc, mallory, post, 9)
+    async with svc.sessions.begin() as session:
+        row = await session.get(Post, theirs.id)
+        assert row is not None
+        row.in_reply_to_uri = None
+        row.content_html = "<p>Dusk</p><p>Prompt: a fox &amp; a hound<br>at dusk</p>"
+        row.remix_of_uri = post.uri
+    html = await page(http, f"/posts/{theirs.id}")
+    assert 'href="/compose?prompt=a%20fox%20%26%20a%20hound%0Aat%20dusk"' in html
+    assert f'href="/compose?remix={theirs.id}"' in html
+    remixes = await page(http, f"/@alice/{post.id}")
+    remixes = remixes[remixes.index('class="remixes"') :]
+    assert [a.attrs["href"] for a in elements(remixes, "a")][:1] == [f"/posts/{theirs.id}"]
+    assert "a fox &amp; a hound" in remixes and "@mallory@remote.example" in remixes
+
+
+async def test_a_remote_post_without_a_prompt_offers_no_remix(site: Pair) -> None:
+    http, svc = site
+    post = await make_post(svc, Draft("alice", "a lighthouse at dawn"))
+    answer = await _remote_reply(svc, await remote(svc, "mallory", "remote.example"), post, 10)
+    html = await page(http, f"/posts/{answer.id}")
+    assert "Use this prompt" not in html and "/compose?remix=" not in html
+
+
 def test_content_credentials_are_found_by_their_manifest_store(tmp_path: Path) -> None:
     signed, plain = tmp_path / "signed.jpg", tmp_path / "plain.jpg"
     signed.write_bytes(b"\xff\xd8\xff\xeb\x00\x20JP" + b"\x00" * 12 + MANIFEST_STORE + b"\x00")
