@@ -16,6 +16,7 @@ from fedi.web import sessions
 from fedi.web.helpers import id_arg, services
 from fedi.web.pages.items import Person, person, post_path
 from storage import notifications as kinds
+from storage.models import Post
 from storage.notification_pages import Kinds
 from storage.timelines import Window
 
@@ -49,13 +50,21 @@ class Notice:
     what: str
     when: datetime
     post_path: str | None
-    post_text: str  # the post's text, for a short preview
+    post_text: str  # the post's text (its warning, if it has one), for a short preview
 
 
 def _text(content_html: str) -> str:
     """A post's HTML as plain text (the template escapes it again)."""
     spaced = content_html.replace("</p>", "</p> ").replace("<br>", " ")
     return html.unescape(nh3.clean(spaced, tags=set())).strip()
+
+
+def _preview(post: Post) -> str:
+    """What the list quotes of a post: its text, or only its content warning (as Mastodon's
+    notifications do; the text stays behind the warning on the post's page)."""
+    if post.spoiler_text:
+        return f"Content warning: {post.spoiler_text}"
+    return _text(post.content_html)
 
 
 @bp.get("/notifications")
@@ -75,7 +84,7 @@ async def index() -> str | WerkzeugResponse:
             what=WHAT.get(row.notification.kind, row.notification.kind),
             when=row.notification.created_at,
             post_path=post_path(row.post, row.author) if row.post and row.author else None,
-            post_text=_text(row.post.content_html) if row.post else "",
+            post_text=_preview(row.post) if row.post else "",
         )
         for row in found
     ]

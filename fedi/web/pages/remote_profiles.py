@@ -1,7 +1,7 @@
 """A remote account's page here, /@user@host: picture, name, bio, the counts this server
-knows, a Follow/Unfollow button for someone signed in (CSRF-checked), and the posts of theirs
-stored here. A local account's page is /@user (fedi.web.routes.web); /@user@ourhost goes
-there."""
+knows, Follow/Unfollow and Block/Unblock buttons for someone signed in (CSRF-checked forms;
+blocking is fedi.web.pages.people's), and the posts of theirs stored here. A local account's
+page is /@user (fedi.web.routes.web); /@user@ourhost goes there."""
 
 from __future__ import annotations
 
@@ -47,10 +47,11 @@ async def profile(username: str, host: str) -> str | WerkzeugResponse:
     entries = await timeline_reads.of_account(svc, viewer, account.id, window, Where())
     async with svc.reads() as session:
         counts = await account_counts.counts(session, account.id)
-    relation = None
+    relation, blocking = None, False
     if viewer is not None:
         stands = await account_reads.relationship(svc, viewer, account.id)
         relation = "accepted" if stands.following else "pending" if stands.requested else "none"
+        blocking = stands.blocking
     who = person(svc, account)
     return await render_template(
         "remote_profile.html",
@@ -60,6 +61,7 @@ async def profile(username: str, host: str) -> str | WerkzeugResponse:
         bio=Markup(clean_html(account.summary)) if account.summary else None,  # noqa: S704
         counts=counts,
         relation=relation,
+        blocking=blocking,
         items=await items(svc, viewer, entries),
         more=entries[-1].id if len(entries) == PAGE_SIZE else None,
         here=here(),

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from markupsafe import Markup
 from quart import Blueprint, Response, abort, redirect, render_template, send_file
 from werkzeug.wrappers.response import Response as WerkzeugResponse
 
 from fedi.core.services import INSTANCE_ACTOR
 from fedi.domain import image_models, instance_settings, pins
 from fedi.domain.records import RecordNotFound
+from fedi.federation.as2.actors import bio_html, profile_fields
 from fedi.media.files import content_type
 from fedi.web import sessions
 from fedi.web.csp import MEDIA_CSP
 from fedi.web.display import blur_placeholder, shorten
 from fedi.web.helpers import id_arg, services, wants_activity_json
 from fedi.web.pages import post_view
+from fedi.web.pages.items import own_picture
 from storage import account_counts, accounts, blocks, follows, posts, tags
 
 bp = Blueprint("web", __name__)
@@ -58,8 +61,8 @@ async def about() -> str:
 
 @bp.get("/@<username>")
 async def profile(username: str) -> str | Response | WerkzeugResponse:
-    """A profile page: avatar, name, bio, counts, a follow button, the pinned pictures and
-    then the rest as a grid, newest first (AS2 clients get the actor)."""
+    """A profile page: header, avatar, name, bio, fields, counts, follow and block buttons,
+    the pinned pictures and then the rest as a grid, newest first (AS2 clients get the actor)."""
     svc = services()
     viewer = await sessions.signed_in()
     async with svc.reads() as session:
@@ -84,6 +87,11 @@ async def profile(username: str) -> str | Response | WerkzeugResponse:
     return await render_template(
         "profile.html",
         account=account,
+        header=own_picture(svc, account.header_url),
+        # Built escaped from the plain-text bio and fields, links and #tags linked, as the
+        # actor document and the client API give them.
+        bio=Markup(bio_html(svc, account.summary)),  # noqa: S704
+        fields=[(name, Markup(value)) for name, value in profile_fields(svc, account)],  # noqa: S704
         posts=rows,
         pinned=pinned,
         media=media,

@@ -1,24 +1,35 @@
 """axe-core finds no serious or critical accessibility problem on any page a person can open
-today, at desktop and phone widths, signed in where the page needs it; the screenshots of
-each are kept in test-artifacts/screenshots/accessibility-<page>-<width>.png. A keyboard alone
-opens a content warning and signs in."""
+today, at desktop and phone widths, signed in where the page needs it (a remote account's
+profile, a painting's progress and preview, the 403 and 429 pages among them); the screenshots
+of each are kept in test-artifacts/screenshots/accessibility-<page>-<width>.png. A keyboard
+alone opens a content warning and signs in."""
 
 from __future__ import annotations
 
+import asyncio
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 import requests
 
+from fedi.core.services import Services
+from fedi.core.settings import load_settings
+from fedi.domain import generation
+from storage import generations
+from storage.accounts import local_account
+from storage.models import MediaAttachment, Post
+from tests.support import rows
 from tests.support.accessibility import axe_context, serious_violations
 from tests.support.browser import DESKTOP, SIZES, Watcher, chromium, needs_chromium, shot, sign_in
 from tests.support.databases import backends
 from tests.support.live import OOB, Live, authorize_url, start_live
-from tests.support.oauth import PASSWORD
-from tests.support.servers import run_cli
+from tests.support.oauth import PASSWORD, csrf_of
+from tests.support.servers import run_cli, wait_for
 
 pytestmark = needs_chromium
 
@@ -57,11 +68,77 @@ def _authorize_path(base: str) -> str:
     return url.removeprefix(base)
 
 
+# A remote account stored here, as if fetched: its server's address is on loopback and closed,
+# so nothing is ever sent anywhere else (the pages fetch nothing of it anyway).
+FAR = "127.0.0.1:9"
+
+
+async def _remote_account(config: Path) -> None:
+    """mallory@FAR with a bio, a post whose picture is on her server, and a warned one."""
+    svc = Services.create(load_settings(config))
+    try:
+        async with svc.sessions.begin() as session:
+            uri = f"http://{FAR}/users/mallory"
+            mallory = rows.account(uri, "mallory", FAR, display_name="Mallory")
+            mallory.summary = "<p>Paints harbours at night</p>"
+            session.add(mallory)
+            await session.flush()
+            plain = Post(uri=f"{uri}/1", account_id=mallory.id, local=False)
+            plain.content_html = "<p>Dusk over the water</p>"
+            warned = Post(uri=f"{uri}/2", account_id=mallory.id, local=False, sensitive=True)
+            warned.spoiler_text, warned.content_html = "storm", "<p>A dark sea</p>"
+            session.add_all([plain, warned])
+            await session.flush()
+            picture = MediaAttachment(post_id=plain.id, account_id=mallory.id)
+            picture.remote_url, picture.media_type = f"http://{FAR}/1.png", "image/png"
+            picture.description = "a harbour at dusk"
+            session.add(picture)
+    finally:
+        await svc.close()
+
+
+async def _queued_painting(config: Path) -> int:
+    """A painting of alice's that waits in the queue: nothing here runs it."""
+    svc = Services.create(load_settings(config))
+    try:
+        async with svc.reads() as session:
+            alice = await local_account(session, "alice")
+        assert alice is not None
+        return await generation.admit(svc, alice.id, "a quiet bay", generations.Options("1:1"))
+    finally:
+        await svc.close()
+
+
+def _signed_in(base: str, username: str = "alice") -> requests.Session:
+    """A browser-like session signed in on the real form."""
+    http = requests.Session()
+    form = {"csrf_token": csrf_of(http.get(f"{base}/auth/sign_in", timeout=10).text)}
+    form |= {"username": username, "password": PASSWORD}
+    assert http.post(f"{base}/auth/sign_in", data=form, timeout=10).ok
+    return http
+
+
+def _painted(base: str) -> str:
+    """The path of a painting alice asked for on /compose, once it is done (its preview)."""
+    http = _signed_in(base)
+    form = {"csrf_token": csrf_of(http.get(f"{base}/compose", timeout=10).text)}
+    form |= {"prompt": "a harbour at dawn", "aspect_ratio": "1:1"}
+    started = http.post(f"{base}/compose", data=form, allow_redirects=False, timeout=10)
+    assert started.status_code == 303, started.text
+    path = _path(started.headers["Location"])
+    wait_for(lambda: "Your picture" in http.get(f"{base}{path}", timeout=10).text, timeout=60)
+    return path
+
+
 @pytest.fixture(scope="module")
 def scene(live: tuple[Live, str]) -> Iterator[Scene]:
-    """A plain and a content-warned picture (both tagged), and one Chromium for the module."""
+    """A plain and a content-warned picture (both tagged), a remote account's posts, alice's
+    paintings (one done, one queued), bob (no admin), and one Chromium for the module."""
     server, backend = live
     run_cli(server.config, "user", "admin", "alice")  # so the admin pages are checked too
+    run_cli(server.config, "user", "create", "bob", "--password", PASSWORD)
+    asyncio.run(_remote_account(server.config))
+    queued = asyncio.run(_queued_painting(server.config))
     plain = run_cli(
         server.config, "post", "alice", "a lighthouse on a cliff", "--caption", "Dusk #harbour"
     )
@@ -105,6 +182,10 @@ def scene(live: tuple[Live, str]) -> Iterator[Scene]:
         "admin_domain_blocks": "/admin/domain_blocks",
         "admin_instance": "/admin/instance",
         "admin_deliveries": "/admin/deliveries",
+        "remote_profile": f"/@mallory@{FAR}",
+        "compose_progress": f"/compose/{queued}",
+        "compose_preview": _painted(server.base),
+        "forbidden": "/admin",  # bob is no admin: 403
     }
     with chromium() as browser:
         yield Scene(server, paths, backend, browser)
@@ -113,7 +194,10 @@ def scene(live: tuple[Live, str]) -> Iterator[Scene]:
 PEOPLE_PAGES = ["home", "notifications", "compose", "upload", "settings", "follow_requests"]
 PEOPLE_PAGES += ["blocks", "export", "delete", "admin", "admin_users", "admin_invites"]
 PEOPLE_PAGES += ["admin_domain_blocks", "admin_instance", "admin_deliveries"]
+PEOPLE_PAGES += ["compose_progress", "compose_preview", "forbidden"]
 SIGNED_IN = {"consent", "password", *PEOPLE_PAGES}
+SIGNED_IN_AS = {"forbidden": "bob"}  # everyone else signs in as alice
+STATUS = {"not_found": 404, "forbidden": 403}  # the rest answer 200
 
 
 @pytest.mark.parametrize(
@@ -135,6 +219,8 @@ SIGNED_IN = {"consent", "password", *PEOPLE_PAGES}
         "federated",
         "search",
         "post_signed_in",
+        "remote_profile",
+        "remote_profile_signed_in",
         *PEOPLE_PAGES,
     ],
 )
@@ -146,21 +232,50 @@ def test_no_serious_accessibility_violation(scene: Scene, name: str) -> None:
     try:
         page = watcher.watch(context.new_page())
         if signed_in:
-            sign_in(page, "alice", base=scene.live.base)
+            sign_in(page, SIGNED_IN_AS.get(name, "alice"), base=scene.live.base)
             page.wait_for_url(f"{scene.live.base}/")
         response = page.goto(f"{scene.live.base}{path}")
+        assert response.status == STATUS.get(name, 200)
         # The real server sends the strict policy that axe's context alone bypasses.
         assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
-        found: dict[str, list[str]] = {}
-        for width, (x, y) in SIZES.items():
-            page.set_viewport_size({"width": x, "height": y})
-            found[width] = [str(v) for v in serious_violations(page)]
-            if scene.backend == "sqlite":
-                shot(page, f"accessibility-{name}", width)
-        # What a content warning hides is checked too, once opened.
-        for details in page.locator("details").all():
-            details.locator("summary").first.click()
-        found["opened"] = [str(v) for v in serious_violations(page)]
+        found = _violations(scene, page, name)
+    finally:
+        context.close()
+    assert found == {"desktop": [], "phone": [], "opened": []}
+    assert watcher.elsewhere == []
+
+
+def _violations(scene: Scene, page: Any, name: str) -> dict[str, list[str]]:
+    """axe's findings on the page at both widths (screenshots kept), and again once every
+    content warning on it is opened: what one hides is checked too."""
+    found: dict[str, list[str]] = {}
+    for width, (x, y) in SIZES.items():
+        page.set_viewport_size({"width": x, "height": y})
+        found[width] = [str(v) for v in serious_violations(page)]
+        if scene.backend == "sqlite":
+            shot(page, f"accessibility-{name}", width)
+    for details in page.locator("details").all():
+        details.locator("summary").first.click()
+    found["opened"] = [str(v) for v in serious_violations(page)]
+    return found
+
+
+def test_the_page_refusing_a_second_export_soon(scene: Scene) -> None:
+    base = scene.live.base
+    watcher = Watcher(base)
+    context = axe_context(scene.browser, viewport=DESKTOP)
+    try:
+        page = watcher.watch(context.new_page())
+        sign_in(page, "alice", base=base)
+        page.wait_for_url(f"{base}/")
+        page.goto(f"{base}/settings/export")
+        with page.expect_download():
+            page.get_by_role("button", name="Download the zip").click()
+        with page.expect_response(re.compile(r"/settings/export$")) as answered:
+            page.get_by_role("button", name="Download the zip").click()
+        assert answered.value.status == 429
+        page.get_by_text("You made an export a short while ago").wait_for()
+        found = _violations(scene, page, "too_many")
     finally:
         context.close()
     assert found == {"desktop": [], "phone": [], "opened": []}

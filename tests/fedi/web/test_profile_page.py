@@ -1,14 +1,17 @@
-"""The profile page: avatar, counts, pinned pictures first, and a follow button for someone
-signed in (a CSRF-checked form)."""
+"""The profile page: header, avatar, linked bio and fields, counts, pinned pictures first,
+and a follow button for someone signed in (a CSRF-checked form)."""
 
 from __future__ import annotations
 
 from fedi.domain import auth, pins
 from fedi.domain.accounts import create_user
 from fedi.domain.posting import Draft, make_post
+from fedi.domain.profile import ProfileChange, update_profile
 from storage import follows
 from storage.accounts import local_account
+from tests.support.html import elements
 from tests.support.oauth import PASSWORD, Pair, csrf_of, page
+from tests.support.pictures import picture
 
 
 async def test_a_visitor_sees_avatar_counts_and_pinned_first(client: Pair) -> None:
@@ -48,3 +51,37 @@ async def test_signed_in_follow_and_unfollow_from_the_page(client: Pair) -> None
     async with svc.reads() as session:
         assert await follows.get(session, bob.id, alice.id) is None
     assert (await auth.sign_in(svc, "bob", PASSWORD, "10.0.0.1")).account.username == "bob"
+
+
+async def test_the_page_shows_header_linked_bio_and_fields(client: Pair) -> None:
+    http, svc = client
+    change = ProfileChange(
+        display_name="Alice",
+        note="Painter of #lighthouses <b>bold</b>\nMore at https://example.com/alice",
+        header=picture(300, 100),
+        fields=[("Site", "https://example.com/alice"), ("Pronouns", "she/<her>")],
+    )
+    await update_profile(svc, "alice", change)
+    html = await page(http, "/@alice")
+    header = [img for img in elements(html, "img") if "profile-header" in img.attrs["class"]]
+    assert len(header) == 1 and header[0].attrs["src"].startswith(f"{svc.urls.base}/media/")
+    assert header[0].attrs["alt"] == "Header picture of Alice"
+    bio = [a.attrs["href"] for a in elements(html, "a") if a.inside("div")]
+    assert f"{svc.urls.base}/tags/lighthouses" in bio and "https://example.com/alice" in bio
+    assert "&lt;b&gt;bold&lt;/b&gt;" in html and "<b>bold</b>" not in html
+    terms = [(dt.text, dt.ancestors[-1]) for dt in elements(html, "dt")]
+    assert terms == [("Site", "dl"), ("Pronouns", "dl")]
+    values = [dd.text for dd in elements(html, "dd")]
+    assert values == ["https://example.com/alice", "she/<her>"]
+    linked = [a for a in elements(html, "a") if a.inside("dd")]
+    assert [a.attrs["href"] for a in linked] == ["https://example.com/alice"]
+
+
+async def test_a_header_on_another_host_is_not_loaded(client: Pair) -> None:
+    http, svc = client
+    async with svc.sessions.begin() as session:
+        alice = await local_account(session, "alice")
+        assert alice is not None
+        alice.header_url = "https://elsewhere.example/header.png"
+    html = await page(http, "/@alice")
+    assert "elsewhere.example" not in html and "profile-header" not in html

@@ -10,6 +10,7 @@ from storage import domain_blocks
 from storage.models import MediaAttachment, Post, PostTag
 from storage.timeutil import utcnow
 from tests.support import rows
+from tests.support.html import elements
 
 
 async def _tagged(svc: Services, prompt: str, *names: str) -> Post:
@@ -65,11 +66,42 @@ async def test_a_blocked_servers_posts_leave_the_tag_page(client: tuple[Client, 
                 description="a harbour",
             )
         )
-    assert "https://evil.example/@mallory/1" in await (await http.get("/tags/harbour")).get_data(
-        as_text=True
-    )
+    shown = await (await http.get("/tags/harbour")).get_data(as_text=True)
+    assert f'href="/posts/{post.id}"' in shown
     async with svc.sessions.begin() as session:
         await domain_blocks.add(session, "evil.example")
     svc._blocked = None  # forget the cached set at once (a running server re-reads within 5 s)
     page = await (await http.get("/tags/harbour")).get_data(as_text=True)
     assert "evil.example" not in page
+
+
+async def test_a_remote_picture_opens_its_page_here(client: tuple[Client, Services]) -> None:
+    http, svc = client
+    async with svc.sessions.begin() as session:
+        bob = rows.account("https://far.example/users/bob", "bob", "far.example")
+        session.add(bob)
+        await session.flush()
+        post = Post(
+            uri="https://far.example/notes/2",
+            url="https://far.example/@bob/2",
+            account_id=bob.id,
+            local=False,
+        )
+        session.add(post)
+        await session.flush()
+        session.add(PostTag(post_id=post.id, name="harbour"))
+        session.add(
+            MediaAttachment(
+                post_id=post.id,
+                account_id=bob.id,
+                remote_url="https://far.example/2.png",
+                media_type="image/png",
+                description="a harbour at night",
+            )
+        )
+    local = await _tagged(svc, "a harbour at dawn", "harbour")
+    page = await (await http.get("/tags/harbour")).get_data(as_text=True)
+    links = {a.attrs["href"] for a in elements(page, "a") if a.inside("section")}
+    assert f"/posts/{post.id}" in links and str(local.url) in links
+    assert not [link for link in links if "far.example" in link]
+    assert (await http.get(f"/posts/{post.id}")).status_code == 200  # a visitor may open it

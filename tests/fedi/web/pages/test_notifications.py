@@ -4,6 +4,7 @@ first with 'Older' paging; only for someone signed in."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -58,3 +59,15 @@ async def test_older_notifications(site: Pair, monkeypatch: pytest.MonkeyPatch) 
     assert older is not None
     second = await page(http, older.group(1))
     assert 'href="/@bob"' in second and 'href="/@carol"' not in second
+
+
+async def test_a_warned_post_is_previewed_by_its_warning_only(site: Pair) -> None:
+    http, svc = site
+    await create_user(svc, "bob", password=PASSWORD, display_name="Bob")
+    post = await make_post(svc, Draft("alice", "a lighthouse at dawn"))
+    warned = Draft("bob", "a shipwreck", caption="quite dark", content_warning="stormy")
+    await make_post(svc, replace(warned, in_reply_to=str(post.id)))
+    await sign_in(http)
+    html = await page(http, "/notifications")
+    assert "mentioned you" in html and "Content warning: stormy" in html  # the reply
+    assert "quite dark" not in html and "a shipwreck" not in html

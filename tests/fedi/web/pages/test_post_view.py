@@ -4,6 +4,7 @@ file carries C2PA Content Credentials."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from fedi.core.services import Services
@@ -150,3 +151,21 @@ def test_content_credentials_are_found_by_their_manifest_store(tmp_path: Path) -
     assert carries_credentials(str(signed))
     assert not carries_credentials(str(plain))
     assert not carries_credentials(str(tmp_path / "missing.jpg"))
+
+
+async def test_a_replys_content_warning_hides_its_text_and_pictures(site: Pair) -> None:
+    http, svc = site
+    post = await make_post(svc, Draft("alice", "a lighthouse at dawn"))
+    await create_user(svc, "bob", display_name="Bob", password=PASSWORD)
+    warned = Draft("bob", "a storm at sea", caption="quite dark", content_warning="stormy")
+    await make_post(svc, replace(warned, in_reply_to=str(post.id)))
+    html = await page(http, f"/@alice/{post.id}")
+    shown = elements(html[html.index('aria-label="Replies"') :])
+    assert ["stormy" in e.text for e in shown if e.tag == "summary"] == [True]
+    caption = [e for e in shown if e.attrs.get("class") == "caption"]
+    prompt = [e for e in shown if e.attrs.get("class") == "prompt-line"]
+    pictures = [e for e in shown if e.tag == "img" and "a storm at sea" in e.attrs["alt"]]
+    assert ["quite dark" in e.text for e in caption] == [True]
+    assert ["a storm at sea" in e.text for e in prompt] == [True]
+    assert len(pictures) == 1
+    assert all(e.inside("details") for e in [*caption, *prompt, *pictures])

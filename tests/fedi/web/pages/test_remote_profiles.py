@@ -6,7 +6,7 @@ from __future__ import annotations
 from fedi.core.services import Services
 from fedi.domain.search import Query, search
 from fedi.federation.actors import fetch_actor
-from storage import follows
+from storage import blocks, follows
 from storage.accounts import by_uri, local_account
 from tests.support.oauth import Pair, csrf_of, page, sign_in
 from tests.support.peer import Peer
@@ -87,3 +87,27 @@ async def test_the_bio_is_kept_sanitised_and_shown_and_follows_updates(
     await fetch_actor(svc, mallory.id)
     html = await page(http, f"/@{handle}")
     assert "<p>Now paints foxes</p>" in html and "herons" not in html
+
+
+async def test_block_and_unblock_from_the_page(site: Pair, remote: Peer) -> None:
+    http, svc = site
+    handle = await _stored(svc, remote)
+    await sign_in(http)
+    html = await page(http, f"/@{handle}")
+    assert f'action="/@{handle}/block"' in html
+    forged = await http.post(f"/@{handle}/block", form={"csrf_token": "forged"})
+    assert forged.status_code == 403
+    form = {"csrf_token": csrf_of(html), "next": f"/@{handle}"}
+    done = await http.post(f"/@{handle}/block", form=form)
+    assert done.status_code == 303 and done.location == f"/@{handle}"
+    async with svc.reads() as session:
+        alice = await local_account(session, "alice")
+        mallory = await by_uri(session, remote.actors["mallory"].id)
+        assert alice and mallory
+        assert await blocks.get(session, alice.id, mallory.id) is not None
+    html = await page(http, f"/@{handle}")
+    assert f'action="/@{handle}/unblock"' in html and ">Unblock<" in html
+    assert f'action="/@{handle}/follow"' not in html  # no following someone blocked
+    await http.post(f"/@{handle}/unblock", form={"csrf_token": csrf_of(html)})
+    async with svc.reads() as session:
+        assert await blocks.get(session, alice.id, mallory.id) is None

@@ -1,5 +1,6 @@
 """Headless Chromium (Debian's, driven by Playwright) goes through the settings pages of a
-running server as alice: changes her profile with an uploaded avatar, approves bob's follow
+running server as alice: changes her profile with an uploaded avatar and header, sees it on
+her profile page (header, linked bio and fields), approves bob's follow
 request, blocks him from his profile and sees him in the list, downloads the export and is
 refused deletion with a wrong password; with the strict CSP in force, no request to another
 host, and screenshots of each page at desktop and phone widths."""
@@ -57,6 +58,8 @@ def test_the_settings_pages_in_chromium(
     run_cli(live.config, "post", "alice", "a lighthouse on a cliff at sunset")
     avatar = tmp_path / "avatar.png"
     Image.new("RGB", (300, 300), "teal").save(avatar)
+    header = tmp_path / "header.png"
+    Image.new("RGB", (1200, 400), "coral").save(header)
     screenshots = screenshots_wanted(request)
     watcher = Watcher(live.base)
     with chromium() as browser:
@@ -66,8 +69,9 @@ def test_the_settings_pages_in_chromium(
         page.get_by_role("heading", name="Your profile").wait_for()
 
         page.get_by_label("Display name").fill("Alice the Painter")
-        page.get_by_label("Bio").fill("I paint lighthouses.\nAnd foxes, sometimes.")
+        page.get_by_label("Bio").fill("I paint #lighthouses.\nAnd foxes, sometimes.")
         page.get_by_label("Profile picture (upload)").set_input_files(str(avatar))
+        page.get_by_label("Header picture (upload)").set_input_files(str(header))
         page.get_by_label("Approve followers by hand").check()
         page.get_by_label("Label 1").fill("Site")
         page.get_by_label("Content 1").fill("https://alice.example")
@@ -76,6 +80,14 @@ def test_the_settings_pages_in_chromium(
         assert page.get_by_label("Approve followers by hand").is_checked()
         assert page.get_by_alt_text("Your current profile picture").is_visible()
         look(page, "settings_profile", screenshots)
+        page.goto(f"{live.base}/@alice")
+        assert page.get_by_alt_text("Header picture of Alice the Painter").is_visible()
+        assert page.get_by_role("link", name="#lighthouses").is_visible()
+        assert page.get_by_role("definition").get_by_role("link").inner_text() == (
+            "https://alice.example"
+        )
+        look(page, "profile_own", screenshots)
+        page.goto(f"{live.base}/settings/profile")
 
         # Playwright's loop runs in this thread; the CLI runs its own in another.
         off_loop(run_cli, live.config, "follow", "bob", "alice")
