@@ -23,6 +23,9 @@ from .work_models import AccountImageFetch
 
 AVATAR, HEADER = "avatar", "header"
 DONE, FAILED = "done", "failed"
+# A picture whose copy failed for good is tried again when its actor is refreshed this long
+# after (as Mastodon downloads a missing avatar again when it refreshes the account).
+RETRY_FAILED_AFTER = timedelta(days=1)
 # Each picture: the URL the actor publishes, and the column of our copy.
 _COLUMNS: dict[str, tuple[InstrumentedAttribute[str | None], InstrumentedAttribute[str | None]]]
 _COLUMNS = {
@@ -58,7 +61,8 @@ def _url(account: Account, kind: str) -> str | None:
 async def follow_pictures(session: AsyncSession, account: Account) -> Followed:
     """Bring a remote account's copies in line with the pictures it publishes now (the row
     was just stored): a new or changed URL is queued and the old copy dropped, a picture it no
-    longer has drops its copy. Safe to run twice; the caller commits."""
+    longer has drops its copy, and one whose copy failed for good over a day ago is tried
+    again. Safe to run twice; the caller commits."""
     stmt = select(AccountImageFetch).where(AccountImageFetch.account_id == account.id)
     rows = {row.kind: row for row in (await session.scalars(stmt))}
     changed = [
@@ -66,8 +70,12 @@ async def follow_pictures(session: AsyncSession, account: Account) -> Followed:
         for kind in (AVATAR, HEADER)
         if _url(account, kind) != (rows[kind].remote_url if kind in rows else None)
     ]
+    again = [row for kind, row in rows.items() if kind not in changed and _given_up(row)]
+    for row in again:  # the same URL, no copy of it: nothing to drop
+        _requeue(row, row.remote_url)
     if not changed:
-        return Followed(0, [])
+        await session.flush()
+        return Followed(len(again), [])
     # The copies as committed now (a worker may have recorded one since the row was read).
     await session.refresh(account, ["avatar_file", "header_file"], with_for_update=True)
     stale: list[str] = []
@@ -84,7 +92,13 @@ async def follow_pictures(session: AsyncSession, account: Account) -> Followed:
         else:
             session.add(_queued(account.id, kind, url))
     await session.flush()
-    return Followed(sum(_url(account, kind) is not None for kind in changed), stale)
+    queued = sum(_url(account, kind) is not None for kind in changed)
+    return Followed(queued + len(again), stale)
+
+
+def _given_up(row: AccountImageFetch) -> bool:
+    # A row failed for good keeps the time of its last retry as next_attempt_at.
+    return row.state == FAILED and row.next_attempt_at < utcnow() - RETRY_FAILED_AFTER
 
 
 def _queued(account_id: int, kind: str, url: str) -> AccountImageFetch:

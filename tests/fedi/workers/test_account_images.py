@@ -192,6 +192,8 @@ async def test_a_picture_that_is_no_image_or_too_big_is_refused_and_the_initial_
 async def test_a_failing_host_is_tried_again_a_bounded_number_of_times(
     client: Pair, remote: Peer
 ) -> None:
+    """Five tries with backoff, as a post's picture; then again when the actor is refreshed
+    a day or more later (as Mastodon downloads a missing avatar again)."""
     _, svc = client
     remote.files["face.png"] = (_png(64, 64), "image/png")
     remote.file_errors["face.png"] = [503]
@@ -213,6 +215,21 @@ async def test_a_failing_host_is_tried_again_a_bounded_number_of_times(
     await _due_now(svc, mallory.id)
     assert await worker.process_due(svc) == 0
     assert remote.file_requests.count("wide.png") == MAX_ATTEMPTS
+
+    # Her actor refreshed: the header is not tried again the same day, but a day later.
+    await _store(svc, remote, "mallory", "face.png", "wide.png")
+    assert (await _fetches(svc, mallory.id))["header"].state == "failed"
+    async with svc.sessions.begin() as session:
+        await session.execute(
+            update(AccountImageFetch)
+            .where(AccountImageFetch.kind == "header")
+            .values(next_attempt_at=utcnow() - timedelta(days=2))
+        )
+    remote.file_errors["wide.png"] = []
+    remote.files["wide.png"] = (_png(600, 200), "image/png")
+    await _store(svc, remote, "mallory", "face.png", "wide.png")
+    assert await worker.process_due(svc) == 1
+    assert _size(svc, (await _account(svc, mallory.id)).header_file) == (600, 200)
 
 
 async def test_a_copy_of_a_picture_changed_meanwhile_is_not_kept(
