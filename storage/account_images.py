@@ -15,7 +15,6 @@ from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import InstrumentedAttribute
 
-from .ids import new_id
 from .leases import PENDING, lease_due
 from .models import Account, DomainBlock
 from .timeutil import utcnow
@@ -102,16 +101,13 @@ def _given_up(row: AccountImageFetch) -> bool:
 
 
 def _queued(account_id: int, kind: str, url: str) -> AccountImageFetch:
-    now = utcnow()
     return AccountImageFetch(
-        id=new_id(),
         account_id=account_id,
         kind=kind,
         remote_url=url,
         state=PENDING,
         attempts=0,
-        next_attempt_at=now,
-        created_at=now,
+        next_attempt_at=utcnow(),
     )
 
 
