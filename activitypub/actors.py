@@ -33,7 +33,8 @@ class RemoteActor:
     outbox: str | None
     followers: str | None
     url: str | None
-    icon_url: str | None
+    icon_url: str | None  # the avatar (AS2 `icon`), wherever it is hosted
+    image_url: str | None  # the header picture (AS2 `image`), as Mastodon publishes it
     public_key: PublicKey
     manually_approves_followers: bool
     summary: str | None
@@ -121,6 +122,7 @@ def parse_actor(doc: Mapping[str, Any]) -> RemoteActor:
         followers=_link(doc.get("followers")),
         url=_link(doc.get("url")),
         icon_url=_link(doc.get("icon")),
+        image_url=_link(doc.get("image")),
         public_key=PublicKey(key.key_id, actor_id, key.pem),
         manually_approves_followers=doc.get("manuallyApprovesFollowers") is True,
         summary=_str(doc.get("summary")),

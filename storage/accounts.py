@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .models import Account, LocalAccountError, User
@@ -65,6 +65,19 @@ async def upsert_remote(session: AsyncSession, fields: Mapping[str, Any]) -> Acc
         account.fetched_at = utcnow()
     await session.flush()
     return account
+
+
+async def delete_remote(session: AsyncSession, account_id: int) -> list[str]:
+    """Delete a remote account's row (what refers to it goes by cascade); returns the files of
+    its avatar and header copies, to unlink once committed. The names come from the DELETE
+    itself: a copy recorded just before it is among them, one recorded after finds no row."""
+    stmt = (
+        delete(Account)
+        .where(Account.id == account_id, Account.domain.is_not(None))
+        .returning(Account.avatar_file, Account.header_file)
+    )
+    row = (await session.execute(stmt)).one_or_none()
+    return [str(name) for name in row or () if name]
 
 
 async def count_local(session: AsyncSession) -> int:

@@ -1,6 +1,7 @@
-"""Taking due rows of a work queue (deliveries, image fetches): each row is pending until its
-`next_attempt_at`, and a worker that takes it holds it until `locked_until`, so a crash only
-delays the retry. On PostgreSQL, workers skip each other's locked rows."""
+"""Taking due rows of a work queue (deliveries, image fetches, actors' picture fetches): each
+row is pending until its `next_attempt_at`, and a worker that takes it holds it until
+`locked_until`, so a crash only delays the retry. On PostgreSQL, workers skip each other's
+locked rows."""
 
 from __future__ import annotations
 
@@ -11,14 +12,14 @@ from sqlalchemy import select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from .timeutil import utcnow
-from .work_models import Delivery, ImageFetch
+from .work_models import AccountImageFetch, Delivery, ImageFetch
 
 PENDING = "pending"
 
 
 async def lease_due(
     session: AsyncSession,
-    queue: type[Delivery] | type[ImageFetch],
+    queue: type[Delivery] | type[ImageFetch] | type[AccountImageFetch],
     *,
     limit: int,
     lease: timedelta,

@@ -31,6 +31,7 @@ from sqlalchemy.orm import Mapped, Mapper, mapped_column
 from .model_base import Base as Base
 from .model_base import _id, _ts
 from .timeutil import UTCDateTime, utcnow
+from .work_models import AccountImageFetch as AccountImageFetch
 from .work_models import Delivery as Delivery
 from .work_models import Generation as Generation
 from .work_models import ImageFetch as ImageFetch
@@ -63,6 +64,8 @@ class Account(Base):
     display_name: Mapped[str] = mapped_column(String(255), default="")
     summary: Mapped[str] = mapped_column(Text, default="")
     url: Mapped[str | None] = mapped_column(String(2048))
+    # The avatar as the actor publishes it: a local account's file here, a remote actor's
+    # `icon` on its server (never loaded by our pages; the copy we serve is `avatar_file`).
     icon_url: Mapped[str | None] = mapped_column(String(2048))
     inbox_url: Mapped[str] = mapped_column(String(2048))
     shared_inbox_url: Mapped[str | None] = mapped_column(String(2048))
@@ -75,6 +78,7 @@ class Account(Base):
     discoverable: Mapped[bool] = mapped_column(Boolean, default=True)
     # A local user's profile (PATCH update_credentials): header picture, metadata fields as
     # [{"name": ..., "value": ...}] (plain text), and posting defaults (Mastodon's `source`).
+    # A remote actor's header is its `image` on its server (the copy we serve: `header_file`).
     header_url: Mapped[str | None] = mapped_column(String(2048))
     profile_fields: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
     default_privacy: Mapped[str] = mapped_column(String(16), default="public")
@@ -83,6 +87,11 @@ class Account(Base):
     created_at: Mapped[datetime] = _ts()
     updated_at: Mapped[datetime] = _ts(onupdate=utcnow)
     fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # A remote actor's avatar and header copied into the media folder (generated names, made
+    # by fedi.workers.account_images from `icon_url`/`header_url`); None until copied, and
+    # again as soon as the picture changes. Local accounts never have them.
+    avatar_file: Mapped[str | None] = mapped_column(String(255))
+    header_file: Mapped[str | None] = mapped_column(String(255))
     # Room for account migration (Move / alsoKnownAs) and suspension.
     moved_to_uri: Mapped[str | None] = mapped_column(String(2048))
     # Set when the account was DELETED (a local one keeps its row and key to sign its farewell;

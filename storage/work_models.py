@@ -1,5 +1,6 @@
 """Durable work as rows with explicit states: received activities, our outbound activities and
-their deliveries, copies of remote images, and generations (which also hold a slot by lease)."""
+their deliveries, copies of remote images (posts' and actors' pictures), and generations
+(which also hold a slot by lease)."""
 
 from __future__ import annotations
 
@@ -35,6 +36,31 @@ class ImageFetch(Base):
     )
     # pending -> done | failed (final: gone, not an image we take, attempts exhausted; the
     # image then stays a link to its original)
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = _ts()
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = _ts()
+
+
+class AccountImageFetch(Base):
+    """Copying a remote actor's avatar or header into the media folder: one row per account
+    and picture, following its current URL; durable work done by fedi.workers.account_images."""
+
+    __tablename__ = "account_image_fetches"
+    __table_args__ = (
+        UniqueConstraint("account_id", "kind", name="uq_account_image_fetches_account_kind"),
+        Index("ix_account_image_fetches_due", "state", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = _id()
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(8))  # avatar | header
+    # The picture's URL when the row was (re)queued: a changed URL queues the row again.
+    remote_url: Mapped[str] = mapped_column(String(2048))
+    # pending -> done | failed (final: gone, not an image we take, attempts exhausted; the
+    # pages then show the initial, the API the default picture)
     state: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = _ts()

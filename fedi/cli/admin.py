@@ -7,6 +7,7 @@ import argparse
 
 from fedi.cli.run import Subparsers, checked, command_group
 from fedi.core.services import Services
+from fedi.domain import moderation
 from storage import domain_blocks
 
 
@@ -24,11 +25,10 @@ def register(subparsers: Subparsers) -> None:
 
 
 async def _change(args: argparse.Namespace, svc: Services) -> int:
-    async with svc.sessions.begin() as session:
-        if args.action == "block-domain":
-            done = await domain_blocks.add(session, args.domain, args.reason)
-        else:
-            done = await domain_blocks.remove(session, args.domain)
+    if args.action == "block-domain":  # as the admin pages do (fedi.domain.moderation)
+        done = await moderation.block_domain(svc, args.domain, args.reason)
+    else:
+        done = await moderation.unblock_domain(svc, args.domain)
     verb = "blocked" if args.action == "block-domain" else "unblocked"
     print(f"{verb} {domain_blocks.normalise(args.domain)}" if done else "nothing to change")
     return 0

@@ -243,7 +243,8 @@ class LimitsSettings(_Section):
     # (Mastodon's 4 and 255).
     profile_fields: int = Field(default=4, ge=0)
     profile_field_chars: int = Field(default=255, ge=1)
-    # Bytes of an uploaded avatar or header picture (Mastodon's 2 MiB until 4.2).
+    # Bytes of an uploaded avatar or header picture, and of a remote actor's fetched to be
+    # copied here (Mastodon's 2 MiB until 4.2).
     profile_image_bytes: int = Field(default=2 * 1024 * 1024, ge=1)
     # Bytes of a client API request body (JSON or form; media uploads are bounded by
     # [media] max_bytes, a profile change by two pictures). Larger bodies get 413.

@@ -20,7 +20,6 @@ from __future__ import annotations
 import asyncio
 import json
 
-from sqlalchemy import delete as sql_delete
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -160,13 +159,14 @@ async def on_delete(svc: Services, activity: Activity) -> None:
 
 
 async def _delete_actor(svc: Services, uri: str) -> None:
-    """Remove a remote account; its posts, their cached images, its follows, reactions and
-    notifications go with it."""
+    """Remove a remote account; its posts, their cached images, its avatar and header copies,
+    its follows, reactions and notifications go with it."""
     async with svc.sessions.begin() as session:
         account = await accounts.by_uri(session, uri)
         if account is None or account.is_local:
             return
-        # Its media first, not by the cascade, which would not say which files to unlink.
+        # Its media first, not by the cascade, which would not say which files to unlink;
+        # then the row, with the copies of its avatar and header.
         files = await posts.remove_media_of_account(session, account.id)
-        await session.execute(sql_delete(Account).where(Account.id == account.id))
+        files += await accounts.delete_remote(session, account.id)
     await asyncio.to_thread(remove_files, svc.media_dir, files)

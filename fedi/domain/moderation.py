@@ -4,11 +4,13 @@ keep failing."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 
 from fedi.core.errors import UserError
 from fedi.core.services import INSTANCE_ACTOR, Services
-from storage import accounts, domain_blocks, moderation, sign_ins
+from fedi.media.files import remove_files
+from storage import account_images, accounts, domain_blocks, moderation, sign_ins
 from storage import invites as invite_rows
 from storage.auth_models import Invite
 from storage.models import Account, DomainBlock, User
@@ -104,7 +106,8 @@ async def blocked_domains(svc: Services) -> list[DomainBlock]:
 
 
 async def block_domain(svc: Services, domain: str, reason: str = "") -> bool:
-    """Cut a server off (see storage.domain_blocks.add); False if it was blocked already."""
+    """Cut a server off (see storage.domain_blocks.add) and remove the copies of its
+    accounts' avatars and headers; False if it was blocked already."""
     host = domain_blocks.normalise(domain)
     if not host or any(c in host for c in "/@ ") or len(host) > 255:
         raise ModerationError("Give a server's name, such as example.social (no https://).")
@@ -112,7 +115,10 @@ async def block_domain(svc: Services, domain: str, reason: str = "") -> bool:
         raise ModerationError("This is this server's own name.")
     async with svc.sessions.begin() as session:
         added = await domain_blocks.add(session, host, reason.strip()[:MAX_REASON])
+        # Its accounts' avatars and headers are no longer shown: their copies go.
+        files = await account_images.forget_domain(session, host) if added else []
     svc.forget_domain_blocks()
+    await asyncio.to_thread(remove_files, svc.media_dir, files)
     return added
 
 

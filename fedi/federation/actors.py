@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import timedelta
 from typing import Any
@@ -18,7 +19,8 @@ from activitypub.keys import PublicKey
 from activitypub.urls import ids_equal, same_origin
 from fedi.core.services import Services
 from fedi.federation.sanitize import clean_html
-from storage import accounts
+from fedi.media.files import remove_files
+from storage import account_images, accounts
 from storage.models import Account
 from storage.timeutil import utcnow
 
@@ -42,6 +44,7 @@ def _account_fields(actor: RemoteActor, name_chars: int) -> dict[str, Any]:
         "summary": clean_html((actor.summary or "")[:BIO_HTML_CHARS]),
         "url": actor.url,
         "icon_url": actor.icon_url,
+        "header_url": actor.image_url,
         "inbox_url": actor.inbox,
         "shared_inbox_url": actor.shared_inbox,
         "outbox_url": actor.outbox,
@@ -53,10 +56,16 @@ def _account_fields(actor: RemoteActor, name_chars: int) -> dict[str, Any]:
 
 
 async def store_actor(svc: Services, actor: RemoteActor) -> Account:
-    """Insert or refresh the cached copy of a remote actor."""
+    """Insert or refresh the cached copy of a remote actor. A new or changed avatar or header
+    is queued for a copy here (fedi.workers.account_images) and the old copy removed."""
     async with svc.sessions.begin() as session:
         fields = _account_fields(actor, svc.settings.limits.remote_display_name_chars)
-        return await accounts.upsert_remote(session, fields)
+        account = await accounts.upsert_remote(session, fields)
+        pictures = await account_images.follow_pictures(session, account)
+    if pictures.queued:
+        svc.image_wakeup.set()
+    await asyncio.to_thread(remove_files, svc.media_dir, pictures.stale)
+    return account
 
 
 async def fetch_actor(svc: Services, uri: str) -> Account:

@@ -26,6 +26,8 @@ OUTPUT = {
     "JPEG": ("image/jpeg", "jpg"),
 }
 PLACEHOLDER_SIDE = 32  # pixels on the long side of a decoded blurhash
+# The box a remote actor's avatar and header are scaled down to fit (Mastodon's sizes).
+AVATAR_BOX, HEADER_BOX = (400, 400), (1500, 500)
 # IPTC's controlled vocabulary term for media made by a trained model (generative AI).
 TRAINED_ALGORITHMIC_MEDIA = "http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia"
 
@@ -175,12 +177,12 @@ def _decode(data: bytes, max_bytes: int, max_pixels: int) -> Image.Image:
     return image
 
 
-def _normalise(image: Image.Image, max_side: int) -> Image.Image:
+def _normalise(image: Image.Image, box: tuple[int, int]) -> Image.Image:
     image = ImageOps.exif_transpose(image) or image
     has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
     image = image.convert("RGBA" if has_alpha else "RGB")
-    if max(image.size) > max_side:
-        image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+    if image.width > box[0] or image.height > box[1]:
+        image.thumbnail(box, Image.Resampling.LANCZOS)
     return image
 
 
@@ -248,14 +250,17 @@ def process_image(
     max_bytes: int = 20_000_000,
     max_pixels: int = 40_000_000,
     max_side: int = 4096,
+    max_box: tuple[int, int] | None = None,
     output_format: str = "WEBP",
     quality: int = 85,
 ) -> ProcessedImage:
-    """Check and re-encode an image; raise a MediaError saying why if it is refused."""
+    """Check and re-encode an image, scaled down to fit `max_box` (width, height; default a
+    square of `max_side`); raise a MediaError saying why if it is refused."""
     output_format = output_format.upper()
     if output_format not in OUTPUT:
         raise ValueError(f"unsupported output format {output_format!r}")
-    image = _normalise(_decode(data, max_bytes, max_pixels), max_side)
+    box = max_box or (max_side, max_side)
+    image = _normalise(_decode(data, max_bytes, max_pixels), box)
     encoded = _encode(image, output_format, quality, provenance)
     media_type, extension = OUTPUT[output_format]
     return ProcessedImage(

@@ -1,61 +1,30 @@
 """Local copies of remote images, made by their own worker so that a slow or failing image
 host never holds up the inbox: a stored remote post's images are queued (storage.image_cache),
 fetched here, checked and re-encoded as our own uploads are, and retried with backoff when the
-host fails for now. An image that cannot be had stays a link to its original."""
+host fails for now. An image that cannot be had stays a link to its original. The same loop
+copies remote actors' avatars and headers (workers.account_images)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 from datetime import timedelta
-from urllib.parse import urlsplit
 
-from activitypub.delivery import backoff
-from activitypub.http import (
-    BadContentType,
-    BadDocument,
-    BlockedAddress,
-    FetchError,
-    HTTPStatusError,
-    ResponseTooLarge,
-    TooManyRedirects,
-    UnfetchableURL,
-)
-from activitypub.urls import unfetchable
+from activitypub.http import FetchError
 from fedi.core.services import Services
 from fedi.media.files import new_file_name, remove_files, write_file
 from fedi.media.pipeline import MediaError, process_as_configured
+from fedi.workers import account_images
+from fedi.workers.image_fetch import MAX_ATTEMPTS as MAX_ATTEMPTS
+from fedi.workers.image_fetch import Refused, fetch, is_final, retry_at
 from storage import image_cache
+from storage.account_images import next_due as next_picture_due
 from storage.timeutil import utcnow
 
 log = logging.getLogger(__name__)
-MAX_ATTEMPTS = 5
 BATCH = 8  # images leased per run
 PARALLEL = 4  # fetched at once
 IDLE = 5.0  # seconds between looks at the queue when nothing wakes the worker
-
-
-class Refused(Exception):
-    """An image URL this server will not fetch at all."""
-
-
-# What another try cannot change: the host refused it for good, or it is not an image we take.
-FINAL = (
-    BlockedAddress,
-    TooManyRedirects,
-    ResponseTooLarge,
-    BadContentType,
-    BadDocument,
-    MediaError,
-    Refused,
-    UnfetchableURL,
-)
-
-
-def _final(exc: Exception) -> bool:
-    if isinstance(exc, HTTPStatusError):
-        return exc.status < 500 and exc.status not in (408, 429)
-    return isinstance(exc, FINAL)
 
 
 async def process_due(svc: Services, *, limit: int = BATCH) -> int:
@@ -80,7 +49,7 @@ async def _cache(svc: Services, item: image_cache.Due) -> None:
         copy = await _copy(svc, item.remote_url)
     except (FetchError, MediaError, Refused) as exc:
         log.info("remote image %s not cached: %s", item.remote_url, exc)
-        await _failed(svc, item, str(exc), final=_final(exc))
+        await _failed(svc, item, str(exc), final=is_final(exc))
         return
     except Exception as exc:  # a bug, a full disk: counted, and tried again later
         log.exception("caching %s crashed", item.remote_url)
@@ -106,15 +75,9 @@ async def record(svc: Services, item: image_cache.Due, copy: image_cache.Copy) -
 
 async def _copy(svc: Services, url: str) -> image_cache.Copy:
     """Fetch, check, re-encode and write one image; what to record of it."""
-    reason = unfetchable(url)  # not http(s), credentials in it, 0x7f.1 …: never, so at once
-    if reason is not None:
-        raise Refused(reason)
-    parts = urlsplit(url)
-    if await svc.domain_blocked(parts.netloc):
-        raise Refused(f"{parts.netloc} is blocked here")
     cfg = svc.settings.media
-    response = await svc.http.get_bytes(url, max_bytes=cfg.max_bytes, accept="image/*")
-    processed = await process_as_configured(response.body, cfg, provenance=None)
+    body = await fetch(svc, url, max_bytes=cfg.max_bytes)
+    processed = await process_as_configured(body, cfg, provenance=None)
     file_name = new_file_name(processed.extension)
     await asyncio.to_thread(write_file, svc.media_dir, file_name, processed.data)
     size = len(processed.data)
@@ -122,19 +85,18 @@ async def _copy(svc: Services, url: str) -> image_cache.Copy:
 
 
 async def _failed(svc: Services, item: image_cache.Due, error: str, *, final: bool) -> None:
-    attempts = item.attempts + 1
-    retry = not final and attempts < MAX_ATTEMPTS
-    retry_at = utcnow() + timedelta(seconds=backoff(attempts)) if retry else None
+    when = retry_at(item.attempts + 1, final=final)
     async with svc.sessions.begin() as session:
-        await image_cache.failed(session, item, error=error, retry_at=retry_at)
+        await image_cache.failed(session, item, error=error, retry_at=when)
 
 
 async def run(svc: Services, stop: asyncio.Event) -> None:
-    """Worker loop: cache due images whenever a stored post wakes it, or when one is due."""
+    """Worker loop: cache due images (posts' pictures, actors' avatars and headers) whenever
+    a stored post or actor wakes it, or when one is due."""
     while not stop.is_set():
         svc.image_wakeup.clear()
         try:
-            taken = await process_due(svc)
+            taken = await process_due(svc) + await account_images.process_due(svc)
             pause = 0.0 if taken else await _idle(svc)
         except Exception:  # the database, for now: the loop must go on
             log.exception("image cache worker failed; retrying")
@@ -154,7 +116,8 @@ async def _wait(svc: Services, stop: asyncio.Event, seconds: float) -> None:
 async def _idle(svc: Services) -> float:
     """How long to wait: until the next retry is due, but at most IDLE seconds."""
     async with svc.reads() as session:
-        due = await image_cache.next_due(session)
-    if due is None:
+        found = [await image_cache.next_due(session), await next_picture_due(session)]
+    due = [when for when in found if when is not None]
+    if not due:
         return IDLE
-    return min(IDLE, max(0.05, (due - utcnow()).total_seconds()))
+    return min(IDLE, max(0.05, (min(due) - utcnow()).total_seconds()))

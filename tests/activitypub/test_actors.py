@@ -39,6 +39,7 @@ EXPECTED = {
         "followers": "https://ap.example.com/users/foo/followers",
         "url": "https://ap.example.com/@foo",
         "icon_url": "https://quitter.no/avatar/7477-300-20160211190340.png",
+        "image_url": None,
         "manually_approves_followers": False,
     },
     "gotosocial": {
@@ -51,6 +52,7 @@ EXPECTED = {
         "followers": "http://example.org/users/1happyturtle/followers",
         "url": "http://example.org/@1happyturtle",
         "icon_url": None,
+        "image_url": None,
         "manually_approves_followers": True,
     },
     "pixelfed": {
@@ -64,6 +66,7 @@ EXPECTED = {
         "url": "https://pixelfed.social/dansup",
         "icon_url": "https://pixelfed.social/storage/avatars/000/000/000/000/000/000/2/"
         "mLZr2R47XEwbmasH2M3P_avatar.jpg?v=57",
+        "image_url": None,
         "manually_approves_followers": False,
     },
 }
@@ -83,6 +86,7 @@ def test_recorded_actor(software: str) -> None:
     assert actor.followers == expected["followers"]
     assert actor.url == expected["url"]
     assert actor.icon_url == expected["icon_url"]
+    assert actor.image_url == expected["image_url"]
     assert actor.manually_approves_followers is expected["manually_approves_followers"]
     assert actor.public_key.key_id == expected["key_id"]
     assert actor.public_key.owner == expected["id"]
@@ -96,6 +100,13 @@ def test_recorded_names_and_summaries() -> None:
     mastodon = parse_actor(golden("mastodon"))
     assert mastodon.name is None  # Mastodon sends "" for no display name
     assert mastodon.summary == "<p>test</p>"
+
+
+def test_the_header_picture_is_read_from_image(mastodon: dict[str, Any]) -> None:
+    """Mastodon publishes the header as `image` (an Image with a url), beside `icon`."""
+    header = "https://files.example/accounts/headers/1/original/abc.png"
+    mastodon["image"] = {"type": "Image", "mediaType": "image/png", "url": header}
+    assert parse_actor(mastodon).image_url == header
 
 
 @pytest.mark.parametrize("software", sorted(EXPECTED))

@@ -34,6 +34,8 @@ class PeerActor:
     display_name: str | None = None  # default: the name, title-cased
     handle: str | None = None  # the WebFinger subject; default: name@this peer
     summary: str | None = None  # the bio, as HTML; none by default
+    icon: str | None = None  # the avatar's URL (say the peer's /files/NAME); none by default
+    image: str | None = None  # the header picture's URL; none by default
 
     @property
     def id(self) -> str:
@@ -66,6 +68,9 @@ class PeerActor:
         }
         if self.summary is not None:
             doc["summary"] = self.summary
+        for key, url in (("icon", self.icon), ("image", self.image)):
+            if url is not None:  # as Mastodon gives them
+                doc[key] = {"type": "Image", "mediaType": "image/png", "url": url}
         if self.shared_inbox:
             doc["endpoints"] = {"sharedInbox": f"{self.base}/inbox"}
         return doc

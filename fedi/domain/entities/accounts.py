@@ -44,6 +44,24 @@ def profile_url(svc: Services, account: Named) -> str:
     return account.url or account.uri
 
 
+def avatar_url(svc: Services, account: Account) -> str | None:
+    """The avatar this server serves for the account: a local one's own, a remote one's copy
+    made here (fedi.workers.account_images); None without one. What the pages show (they
+    never load another host's file) and the API gives."""
+    return _served(svc, account, account.icon_url, account.avatar_file)
+
+
+def header_url(svc: Services, account: Account) -> str | None:
+    """The header picture this server serves for the account, as `avatar_url`."""
+    return _served(svc, account, account.header_url, account.header_file)
+
+
+def _served(svc: Services, account: Account, own: str | None, copy: str | None) -> str | None:
+    if account.domain is not None:
+        return svc.urls.media(copy) if copy else None
+    return own if own and own.startswith(svc.urls.base.rstrip("/") + "/") else None
+
+
 def _note(svc: Services, account: Account) -> str:
     # A local bio is plain text; a remote one would arrive as HTML, sanitised on arrival.
     return bio_html(svc, account.summary) if account.domain is None else account.summary
@@ -63,8 +81,9 @@ def account(svc: Services, row: Account, numbers: AccountCounts = NO_COUNTS) -> 
     """The Account entity of a local or remote account, with its counts."""
     if row.suspended_since is not None:
         return _suspended(svc, row)
-    missing = svc.settings.instance.url + MISSING_IMAGE
-    avatar, header = row.icon_url or missing, row.header_url or missing
+    missing = svc.settings.instance.url + MISSING_IMAGE  # as Mastodon: never null
+    avatar = avatar_url(svc, row) or missing
+    header = header_url(svc, row) or missing
     return {
         "id": str(row.id),
         "username": row.username,

@@ -12,6 +12,7 @@ from markupsafe import Markup
 from quart import request
 
 from fedi.core.services import Services
+from fedi.domain.entities.accounts import avatar_url
 from fedi.domain.entities.status_facts import gather
 from storage.models import Account, MediaAttachment, Post
 from storage.reactions import ANNOUNCE, LIKE
@@ -25,7 +26,7 @@ class Person:
     name: str
     handle: str
     path: str
-    avatar: str | None  # only a picture this server serves: the pages fetch nothing elsewhere
+    avatar: str | None  # only a picture this server serves (a remote one's copy made here)
 
     @property
     def initial(self) -> str:
@@ -74,13 +75,8 @@ def person(svc: Services, account: Account) -> Person:
         name=account.display_name or account.username,
         handle=f"@{account.username}@{host}",
         path=path,
-        avatar=own_picture(svc, account.icon_url),
+        avatar=avatar_url(svc, account),
     )
-
-
-def own_picture(svc: Services, url: str | None) -> str | None:
-    """`url` if this server serves it, else None (a page never loads another host's file)."""
-    return url if url and url.startswith(svc.urls.base.rstrip("/") + "/") else None
 
 
 def post_path(post: Post, author: Account) -> str:

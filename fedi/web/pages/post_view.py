@@ -15,6 +15,7 @@ from quart import render_template
 from fedi.core.services import Services
 from fedi.domain import composing, status_reads
 from fedi.domain.entities import statuses
+from fedi.domain.entities.accounts import avatar_url
 from fedi.domain.threads import Thread
 from fedi.federation.as2.captions import stored_html
 from fedi.federation.as2.notes import tags_of
@@ -49,13 +50,8 @@ class Shown:
     html: Markup
     path: str
     author_path: str
-    avatar: str | None  # an avatar we serve ourselves; a remote one is never loaded
+    avatar: str | None  # an avatar we serve ourselves (a remote one's copy made here)
     handle: str
-
-
-def _avatar(svc: Services, author: Account) -> str | None:
-    url = author.icon_url or ""
-    return url if url.startswith(svc.urls.base + "/") else None
 
 
 async def _shown(svc: Services, entries: list[Entry]) -> list[Shown]:
@@ -85,7 +81,7 @@ async def _shown(svc: Services, entries: list[Entry]) -> list[Shown]:
                 html=Markup(html),  # noqa: S704 - escaped or sanitised, as said above
                 path=post_path(post, author),
                 author_path=author_path(author),
-                avatar=_avatar(svc, author),
+                avatar=avatar_url(svc, author),
                 handle=f"@{handle}" if author.domain else f"@{handle}@{host}",
             )
         )

@@ -12,13 +12,14 @@ from werkzeug.wrappers.response import Response as WerkzeugResponse
 from fedi.core.errors import UserError
 from fedi.domain import account_reads, timeline_reads
 from fedi.domain import follows as following
+from fedi.domain.entities.accounts import header_url
 from fedi.domain.records import RecordNotFound
 from fedi.federation.resolver import own_host
 from fedi.federation.sanitize import clean_html
 from fedi.web import sessions
 from fedi.web.csrf import CsrfError, check_csrf
 from fedi.web.helpers import id_arg, services
-from fedi.web.pages.items import here, items, own_picture, person
+from fedi.web.pages.items import here, items, person
 from storage import account_counts
 from storage.feeds import Where
 from storage.models import Account
@@ -57,7 +58,7 @@ async def profile(username: str, host: str) -> str | WerkzeugResponse:
         "remote_profile.html",
         account=account,
         who=who,
-        header=own_picture(svc, account.header_url),
+        header=header_url(svc, account),
         bio=Markup(clean_html(account.summary)) if account.summary else None,  # noqa: S704
         counts=counts,
         relation=relation,

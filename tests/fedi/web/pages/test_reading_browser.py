@@ -3,7 +3,7 @@ servers, with the strict CSP in force: alice on A reads /local, finds @bob@B wit
 follows him from his page on A, is told of his newer post by timeline.js on /home, and reads
 her notifications; bob's reply from B shows in the thread of alice's post on A. Screenshots at
 desktop and phone widths go to test-artifacts/screenshots/; no request leaves A (B's pictures
-are not loaded from B)."""
+are not loaded from B: bob's avatar is A's copy of it)."""
 
 from __future__ import annotations
 
@@ -141,6 +141,11 @@ def test_alice_reads_finds_follows_and_is_told_of_new_posts(
 
         page.goto(f"{a.base}/@{handle}")
         expect(page.get_by_text("Prompt: a boat at dawn")).to_be_visible()
+        # Bob's avatar, as A copied it from B: served by A, and shown.
+        avatar = page.locator("section.profile img.avatar")
+        reload_until(page, avatar)
+        assert str(avatar.get_attribute("src")).startswith(f"{a.base}/media/")
+        assert avatar.evaluate("img => img.complete && img.naturalWidth") > 0
         if shots:
             shoot(page, "reading_remote_profile")
 
