@@ -1,4 +1,4 @@
-"""Migration 0022: the remote accounts an instance stored before it copied avatars get their
+"""Migration 0023: the remote accounts an instance stored before it copied avatars get their
 avatar queued for a copy on upgrade (none for a local account, one without an avatar, or a
 deleted one); going back down drops the queue and the copies' columns."""
 
@@ -33,7 +33,7 @@ def _account(
 async def test_upgrading_queues_the_known_remote_avatars(db_url: str) -> None:
     engine = create_engine(db_url)
     try:
-        await upgrade(engine, "0021")
+        await upgrade(engine, "0022")
         gone = datetime(2026, 3, 1, tzinfo=UTC)
         rows = [
             _account(1, None, "http://here.test/media/a.webp"),  # ours: nothing to copy
@@ -61,7 +61,7 @@ async def test_upgrading_queues_the_known_remote_avatars(db_url: str) -> None:
         ]
         assert len(set(ids)) == 2
 
-        await downgrade(engine, "0021")
+        await downgrade(engine, "0022")
         async with engine.connect() as conn:
             tables = await conn.run_sync(lambda c: inspect(c).get_table_names())
             columns = await conn.run_sync(lambda c: inspect(c).get_columns("accounts"))
