@@ -10,6 +10,7 @@ from werkzeug.wrappers.response import Response as WerkzeugResponse
 
 from fedi.core.services import INSTANCE_ACTOR
 from fedi.domain import image_models, instance_settings, pins
+from fedi.domain.entities.accounts import header_url
 from fedi.domain.records import RecordNotFound
 from fedi.federation.as2.actors import bio_html, profile_fields
 from fedi.media.files import content_type
@@ -18,7 +19,6 @@ from fedi.web.csp import MEDIA_CSP
 from fedi.web.display import blur_placeholder, shorten
 from fedi.web.helpers import id_arg, services, wants_activity_json
 from fedi.web.pages import post_view
-from fedi.web.pages.items import own_picture
 from storage import account_counts, accounts, blocks, follows, posts, tags
 
 bp = Blueprint("web", __name__)
@@ -87,7 +87,7 @@ async def profile(username: str) -> str | Response | WerkzeugResponse:
     return await render_template(
         "profile.html",
         account=account,
-        header=own_picture(svc, account.header_url),
+        header=header_url(svc, account),
         # Built escaped from the plain-text bio and fields, links and #tags linked, as the
         # actor document and the client API give them.
         bio=Markup(bio_html(svc, account.summary)),  # noqa: S704
