@@ -10,12 +10,15 @@ as on a standby: SQLSTATE 25006.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.util import greenlet_spawn
 
 from storage.db import is_sqlite
 from tests.support.databases import _admin_sync
@@ -44,3 +47,16 @@ def read_only(url: str) -> Iterator[None]:
         yield
     finally:
         _admin_sync(f'ALTER DATABASE "{name}" RESET default_transaction_read_only')
+
+
+async def new_connections(engine: AsyncEngine) -> None:
+    """From now on `engine` makes new connections (which see what `read_only` set); its pooled
+    ones are closed once they are back. Unlike `engine.dispose()`, which leaves a connection
+    checked out meanwhile (the stream hub polls every moment) to a pool no one holds, where it
+    is garbage-collected unclosed, and which lets a checkout during its own closing awaits make
+    a connection in the pool it is disposing."""
+    old = engine.sync_engine.pool
+    engine.sync_engine.pool = old.recreate()  # no await: every checkout from here is the new
+    while old.checkedout():
+        await asyncio.sleep(0.01)
+    await greenlet_spawn(old.dispose)

@@ -22,7 +22,7 @@ from fedi.web.inbox_asgi import InboxFront
 from storage.models import InboxActivity
 from tests.support.peer import Peer, PeerActor, activity
 from tests.support.servers import free_port
-from tests.support.trouble import read_only
+from tests.support.trouble import new_connections, read_only
 
 INBOXES = ["/inbox", "/users/alice/inbox", "/actor/inbox"]
 
@@ -51,8 +51,8 @@ def _no_traceback(caplog: pytest.LogCaptureFixture) -> None:
 
 
 async def _read_only_now(svc: Services) -> None:
-    """Pooled connections go, so that the next ones are made read-only."""
-    await svc.engine.dispose()
+    """Pooled connections go, so that the next ones are made read-only (or writable again)."""
+    await new_connections(svc.engine)
 
 
 async def test_an_inbox_post_to_a_read_only_database_is_503_with_retry_after(
