@@ -33,7 +33,8 @@ class Origin:
         )
         self.length = length
         self.missing: set[int] = set()
-        self.slow: dict[int, float] = {}
+        self.hanging: set[int] = set()  # notes whose answer never comes while it runs
+        self._stopping = asyncio.Event()
         self.asked: list[int] = []
         self._runner: web.AppRunner | None = None
 
@@ -52,7 +53,8 @@ class Origin:
         await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
 
     async def stop(self) -> None:
-        """Stop listening."""
+        """Stop listening (a hanging request is let go first)."""
+        self._stopping.set()
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -75,7 +77,8 @@ class Origin:
     async def _note(self, request: web.Request) -> web.Response:
         n, author = int(request.match_info["n"]), request.match_info["name"]
         self.asked.append(n)
-        await asyncio.sleep(self.slow.get(n, 0))
+        if n in self.hanging:
+            await self._stopping.wait()
         if n in self.missing or n >= self.length:
             return web.Response(status=404)
         return web.json_response(
