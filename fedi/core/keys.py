@@ -79,10 +79,12 @@ class KeyStore:
         self._memory: dict[str, tuple[float, PublicKey]] = {}
         self._failed: dict[str, float] = {}
         self._fetching: dict[str, asyncio.Task[_Fetched]] = {}
+        self._fetched: dict[str, tuple[float, PublicKey]] = {}  # when the last fetch found it
 
     async def lookup(self, key_id: str, refresh: bool, *, fetch: KeyFetch) -> PublicKey | None:
         """The key `key_id` from memory or the database, or fetched with `fetch` from its
         owner's server; raises KeyUnavailable when that server cannot be asked for now."""
+        asked_at = time.monotonic()
         if await self._blocked(urlsplit(key_id).netloc):
             return None  # a blocked server: not trusted, not even asked
         if not refresh:
@@ -94,7 +96,17 @@ class KeyStore:
             # A key id found missing is not fetched again for a while, so a flood of requests
             # naming it makes one fetch, not one each. A fetch that failed for now is not
             # remembered: requests meanwhile wait for the one in flight, the next makes another.
-            if self._failed_recently(key_id) or (refresh and not self._may_refresh(key_id)):
+            if self._failed_recently(key_id):
+                return None
+            last = self._fetched.get(key_id)
+            if not refresh:
+                if last is not None and last[0] >= asked_at:
+                    return last[1]  # a fetch ended while this lookup read the database
+            elif not self._may_refresh(key_id):
+                # Rate limited: the key the last refresh brought, which this request may not
+                # have seen when it asked (it read the old key while that refresh ran).
+                if last is not None and last[0] >= self._refreshed[key_id]:
+                    return last[1]
                 return None
             fetching = asyncio.create_task(self._fetch_once(key_id, fetch))
             self._fetching[key_id] = fetching
@@ -131,6 +143,9 @@ class KeyStore:
             self._failed[key_id] = time.monotonic()
         else:
             self._failed.pop(key_id, None)
+            if len(self._fetched) > 10_000:
+                self._fetched.clear()
+            self._fetched[key_id] = (time.monotonic(), key)
             self._remember(key)
         return _Fetched(key)
 
@@ -155,6 +170,7 @@ class KeyStore:
     def forget(self, key_id: str) -> None:
         """Drop a key from memory (its owner said it changed)."""
         self._memory.pop(key_id, None)
+        self._fetched.pop(key_id, None)
 
     def _remember(self, key: PublicKey) -> None:
         if len(self._memory) > 10_000:

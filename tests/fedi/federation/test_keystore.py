@@ -7,13 +7,15 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import pytest
 from quart.typing import TestClientProtocol as Client
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from activitypub.actors import ActorParseError
 from activitypub.http import (
@@ -193,6 +195,50 @@ async def test_concurrent_lookups_of_one_key_share_one_fetch(
     fetch.current = PublicKey(KEY_ID, OWNER, keypair[1])
     verified = await asyncio.gather(*(post(store, keypair[0]) for _ in range(50)))
     assert {request.owner for request in verified} == {OWNER}
+    assert fetch.calls == [KEY_ID, KEY_ID]
+
+
+async def test_a_lookup_whose_database_read_outlasts_the_shared_fetch_takes_its_key(
+    svc: Services, keypair: tuple[str, str]
+) -> None:
+    # One lookup is still reading the database (a loaded server) when another's fetch of the
+    # same key starts and ends: the late one finds no fetch in flight, but must not fetch again.
+    entered, gate = asyncio.Event(), asyncio.Event()
+    calls = 0
+
+    @asynccontextmanager
+    async def reads() -> AsyncIterator[AsyncSession]:
+        nonlocal calls
+        calls += 1
+        if calls == 1:  # the late lookup's read: held until the other's fetch has ended
+            entered.set()
+            await gate.wait()
+        async with svc.reads() as session:
+            yield session
+
+    fetch = FakeFetch(PublicKey(KEY_ID, OWNER, keypair[1]))
+    store = FetchingStore(KeyStore(reads=reads, blocked=svc.domain_blocked), fetch)
+    late = asyncio.create_task(post(store, keypair[0]))
+    await asyncio.wait_for(entered.wait(), 10)  # (not a sleep: a loaded machine is slow)
+    assert (await asyncio.wait_for(post(store, keypair[0]), 10)).owner == OWNER
+    gate.set()
+    assert (await asyncio.wait_for(late, 10)).owner == OWNER
+    assert fetch.calls == [KEY_ID]
+
+
+async def test_a_refresh_asked_for_just_after_another_ended_gets_its_key(
+    svc: Services, keypair: tuple[str, str], old_keypair: tuple[str, str]
+) -> None:
+    # Two requests signed with a rotated key: the first refreshes the key. The second had read
+    # the old key before that ended, so it asks for a refresh too; it is told the new key
+    # (refreshes are rate limited, so it would otherwise be refused a key it can verify with).
+    fetch = FakeFetch(PublicKey(KEY_ID, OWNER, old_keypair[1]))
+    store = key_store(svc, fetch)
+    assert (await post(store, old_keypair[0])).owner == OWNER
+    fetch.current = PublicKey(KEY_ID, OWNER, keypair[1])
+    assert (await post(store, keypair[0])).owner == OWNER
+    fresh = await store.lookup(KEY_ID, True)
+    assert fresh is not None and fresh.pem == keypair[1]
     assert fetch.calls == [KEY_ID, KEY_ID]
 
 
