@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -75,6 +77,28 @@ def _connect_or_say_why(dialect: Any, _record: Any, cargs: Any, cparams: Any) ->
         raise dialect.loaded_dbapi.OperationalError(str(exc), exc) from exc
 
 
+# A pooled PostgreSQL connection is pinged before use only when it has sat idle this long: one
+# used moments ago is taken as alive. (SQLAlchemy's pool_pre_ping pings at every checkout, and
+# asyncpg's ping is three round trips: BEGIN, a statement, ROLLBACK; a home timeline request is
+# three statements.) A server restarted within that time fails the requests that meet its
+# closed connections, and the pool then replaces every connection older than the failure.
+IDLE_BEFORE_PING = 5.0
+
+
+def _idle_from_now(_dbapi_connection: Any, record: Any) -> None:
+    record.info["idle_since"] = time.monotonic()
+
+
+def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+    idle_since = record.info.get("idle_since")
+    if idle_since is None or time.monotonic() - idle_since < IDLE_BEFORE_PING:
+        return
+    try:
+        dbapi_connection.ping()
+    except Exception as exc:  # the pool discards it and takes another (DisconnectionError)
+        raise DisconnectionError(f"a pooled connection did not answer: {exc}") from exc
+
+
 def is_sqlite(url: str) -> bool:
     """True when the database URL names SQLite."""
     return make_url(url).get_backend_name() == "sqlite"
@@ -97,10 +121,10 @@ def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _sqlite_begin)
         return engine
-    engine = create_async_engine(
-        parsed, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
-    )
+    engine = create_async_engine(parsed, pool_size=pool_size, max_overflow=pool_size)
     event.listen(engine.sync_engine, "do_connect", _connect_or_say_why)
+    event.listen(engine.sync_engine.pool, "checkin", _idle_from_now)
+    event.listen(engine.sync_engine.pool, "checkout", _ping_if_idle)
     return engine
 
 
@@ -129,6 +153,17 @@ def create_inline_read_engine(url: str) -> AsyncEngine | None:
     event.listen(engine.sync_engine, "connect", _inline_read_pragmas)
     event.listen(engine.sync_engine, "begin", _sqlite_begin_read)
     return engine
+
+
+def create_page_read_engine(url: str, write_engine: AsyncEngine) -> AsyncEngine:
+    """The engine of short page reads (a home timeline request: its token, its page and the
+    page's facts): on SQLite the inline engine (create_inline_read_engine); elsewhere the write
+    engine's pool in autocommit, where each statement sees what is committed when it runs and
+    no BEGIN and ROLLBACK go around the three statements (two round trips of five)."""
+    inline = create_inline_read_engine(url)
+    if inline is not None:
+        return inline
+    return write_engine.execution_options(isolation_level="AUTOCOMMIT")
 
 
 def _inline_read_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -32,7 +32,16 @@ from sqlalchemy.orm import aliased
 from .feed_models import HomeFeed, HomeFeedEntry
 from .models import Account, Post, Reaction
 from .reactions import ANNOUNCE
-from .timelines import OPEN, Entry, Window, followed, home_candidates, home_page, readable, shown
+from .timelines import (
+    OPEN,
+    Entry,
+    Window,
+    follows_of,
+    home_candidates,
+    home_page,
+    readable,
+    shown,
+)
 
 
 async def home(
@@ -80,7 +89,9 @@ class _Reader:
 
 
 def _home_account(column: Any, account_id: Any) -> ColumnElement[bool]:
-    return or_(column == account_id, column.in_(followed(account_id)))
+    """The account (`column`) is the reader or one it follows (probed row by row: a chunk
+    is a few dozen rows)."""
+    return or_(column == account_id, follows_of(account_id, column))
 
 
 async def _from_feed(session: AsyncSession, account_id: int, window: Window) -> list[Entry]:

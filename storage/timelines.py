@@ -143,6 +143,18 @@ def followed(account_id: int) -> Select[int]:
     )
 
 
+def follows_of(follower: Any, target: Any) -> ColumnElement[bool]:
+    """`follower` follows `target` (an accepted follow), found by the follow's key: for
+    checking a few rows, where `IN (followed(...))` would read and hash every follow of one
+    who follows thousands (0.6 ms a statement on PostgreSQL at 2,000)."""
+    return (
+        select(Follow.id)
+        .where(Follow.follower_id == follower, Follow.target_id == target)
+        .where(Follow.state == "accepted")
+        .exists()
+    )
+
+
 async def followed_here(session: AsyncSession, account_id: int) -> bool:
     """Whether a local account follows this one (then its boosts reach home timelines)."""
     stmt = (

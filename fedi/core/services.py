@@ -24,7 +24,7 @@ from generators.registry import load_generator
 from storage import accounts, domain_blocks
 from storage.db import (
     create_engine,
-    create_inline_read_engine,
+    create_page_read_engine,
     create_read_engine,
     session_factory,
 )
@@ -50,10 +50,10 @@ class ReadSessions:
     def __init__(
         self,
         factory: async_sessionmaker[AsyncSession],
-        inline: async_sessionmaker[AsyncSession] | None = None,
+        pages: async_sessionmaker[AsyncSession],
     ) -> None:
         self.factory = factory
-        self.inline = inline or factory
+        self.pages = pages
 
     def __call__(self) -> AbstractAsyncContextManager[AsyncSession]:
         """A read session (the shared one inside `one()`)."""
@@ -62,11 +62,12 @@ class ReadSessions:
 
     @asynccontextmanager
     async def one(self) -> AsyncIterator[AsyncSession]:
-        """One read session (one snapshot, one connection) for every read inside; only for
-        work that does not write, does not run reads concurrently and reads little (a page
-        of a keyset-paged list): on SQLite its statements run in the event loop's thread
-        (storage.inline_sqlite), which waits for them."""
-        async with self.inline() as session:
+        """One read session (one connection) for every read inside; only for work that does
+        not write, does not run reads concurrently and reads little (a page of a keyset-paged
+        list, and its facts): on SQLite one snapshot, whose statements run in the event loop's
+        thread (storage.inline_sqlite), which waits for them; on PostgreSQL in autocommit,
+        each statement seeing what is committed when it runs (storage.db)."""
+        async with self.pages() as session:
             token = _SHARED.set(session)
             try:
                 yield session
@@ -84,6 +85,9 @@ class Services:
     # Read-only sessions: on SQLite they neither take nor wait for the single write lock.
     reads: ReadSessions
     read_engine: AsyncEngine
+    # The engine of `reads.one()`: on SQLite its statements run in the loop's thread, on
+    # PostgreSQL it is the write engine's pool in autocommit (storage.db).
+    page_engine: AsyncEngine
     urls: Urls
     delivery_wakeup: asyncio.Event = field(default_factory=asyncio.Event)
     inbox_wakeup: asyncio.Event = field(default_factory=asyncio.Event)
@@ -95,8 +99,6 @@ class Services:
     _keys: KeyStore | None = None
     _inbox_writer: InboxWriter | None = None
     _blocked: tuple[float, set[str]] | None = None
-    # SQLite only: the engine of `reads.one()`, whose statements run in the loop's thread.
-    inline_engine: AsyncEngine | None = None
 
     @classmethod
     def create(cls, settings: Settings) -> Services:
@@ -104,18 +106,15 @@ class Services:
         url = settings.database.url
         engine = create_engine(url, pool_size=settings.database.pool_size)
         read_engine = create_read_engine(url, engine)
-        inline_engine = create_inline_read_engine(url)
+        page_engine = create_page_read_engine(url, engine)
         return cls(
             settings,
             engine,
             session_factory(engine),
-            ReadSessions(
-                session_factory(read_engine),
-                session_factory(inline_engine) if inline_engine else None,
-            ),
+            ReadSessions(session_factory(read_engine), session_factory(page_engine)),
             read_engine,
+            page_engine,
             Urls(settings.instance.url),
-            inline_engine=inline_engine,
         )
 
     @property
@@ -224,5 +223,5 @@ class Services:
         await self.engine.dispose()
         if self.read_engine is not self.engine:
             await self.read_engine.dispose()
-        if self.inline_engine is not None:
-            await self.inline_engine.dispose()
+        if self.page_engine.pool is not self.engine.pool:
+            await self.page_engine.dispose()  # (on PostgreSQL it shares the write engine's)

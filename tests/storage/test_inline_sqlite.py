@@ -12,6 +12,7 @@ from sqlalchemy import event, select, text
 from sqlalchemy.exc import OperationalError
 
 from fedi.core.services import Services
+from storage.db import is_sqlite
 from storage.models import Account
 from tests.support import rows
 
@@ -20,7 +21,7 @@ URI = "http://127.0.0.1:8010/users/zed"
 
 @pytest.fixture
 def sqlite_svc(svc: Services) -> Services:
-    if svc.inline_engine is None:
+    if not is_sqlite(svc.settings.database.url):
         pytest.skip("PostgreSQL: asyncpg has no thread to skip")
     return svc
 
@@ -29,19 +30,19 @@ async def test_statements_of_one_read_run_in_the_loops_thread(sqlite_svc: Servic
     svc = sqlite_svc
     async with svc.sessions.begin() as session:
         session.add(rows.account(URI, "zed", None, display_name="Zed ☕"))
-    assert svc.inline_engine is not None
+    assert svc.page_engine is not None
     threads: list[int] = []
 
     def seen(*_: Any) -> None:
         threads.append(threading.get_ident())
 
-    event.listen(svc.inline_engine.sync_engine, "before_cursor_execute", seen)
+    event.listen(svc.page_engine.sync_engine, "before_cursor_execute", seen)
     try:
         async with svc.reads.one():
             async with svc.reads() as session:  # the task's reads share the one session
                 inline = await session.scalar(select(Account).where(Account.uri == URI))
     finally:
-        event.remove(svc.inline_engine.sync_engine, "before_cursor_execute", seen)
+        event.remove(svc.page_engine.sync_engine, "before_cursor_execute", seen)
     async with svc.reads() as session:  # an ordinary read session, through aiosqlite
         threaded = await session.scalar(select(Account).where(Account.uri == URI))
     assert threads and set(threads) == {threading.get_ident()}

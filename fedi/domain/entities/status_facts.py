@@ -1,6 +1,6 @@
 """Everything a page of Status entities shows beyond the post rows, read for the whole page in
-a fixed number of queries: the authors' and boosters' Account entities, pictures, mentions,
-hashtags, counts, the posts answered, and what the viewer did to each post."""
+one statement (storage.status_facts): the authors' and boosters' Account entities, pictures,
+mentions, hashtags, counts, the posts answered, and what the viewer did to each post."""
 
 from __future__ import annotations
 
@@ -12,9 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from fedi.core.services import Services
 from fedi.domain.entities.accounts import NO_COUNTS, account
-from storage import people, posts, status_facts
-from storage.models import MediaAttachment
-from storage.status_facts import Mentioned
+from storage import status_facts
+from storage.status_facts import Mentioned, Picture
 from storage.timelines import Entry
 
 
@@ -24,7 +23,7 @@ class StatusFacts:
 
     viewer_id: int | None = None
     accounts: dict[int, dict[str, Any]] = field(default_factory=dict)  # entity by account id
-    media: dict[int, list[MediaAttachment]] = field(default_factory=dict)
+    media: dict[int, list[Picture]] = field(default_factory=dict)
     mentions: dict[int, list[Mentioned]] = field(default_factory=dict)
     hashtags: dict[int, list[str]] = field(default_factory=dict)
     counts: dict[int, dict[str, int]] = field(default_factory=dict)  # likes and boosts
@@ -41,28 +40,30 @@ async def gather(
     entries: Sequence[Entry],
     session: AsyncSession | None = None,
 ) -> StatusFacts:
-    """The facts of these entries (posts and boosts), as `viewer_id` sees them: four
-    statements whatever the page holds, in `session` (else a read session of its own)."""
+    """The facts of these entries (posts and boosts), as `viewer_id` sees them, read in one
+    statement in `session` (else a read session of its own)."""
     if session is None:
         async with svc.reads() as own:
             return await gather(svc, viewer_id, entries, own)
-    post_ids = list({entry.post.id for entry in entries})
     people_of = {entry.author.id: entry.author for entry in entries}
     people_of.update({entry.booster.id: entry.booster for entry in entries if entry.booster})
-    answered = [entry.post.in_reply_to_uri for entry in entries if entry.post.in_reply_to_uri]
-    boost_ids = [entry.id for entry in entries if entry.booster is not None]
-    uris = [entry.post.uri for entry in entries]
-    numbers = await people.counts_of(session, list(people_of))
-    keyed = await status_facts.page_facts(session, viewer_id, post_ids, uris, answered, boost_ids)
-    media = await posts.media_of(session, post_ids)
-    mentions = await status_facts.mentions_of(session, post_ids)
+    keyed = await status_facts.page_facts(
+        session,
+        viewer_id,
+        post_ids=[entry.post.id for entry in entries],
+        uris=[entry.post.uri for entry in entries],
+        answered=[entry.post.in_reply_to_uri for entry in entries if entry.post.in_reply_to_uri],
+        boost_ids=[entry.id for entry in entries if entry.booster is not None],
+        account_ids=list(people_of),
+    )
     return StatusFacts(
         viewer_id=viewer_id,
         accounts={
-            key: account(svc, row, numbers.get(key, NO_COUNTS)) for key, row in people_of.items()
+            key: account(svc, row, keyed.people.get(key, NO_COUNTS))
+            for key, row in people_of.items()
         },
-        media=media,
-        mentions=mentions,
+        media=keyed.media,
+        mentions=keyed.mentions,
         hashtags=keyed.hashtags,
         counts=keyed.counts,
         replies=keyed.replies,

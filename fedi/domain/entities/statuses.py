@@ -20,7 +20,7 @@ from fedi.domain.entities.formats import timestamp
 from fedi.domain.entities.status_facts import StatusFacts, gather
 from storage.models import Account, MediaAttachment, Post
 from storage.reactions import ANNOUNCE, LIKE
-from storage.status_facts import Mentioned
+from storage.status_facts import Mentioned, Picture
 from storage.timelines import OPEN, Entry
 
 # The client of our own posts: made here, by Impasto's command line or pages.
@@ -30,7 +30,7 @@ QUOTE_APPROVAL = {"automatic": [], "manual": [], "current_user": "denied"}
 MEDIA_TYPES = {"image": "image", "video": "video", "audio": "audio"}
 
 
-def media_attachment(svc: Services, media: MediaAttachment) -> dict[str, Any]:
+def media_attachment(svc: Services, media: MediaAttachment | Picture) -> dict[str, Any]:
     """The MediaAttachment entity: the picture (our copy, or the original where none is kept
     yet), its size, blurhash and alt text."""
     url = svc.urls.media(media.file_name) if media.file_name else media.remote_url

@@ -16,6 +16,7 @@ from fedi.domain.entities.accounts import avatar_url
 from fedi.domain.entities.status_facts import gather
 from storage.models import Account, MediaAttachment, Post
 from storage.reactions import ANNOUNCE, LIKE
+from storage.status_facts import Picture
 from storage.timelines import OPEN, Entry
 
 
@@ -42,7 +43,7 @@ class Item:
     post: Post
     author: Person
     booster: Person | None
-    media: list[MediaAttachment]
+    media: Sequence[MediaAttachment | Picture]
     caption: Markup
     path: str  # the post's page here
     likes: int
