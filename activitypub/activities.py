@@ -65,6 +65,7 @@ class RemoteNote:
     mentions: tuple[str, ...]
     hashtags: tuple[str, ...] = ()  # lower case, without the '#'
     updated: datetime | None = None
+    language: str | None = None  # the content's language (a BCP 47 tag), if the note says
 
 
 def _url(value: Any, what: str) -> str:
@@ -184,13 +185,13 @@ def parse_note(doc: Mapping[str, Any]) -> RemoteNote:
     author = _url(doc.get("attributedTo"), "attributedTo")
     if not same_origin(note_id, author):
         raise ActivityError("object id and attributedTo are on different origins")
-    content = doc.get("content")
+    content, language = _content(doc)
     summary = doc.get("summary")
     in_reply_to = doc.get("inReplyTo")
     return RemoteNote(
         id=note_id,
         attributed_to=author,
-        content_html=content if isinstance(content, str) else "",
+        content_html=content,
         summary=summary if isinstance(summary, str) and summary else None,
         sensitive=doc.get("sensitive") is True,
         published=_datetime(doc.get("published")),
@@ -202,7 +203,30 @@ def parse_note(doc: Mapping[str, Any]) -> RemoteNote:
         mentions=_mentions(doc.get("tag")),
         hashtags=_hashtags(doc.get("tag")),
         updated=_datetime(doc.get("updated")),
+        language=language,
     )
+
+
+# A language tag as Mastodon and GoToSocial key their maps: "en", "de", "pt-BR", "zh-Hant".
+LANGUAGE = re.compile(r"[a-z]{2,3}(-[a-z0-9]{2,8}){0,3}", re.IGNORECASE)
+
+
+def _content(doc: Mapping[str, Any]) -> tuple[str, str | None]:
+    """The content and its language, as Mastodon reads them: the language is the first key of
+    `contentMap` (else of `summaryMap`, `nameMap`); the content is `content`, else that map's
+    text in its first language."""
+    content = doc.get("content")
+    language = None
+    for key in ("contentMap", "summaryMap", "nameMap"):
+        found = doc.get(key)
+        if isinstance(found, Mapping) and found:
+            first = next(iter(found))
+            if isinstance(first, str) and len(first) <= 16 and LANGUAGE.fullmatch(first):
+                language = first
+                if key == "contentMap" and not isinstance(content, str):
+                    content = found[first]
+            break
+    return (content if isinstance(content, str) else ""), language
 
 
 def _tag_items(value: Any) -> list[Any]:

@@ -66,6 +66,18 @@ async def about_post(session: AsyncSession, account_id: int, kind: str, post: Po
     )
 
 
+async def newly_mentioned(session: AsyncSession, account_id: int, post: Post) -> None:
+    """Notify a local account that an edited post now mentions it, unless it was told of the
+    post already, as a mention or as a reply (a reply names whom it answers)."""
+    told = select(Notification.id).where(
+        Notification.account_id == account_id,
+        Notification.post_id == post.id,
+        Notification.kind.in_((MENTION, REPLY)),
+    )
+    if await session.scalar(told.limit(1)) is None:
+        await about_post(session, account_id, MENTION, post)
+
+
 async def withdraw(session: AsyncSession, kind: str, from_account_id: int, post_id: int) -> None:
     """Take back what an undone like or boost said."""
     await session.execute(

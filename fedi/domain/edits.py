@@ -142,7 +142,7 @@ async def _recaption(session: AsyncSession, post: Post, text: str, caption: Capt
     session.add_all(PostTag(post_id=post.id, name=name) for name in caption.hashtags)
     for account in caption.mentions:
         if account.is_local:
-            await notifications.about_post(session, account.id, notifications.MENTION, post)
+            await notifications.newly_mentioned(session, account.id, post)
 
 
 def _stale(post: Post, note: RemoteNote) -> bool:
@@ -180,7 +180,7 @@ async def on_update_note(svc: Services, activity: Activity) -> None:
         if row is None or row.deleted_at is not None or _stale(row, remote):
             return
         row.content_html, row.spoiler_text = fresh.content_html, fresh.spoiler_text
-        row.sensitive = fresh.sensitive
+        row.sensitive, row.language = fresh.sensitive, fresh.language
         await mark_remixes(session, [row])
         row.updated_at = min(remote.updated or utcnow(), utcnow())  # (_stale: it has one)
         unused = await _replace_media(session, row, media)

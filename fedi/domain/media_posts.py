@@ -100,7 +100,7 @@ async def post_with_media(svc: Services, draft: MediaDraft) -> Post:
         spoiler_text=draft.content_warning.strip(),
         sensitive=draft.sensitive or bool(draft.content_warning.strip()),
         visibility=draft.visibility or "public",
-        language=draft.language or None,
+        language=draft.language or author.default_language or None,  # as Mastodon
         prompt=prompt,
         generator_backend=generation.backend if generation else None,
         generator_model=generation.model if generation else None,

@@ -156,7 +156,7 @@ async def _publish(
         spoiler_text=draft.content_warning,
         sensitive=draft.sensitive or bool(draft.content_warning),  # as Mastodon
         visibility=draft.visibility,
-        language=draft.language or None,
+        language=draft.language or author.default_language or None,  # as Mastodon
         prompt=draft.prompt,
         generator_backend=meta.backend,
         generator_model=meta.model,
@@ -211,13 +211,14 @@ def _store_tags(session: AsyncSession, post: Post, caption: Caption) -> None:
 
 
 async def _notify(session: AsyncSession, post: Post, caption: Caption, parent: Post | None) -> None:
-    """Local users mentioned are told (`mention`); the author of a local post replied to,
-    if not mentioned, gets a `reply` (the rule fedi.domain.remote_posts follows for remote
-    notes)."""
+    """The author of a local post replied to gets a `reply` (mentioned or not: a reply
+    names whom it answers), other local users mentioned a `mention` (the rule
+    fedi.domain.remote_posts follows for remote notes)."""
     told: set[int] = set()
+    if parent is not None and parent.local:
+        told.add(parent.account_id)
+        await notifications.about_post(session, parent.account_id, notifications.REPLY, post)
     for account in caption.mentions:
         if account.domain is None and account.id not in told:
             told.add(account.id)
             await notifications.about_post(session, account.id, notifications.MENTION, post)
-    if parent is not None and parent.local and parent.account_id not in told:
-        await notifications.about_post(session, parent.account_id, notifications.REPLY, post)

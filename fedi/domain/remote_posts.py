@@ -137,6 +137,7 @@ def _new_post(
         spoiler_text=cut_bytes((note.summary or "").strip(), limits.remote_content_bytes),
         sensitive=note.sensitive,
         in_reply_to_uri=note.in_reply_to,
+        language=note.language,
     )
     if note.updated is not None:  # fetched or received after an edit
         post.updated_at = min(note.updated, utcnow())
@@ -308,8 +309,9 @@ async def mark_remixes(session: AsyncSession, remote: list[Post]) -> None:
 
 
 async def _notify(session: AsyncSession, new_posts: list[tuple[RemoteNote, Post]]) -> None:
-    """Mentions of local users, and replies to their posts, become notifications. A reply that
-    also mentions its addressee is a mention, as in Mastodon."""
+    """Replies to local users' posts and mentions of local users become notifications. A reply
+    that also mentions its addressee (as replies do) is one notification, a reply (the client
+    API shows it as a mention, as Mastodon has no other kind)."""
     mentioned = {href for note, _ in new_posts for href in note.mentions}
     replied_to = {note.in_reply_to for note, _ in new_posts if note.in_reply_to}
     local_accounts = await session.execute(
@@ -322,15 +324,16 @@ async def _notify(session: AsyncSession, new_posts: list[tuple[RemoteNote, Post]
     authors_of = {uri: account_id for uri, account_id in local_posts}
     for note, post in new_posts:
         told = set()
+        replied = authors_of.get(note.in_reply_to or "")
+        if replied is not None:
+            told.add(replied)
+            await notifications.about_post(session, replied, notifications.REPLY, post)
         for href in note.mentions:
             if href in local_ids and local_ids[href] not in told:
                 told.add(local_ids[href])
                 await notifications.about_post(
                     session, local_ids[href], notifications.MENTION, post
                 )
-        replied = authors_of.get(note.in_reply_to or "")
-        if replied is not None and replied not in told:
-            await notifications.about_post(session, replied, notifications.REPLY, post)
 
 
 _PUBLIC = ("https://www.w3.org/ns/activitystreams#Public", "as:Public", "Public")
@@ -359,10 +362,10 @@ def post_and_media(
 async def retag(session: AsyncSession, note: RemoteNote, post: Post) -> None:
     """Replace a stored post's hashtags and mentions with those of its edited note; local
     users the edit newly mentions are notified (as Mastodon and GoToSocial now do; one told
-    before is not told again: a notification is kept once per kind and post)."""
+    of the post before, of a mention or a reply, is not told again)."""
     await session.execute(sql_delete(PostTag).where(PostTag.post_id == post.id))
     await session.execute(sql_delete(Mention).where(Mention.post_id == post.id))
     await _tag(session, [(note, post)])
     await session.flush()
     for account_id in await posts.local_mentions(session, post.id):
-        await notifications.about_post(session, account_id, notifications.MENTION, post)
+        await notifications.newly_mentioned(session, account_id, post)

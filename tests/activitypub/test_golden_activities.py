@@ -248,3 +248,35 @@ def test_a_blurhash_outside_its_alphabet_is_dropped() -> None:
     doc["object"]["attachment"][0]["blurhash"] = 'LCDRH7"><script>alert(1)</script>'
     [gif] = parse_note(doc["object"]).images
     assert gif.blurhash is None and gif.description == "90's Trent Reznor turning to the camera"
+
+
+def test_the_language_is_the_content_map_s_key() -> None:
+    # As Mastodon reads a remote status's language: the first key of `contentMap`.
+    languages = {
+        name: _create(f"{name}.json")[1].language
+        for name in (
+            "mastodon_create_image",
+            "mastodon_create_reply_mention",
+            "gotosocial_create_images_cw",
+            "pixelfed_create_image",
+        )
+    }
+    assert languages == {
+        "mastodon_create_image": "de",
+        "mastodon_create_reply_mention": "en",
+        "gotosocial_create_images_cw": "en",
+        "pixelfed_create_image": None,  # Pixelfed sends no contentMap
+    }
+
+
+def test_a_note_with_only_a_content_map_is_read_from_it() -> None:
+    base = {
+        "id": "https://remote.example/notes/1",
+        "type": "Note",
+        "attributedTo": "https://remote.example/users/ana",
+    }
+    note = parse_note({**base, "contentMap": {"pt-BR": "<p>olá</p>"}})
+    assert (note.content_html, note.language) == ("<p>olá</p>", "pt-BR")
+    for key in ("<script>", "english language", "x" * 20, ""):
+        odd = parse_note({**base, "content": "<p>hi</p>", "contentMap": {key: "<p>hi</p>"}})
+        assert (odd.content_html, odd.language) == ("<p>hi</p>", None)

@@ -226,8 +226,9 @@ def test_likes_boosts_replies_and_mentions_between_local_users(local: Local) -> 
     caption = f"lovely, @{handle['zed']}"
     reply = local.cli("reply", "alice", note, "a frog", "--caption", caption).strip()
     reply_note = f"{local.base}/users/alice/statuses/{reply.rsplit('/', 1)[1]}"
-    # A reply that mentions the author it answers is a mention, as in Mastodon.
-    assert local.notifications("zed")[0] == ("mention", handle["alice"], reply_note)
+    # A reply that mentions the author it answers is one notification, a reply (the client
+    # API shows it as Mastodon's "mention").
+    assert local.notifications("zed")[0] == ("reply", handle["alice"], reply_note)
     status, reply_doc = local.get(f"/users/alice/statuses/{reply.rsplit('/', 1)[1]}")
     assert status == 200 and reply_doc["inReplyTo"] == note
     assert [tag["href"] for tag in reply_doc["tag"]] == [f"{local.base}/users/zed"]

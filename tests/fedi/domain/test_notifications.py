@@ -47,7 +47,7 @@ async def test_each_cause_notifies_once_and_undo_takes_it_back(
         (mallory, activity("Follow", mallory, alice, 1)),
         (mallory, activity("Create", mallory, _note(mallory, 1, mention=alice), 1)),
         (trent, activity("Create", trent, _note(trent, 2, reply_to=post), 2)),
-        # a reply that also mentions alice is one notification, a mention
+        # a reply that also mentions alice (as replies do) is one notification, a reply
         (mallory, activity("Create", mallory, _note(mallory, 3, mention=alice, reply_to=post), 3)),
         (trent, like),
         (trent, activity("Like", trent, post, 2)),  # the same like again: no second notice
@@ -62,7 +62,7 @@ async def test_each_cause_notifies_once_and_undo_takes_it_back(
     expected = [
         ("boost", "mallory"),
         ("like", "trent"),
-        ("mention", "mallory"),
+        ("reply", "mallory"),
         ("reply", "trent"),
         ("mention", "mallory"),
         ("follow", "mallory"),

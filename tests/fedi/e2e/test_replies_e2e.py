@@ -99,14 +99,14 @@ async def test_replies_both_ways_reach_the_author_the_collection_and_the_thread(
     )
 
     # A keeps it: in the post's replies collection, in its thread, and alice is told. The reply
-    # mentions her, so it is a `mention` (fedi/domain/remote_posts._notify, as Mastodon has it).
+    # mentions her too, and is one notification, a `reply` (fedi/domain/remote_posts._notify).
     listed = await asyncio.to_thread(
         wait_for,
         lambda: _replies(a, original["id"])["totalItems"] == 1 and _replies(a, original["id"]),
     )
     assert listed["first"]["items"] == [reply["id"]]
     assert listed["first"]["partOf"] == f"{original['id']}/replies"
-    assert await asyncio.to_thread(_notified, a, "mention", b.actor, reply["id"])
+    assert await asyncio.to_thread(_notified, a, "reply", b.actor, reply["id"])
     thread = await asyncio.to_thread(a.cli_json, "thread", "alice", original_url)
     assert [entry["uri"] for entry in thread["descendants"]] == [reply["id"]]
 
@@ -116,7 +116,7 @@ async def test_replies_both_ways_reach_the_author_the_collection_and_the_thread(
     assert answer["tag"] == [_mention_tag(b.actor, b.handle)]
     stored = await asyncio.to_thread(wait_for, lambda: _stored(b, answer["id"]))
     assert stored.in_reply_to_uri == reply["id"]
-    assert await asyncio.to_thread(wait_for, lambda: _notified(b, "mention", a.actor, answer["id"]))
+    assert await asyncio.to_thread(wait_for, lambda: _notified(b, "reply", a.actor, answer["id"]))
     assert (await asyncio.to_thread(_replies, b, reply["id"]))["first"]["items"] == [answer["id"]]
     thread = await asyncio.to_thread(b.cli_json, "thread", "bob", reply_url)
     assert [entry["uri"] for entry in thread["ancestors"]] == [original["id"]]
@@ -181,7 +181,7 @@ async def test_mentions_and_hashtags_reach_whom_they_name(pair: tuple[Instance, 
     )
     reply = await asyncio.to_thread(_note, a, reply_url.strip())
     assert reply["inReplyTo"] == note["id"] and reply["tag"] == [_mention_tag(a.actor, a.handle)]
-    assert await asyncio.to_thread(_notified, a, "mention", carol, reply["id"])
+    assert await asyncio.to_thread(_notified, a, "reply", carol, reply["id"])
     assert (await asyncio.to_thread(_replies, a, note["id"]))["first"]["items"] == [reply["id"]]
 
 

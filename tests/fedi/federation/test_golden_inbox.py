@@ -260,8 +260,9 @@ async def test_recorded_posts_are_stored_as_their_authors_meant(
         ],
     )
 
-    # The replies: stored as replies to alice's post, each mentioning her, each one mention
-    # notification (not a second, reply one, as in Mastodon). Mastodon's has Public only in
+    # The replies: stored as replies to alice's post, each mentioning her, each one reply
+    # notification (not a second, mention one; the API shows it as Mastodon's "mention").
+    # Mastodon's has Public only in
     # `cc`: unlisted, as Mastodon reads (and addresses) one.
     for doc, visibility in ((reply, "unlisted"), (gts_reply, "public"), (pixelfed_reply, "public")):
         post, media = await asyncio.to_thread(_stored, server, doc["object"]["id"])
@@ -272,13 +273,14 @@ async def test_recorded_posts_are_stored_as_their_authors_meant(
         )
     assert sorted(await asyncio.to_thread(_notifications, server, alice)) == sorted(
         [
-            ("mention", mallory.id, reply["object"]["id"]),
-            ("mention", peggy.id, gts_reply["object"]["id"]),
-            ("mention", peggy.id, pixelfed_reply["object"]["id"]),
+            ("reply", mallory.id, reply["object"]["id"]),
+            ("reply", peggy.id, gts_reply["object"]["id"]),
+            ("reply", peggy.id, pixelfed_reply["object"]["id"]),
         ]
     )
-    # Mastodon's mention link is kept, with our `rel`.
+    # Mastodon's mention link is kept, with our `rel`; the language is its contentMap's key.
     post, _ = await asyncio.to_thread(_stored, server, reply["object"]["id"])
+    assert post.language == "en"
     assert 'class="h-card"' in post.content_html and 'class="u-url mention"' in post.content_html
     assert f'href="{remote.base}/elsewhere/mamot.fr/@retiolus"' in post.content_html
     assert 'rel="nofollow noopener noreferrer"' in post.content_html
@@ -372,7 +374,7 @@ async def test_recorded_posts_are_stored_as_their_authors_meant(
     )
     assert (tags, sorted(mentioned)) == (["film"], sorted([alice, mallory.id]))
     told = await asyncio.to_thread(_notifications, server, alice)
-    assert told.count(("mention", peggy.id, pixelfed_reply["object"]["id"])) == 1
+    assert told.count(("reply", peggy.id, pixelfed_reply["object"]["id"])) == 1
 
     # The content warning and the sensitive flag.
     post, _ = await asyncio.to_thread(_stored, server, cw["object"]["id"])
@@ -411,8 +413,8 @@ async def test_recorded_posts_are_stored_as_their_authors_meant(
     assert post.deleted_at is not None and post.content_html == ""
     assert sorted(await asyncio.to_thread(_notifications, server, alice)) == sorted(
         [
-            ("mention", peggy.id, gts_reply["object"]["id"]),
-            ("mention", peggy.id, pixelfed_reply["object"]["id"]),
+            ("reply", peggy.id, gts_reply["object"]["id"]),
+            ("reply", peggy.id, pixelfed_reply["object"]["id"]),
         ]
     )
 

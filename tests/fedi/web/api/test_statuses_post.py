@@ -91,6 +91,23 @@ async def test_a_painted_status_has_its_language(client: Pair, scene: Scene) -> 
     assert (await note_doc.get_json())["contentMap"] == {"de": made["content"]}
 
 
+async def test_a_status_without_a_language_has_the_account_s_default(
+    client: Pair, scene: Scene
+) -> None:
+    # As Mastodon: the app's `language`, else the one set in the account's preferences.
+    http, _ = client
+    response = await http.patch(
+        "/api/v1/accounts/update_credentials",
+        headers=bearer(scene.alice_token),
+        form={"source[language]": "fr"},
+    )
+    assert response.status_code == 200
+    made = await _create(http, scene.alice_token, form={"status": "/paint un phare"})
+    assert made["language"] == "fr"
+    said = await _create(http, scene.alice_token, form={"status": "/paint Boot", "language": "de"})
+    assert said["language"] == "de"
+
+
 async def test_without_paint_it_says_how(client: Pair, scene: Scene) -> None:
     http, _ = client
     # A new post of text alone: posts here are pictures, and the app shows the reason.

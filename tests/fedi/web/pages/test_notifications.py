@@ -69,5 +69,6 @@ async def test_a_warned_post_is_previewed_by_its_warning_only(site: Pair) -> Non
     await make_post(svc, replace(warned, in_reply_to=str(post.id)))
     await sign_in(http)
     html = await page(http, "/notifications")
-    assert "mentioned you" in html and "Content warning: stormy" in html  # the reply
+    assert "replied to your post" in html and "Content warning: stormy" in html
+    assert "mentioned you" not in html  # a reply names whom it answers: one notice, a reply
     assert "quite dark" not in html and "a shipwreck" not in html

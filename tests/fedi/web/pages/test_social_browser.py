@@ -97,8 +97,8 @@ def test_a_newcomer_signs_up_and_is_told_of_a_follow_like_boost_and_reply(
         for what in ("followed you", "liked your post", "boosted your post"):
             expect(notices.filter(has_text=what)).to_contain_text("Bob @bob")
         # The web's reply box starts with "@ada" (as Mastodon's does): the reply mentions her,
-        # and a mention is what she is told of (the rule fedi.domain.posting._notify follows).
-        reply = notices.filter(has_text="mentioned you")
+        # and she is told of one reply (the rule fedi.domain.posting._notify follows).
+        reply = notices.filter(has_text="replied to your post")
         expect(reply).to_contain_text("Bob @bob")
         if shots:
             shoot(ada, "notifications")
