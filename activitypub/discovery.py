@@ -49,20 +49,23 @@ def parse_resource(resource: str) -> Resource:
     return Resource(user, None, host.lower())
 
 
-def jrd(subject: str, actor_url: str, profile_url: str) -> dict[str, Any]:
-    """The WebFinger answer for one account, with the links Mastodon looks for."""
-    return {
-        "subject": subject,
-        "aliases": [profile_url, actor_url],
-        "links": [
-            {
-                "rel": "http://webfinger.net/rel/profile-page",
-                "type": "text/html",
-                "href": profile_url,
-            },
-            {"rel": "self", "type": AS_MEDIA_TYPE, "href": actor_url},
-        ],
-    }
+# Where a server takes its users to follow or answer something seen elsewhere: the template's
+# {uri} is the account's or post's id (OStatus named it; Mastodon, Pleroma and Misskey use it).
+SUBSCRIBE_REL = "http://ostatus.org/schema/1.0/subscribe"
+
+
+def jrd(
+    subject: str, actor_url: str, profile_url: str, subscribe_template: str | None = None
+) -> dict[str, Any]:
+    """The WebFinger answer for one account, with the links Mastodon looks for (and where
+    its owner's server takes them to follow from a page elsewhere)."""
+    links: list[dict[str, str]] = [
+        {"rel": "http://webfinger.net/rel/profile-page", "type": "text/html", "href": profile_url},
+        {"rel": "self", "type": AS_MEDIA_TYPE, "href": actor_url},
+    ]
+    if subscribe_template is not None:
+        links.append({"rel": SUBSCRIBE_REL, "template": subscribe_template})
+    return {"subject": subject, "aliases": [profile_url, actor_url], "links": links}
 
 
 def host_meta(base_url: str) -> str:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote
 
+from .discovery import SUBSCRIBE_REL
 from .http import JRD_ACCEPT, FetchError, HttpClient
 
 SELF_TYPES = (
@@ -46,13 +48,7 @@ async def lookup(client: HttpClient, handle: str, *, scheme: str = "https") -> s
 
 async def resolve(client: HttpClient, handle: str, *, scheme: str = "https") -> Resolved:
     """The host's WebFinger answer for a handle: its subject and the actor it points to."""
-    user, host = parse_handle(handle)
-    resource = quote(f"acct:{user}@{host}", safe="")
-    url = f"{scheme}://{host}/.well-known/webfinger?resource={resource}"
-    try:
-        doc = await client.get_json(url, accept=JRD_ACCEPT, expect_id=False)
-    except FetchError as exc:
-        raise WebFingerError(f"WebFinger lookup of {user}@{host} failed: {exc.reason}") from exc
+    doc = await _answer(client, handle, scheme)
     links = doc.get("links")
     for link in links if isinstance(links, list) else []:
         if not isinstance(link, dict) or link.get("rel") != "self":
@@ -62,7 +58,37 @@ async def resolve(client: HttpClient, handle: str, *, scheme: str = "https") -> 
             subject = doc.get("subject")
             canonical = subject.removeprefix("acct:").lower() if isinstance(subject, str) else None
             return Resolved(canonical, str(link["href"]))
+    user, host = parse_handle(handle)
     raise WebFingerError(f"{user}@{host} has no ActivityPub actor")
+
+
+async def subscribe_template(client: HttpClient, handle: str, *, scheme: str = "https") -> str:
+    """Where the handle's server takes its user to follow (or answer) something seen on
+    another server: its WebFinger answer's subscribe template, with `{uri}` in it."""
+    doc = await _answer(client, handle, scheme)
+    links = doc.get("links")
+    for link in links if isinstance(links, list) else []:
+        if isinstance(link, dict) and link.get("rel") == SUBSCRIBE_REL:
+            template = link.get("template")
+            if isinstance(template, str) and "{uri}" in template and _web(template):
+                return template
+    _, host = parse_handle(handle)
+    raise WebFingerError(f"{host} does not say where its users follow from elsewhere")
+
+
+async def _answer(client: HttpClient, handle: str, scheme: str) -> dict[str, Any]:
+    """The handle's host's WebFinger answer (a JRD) for it."""
+    user, host = parse_handle(handle)
+    resource = quote(f"acct:{user}@{host}", safe="")
+    url = f"{scheme}://{host}/.well-known/webfinger?resource={resource}"
+    try:
+        return dict(await client.get_json(url, accept=JRD_ACCEPT, expect_id=False))
+    except FetchError as exc:
+        raise WebFingerError(f"WebFinger lookup of {user}@{host} failed: {exc.reason}") from exc
+
+
+def _web(url: str) -> bool:
+    return url.startswith(("https://", "http://"))
 
 
 def _https(_host: str) -> str:

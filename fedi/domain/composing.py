@@ -40,8 +40,8 @@ class QuotaLeft:
 
 @dataclass(frozen=True)
 class Remix:
-    """What a remix starts from: the source post's prompt, its URI (what the remix links) and
-    the id the pages know it by."""
+    """What a remix starts from: the source post's prompt, its URI (what the remix links),
+    the id the pages know it by and its page here (a remote post's is shown here too)."""
 
     post_id: int
     uri: str
@@ -97,7 +97,8 @@ async def remix_source(svc: Services, viewer: Account, post_id: int) -> Remix:
     if prompt is None:
         raise RecordNotFound(f"post {post_id} has no prompt to remix")
     post = entry.post
-    return Remix(post.id, post.uri, post.url or post.uri, prompt)
+    page = (post.url or post.uri) if post.local else f"{svc.urls.base}/posts/{post.id}"
+    return Remix(post.id, post.uri, page, prompt)
 
 
 async def remixes(svc: Services, post: Post, viewer: Account | None) -> list[tuple[Post, Account]]:

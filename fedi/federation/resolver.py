@@ -99,7 +99,7 @@ async def _remote(svc: Services, handle_or_url: str) -> Account:
         if is_url:
             return await get_actor(svc, handle_or_url)
         found = await webfinger.canonical(
-            svc.http, handle_or_url, scheme_of=lambda host: _scheme(svc, host)
+            svc.http, handle_or_url, scheme_of=lambda host: webfinger_scheme(svc, host)
         )
         handle = found.subject or handle_or_url
         for server in (parse_handle(handle)[1], urlsplit(found.actor).netloc):
@@ -128,7 +128,7 @@ async def _confirm_handle(svc: Services, handle: str, account: Account) -> None:
     if actor_host == host:
         return
     claimed = await webfinger.resolve(
-        svc.http, f"{account.username}@{actor_host}", scheme=_scheme(svc, actor_host)
+        svc.http, f"{account.username}@{actor_host}", scheme=webfinger_scheme(svc, actor_host)
     )
     if claimed.actor != account.uri or claimed.subject != f"{user.lower()}@{host}":
         raise AccountNotFound(
@@ -136,7 +136,7 @@ async def _confirm_handle(svc: Services, handle: str, account: Account) -> None:
         )
 
 
-def _scheme(svc: Services, host: str) -> str:
+def webfinger_scheme(svc: Services, host: str) -> str:
     """How WebFinger is asked of `host`: plain http on loopback when private addresses are
     allowed (tests, local development), else https. Never of ourselves: a remote handle
     whose canonical handle is one of ours is AccountNotFound, before any request."""

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from storage.models import Account, Follow
 
@@ -67,15 +68,20 @@ def start_instance(tmp_path: Path, databases: DatabaseFactory, user: str) -> Ins
 def follow(follower: Instance, target: Instance) -> None:
     """follower's user follows target's user, and waits until target's Accept has arrived."""
     follower.cli("follow", follower.user, target.handle)
-    wait_for(lambda: _follow_state(follower, target) == "accepted")
+    wait_for(lambda: follow_state(follower, target, on=follower) == "accepted")
 
 
-def _follow_state(follower: Instance, target: Instance) -> str | None:
+def follow_state(follower: Instance, target: Instance, *, on: Instance) -> str | None:
+    """The state of follower's user's follow of target's user, as the server `on` has it
+    (either of the two)."""
+    who, whom = aliased(Account), aliased(Account)
+
     async def state(session: AsyncSession) -> str | None:
         return await session.scalar(
             select(Follow.state)
-            .join(Account, Account.id == Follow.target_id)
-            .where(Account.uri == target.actor)
+            .join(who, who.id == Follow.follower_id)
+            .join(whom, whom.id == Follow.target_id)
+            .where(who.uri == follower.actor, whom.uri == target.actor)
         )
 
-    return query(follower.config, state)
+    return query(on.config, state)

@@ -22,6 +22,7 @@ from fedi.web import sessions
 from fedi.web.csrf import CsrfError, check_csrf
 from fedi.web.helpers import services
 from fedi.web.pages import post_view
+from fedi.web.pages.items import post_path
 from storage.models import Account
 from storage.timelines import Entry
 
@@ -64,7 +65,7 @@ async def _signed_in_form(post_id: int) -> tuple[Account, Entry, dict[str, str],
     except CsrfError:
         abort(403)
     entry = await _visible(services(), viewer, post_id)
-    back = local_path(form.get("next"), post_view.post_path(entry.post, entry.author))
+    back = local_path(form.get("next"), post_path(entry.post, entry.author))
     return viewer, entry, dict(form), back
 
 
@@ -144,7 +145,7 @@ async def confirm_delete(post_id: int) -> Answer:
     return await render_template(
         "post_delete.html",
         post=entry.post,
-        back=post_view.post_path(entry.post, entry.author),
+        back=post_path(entry.post, entry.author),
         settings=services().settings,
     )
 
@@ -160,7 +161,7 @@ async def delete(post_id: int) -> Answer:
     if entry.post.account_id != viewer.id:
         abort(404)
     await deletes.delete_post(services(), viewer.username, str(entry.post.id))
-    page = post_view.post_path(entry.post, entry.author)
+    page = post_path(entry.post, entry.author)
     back = local_path(form.get("next"), f"/@{viewer.username}")
     return redirect(f"/@{viewer.username}" if back == page else back, code=303)
 
@@ -206,5 +207,5 @@ async def remote_post(post_id: int) -> Answer:
     svc, viewer = services(), await sessions.signed_in()
     entry = await _visible(svc, viewer, post_id)
     if entry.post.local:
-        return redirect(post_view.post_path(entry.post, entry.author))
+        return redirect(post_path(entry.post, entry.author))
     return await post_view.render(svc, viewer, await post_view.thread_of(svc, viewer, post_id))

@@ -20,20 +20,15 @@ from fedi.domain.threads import Thread
 from fedi.federation.as2.captions import stored_html
 from fedi.federation.as2.notes import tags_of
 from fedi.media.c2pa import carries_credentials
+from fedi.web.pages.items import post_path
 from storage import posts
 from storage.models import Account, MediaAttachment, Post
 from storage.timelines import Entry
 
 
-def post_path(post: Post, author: Account) -> str:
-    """A post's page here: /@user/<id> for ours, /posts/<id> for a remote one."""
-    return f"/@{author.username}/{post.id}" if post.local else f"/posts/{post.id}"
-
-
 def author_path(author: Account) -> str:
     """An account's page here: /@user, or /@user@host for a remote one."""
-    handle = author.username if author.domain is None else f"{author.username}@{author.domain}"
-    return f"/@{quote(handle, safe='@')}"
+    return f"/@{quote(_handle(author), safe='@')}"
 
 
 def _handle(author: Account) -> str:

@@ -38,7 +38,8 @@ async def webfinger() -> Response:
     if account is None or account.suspended_at is not None:  # deleted: Mastodon answers 404
         return _cors(error(404, "no such account here"))
     subject = f"acct:{account.username}@{svc.settings.instance.host}"
-    doc = discovery.jrd(subject, account.uri, account.url or account.uri)
+    follow_here = f"{svc.settings.instance.url}/authorize_interaction?uri={{uri}}"
+    doc = discovery.jrd(subject, account.uri, account.url or account.uri, follow_here)
     response = json_response(doc, discovery.JRD_MEDIA_TYPE)
     return _cors(response)
 

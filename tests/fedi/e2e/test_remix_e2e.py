@@ -23,6 +23,7 @@ from tests.support.inspect import query
 from tests.support.oauth import PASSWORD, csrf_of
 from tests.support.pair import Instance, follow
 from tests.support.servers import wait_for
+from tests.support.web_session import ok, signed_in
 
 AS2 = "application/activity+json"
 
@@ -34,41 +35,28 @@ def _stored(instance: Instance, uri: str) -> Post | None:
     return query(instance.config, read)
 
 
-def _ok(response: requests.Response, status: int = 200) -> requests.Response:
-    assert response.status_code == status, (response.url, response.text[:500])
-    return response
-
-
-def _signed_in(instance: Instance) -> requests.Session:
-    """A browser-like session of the instance's user on its pages."""
-    web = requests.Session()
-    token = csrf_of(_ok(web.get(f"{instance.base}/auth/sign_in?force=1", timeout=10)).text)
-    form = {"username": instance.user, "password": PASSWORD, "csrf_token": token}
-    _ok(web.post(f"{instance.base}/auth/sign_in", data=form, allow_redirects=False), 303)
-    return web
-
-
 def _remix(instance: Instance, web: requests.Session, post_id: int, prompt: str) -> str:
     """Paint a remix of the post from /compose?remix=<id> and publish it; its page's path."""
     base = instance.base
-    compose = _ok(web.get(f"{base}/compose?remix={post_id}", timeout=10)).text
+    compose = ok(web.get(f"{base}/compose?remix={post_id}", timeout=10)).text
     assert "Remixing" in compose
+    assert f'href="{base}/posts/{post_id}">this picture' in compose  # its page here
     form = {"csrf_token": csrf_of(compose), "prompt": prompt, "aspect_ratio": "1:1"}
-    painting = _ok(
+    painting = ok(
         web.post(f"{base}/compose", data={**form, "remix": str(post_id)}, allow_redirects=False),
         303,
     ).headers["Location"]
     preview = ""
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        preview = _ok(web.get(urljoin(base, painting), timeout=10)).text
+        preview = ok(web.get(urljoin(base, painting), timeout=10)).text
         if "Painting your picture" not in preview:
             break
         time.sleep(0.2)
     assert "It will link the picture it remixes" in preview
     publish = urljoin(base, painting.split("?")[0] + "/publish")
     fields = {"csrf_token": csrf_of(preview), "alt_text": "a fox", "remix": str(post_id)}
-    done = _ok(web.post(publish, data=fields, allow_redirects=False), 303)
+    done = ok(web.post(publish, data=fields, allow_redirects=False), 303)
     return str(done.headers["Location"])
 
 
@@ -86,8 +74,8 @@ async def test_a_remix_on_b_is_listed_under_its_source_on_a(
     on_b: Post = await asyncio.to_thread(wait_for, lambda: _stored(b, source["id"]))
 
     # B's page of alice's post offers her prompt and a remix of it.
-    web = await asyncio.to_thread(_signed_in, b)
-    html = _ok(await asyncio.to_thread(web.get, f"{b.base}/posts/{on_b.id}")).text
+    web = await asyncio.to_thread(signed_in, b)
+    html = ok(await asyncio.to_thread(web.get, f"{b.base}/posts/{on_b.id}")).text
     links = [anchor.attrs["href"] for anchor in elements(html, "a")]
     assert "/compose?prompt=a%20lighthouse%20%26%20a%20gull%20at%20dusk" in links
     assert f"/compose?remix={on_b.id}" in links
@@ -101,7 +89,7 @@ async def test_a_remix_on_b_is_listed_under_its_source_on_a(
     # A keeps it (alice does not follow bob) as a remix of her post, and her page lists it.
     on_a: Post = await asyncio.to_thread(wait_for, lambda: _stored(a, remix["id"]))
     assert on_a.remix_of_uri == source["id"] and not on_a.local
-    page = _ok(await asyncio.to_thread(requests.get, source_url, timeout=10)).text
+    page = ok(await asyncio.to_thread(requests.get, source_url, timeout=10)).text
     listed = page[page.index('class="remixes"') :]
     first = next(anchor.attrs["href"] for anchor in elements(listed, "a"))
     assert first == f"/posts/{on_a.id}"

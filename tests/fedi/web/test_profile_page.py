@@ -26,6 +26,7 @@ async def test_a_visitor_sees_avatar_counts_and_pinned_first(client: Pair) -> No
     rest = html.index('aria-label="Pictures"')
     assert pinned < html.index(str(first.url)) < rest < html.index(str(second.url))
     assert "search there for" in html and 'action="/@alice/follow"' not in html
+    assert 'action="/@alice/remote_follow"' in html  # follow from the visitor's own server
 
 
 async def test_signed_in_follow_and_unfollow_from_the_page(client: Pair) -> None:

@@ -31,6 +31,12 @@ async def test_webfinger_acct_and_actor_url(client: tuple[Client, Services]) -> 
     assert doc["subject"] == f"acct:alice@{host}"
     self_link = next(link for link in doc["links"] if link["rel"] == "self")
     assert self_link == {"rel": "self", "type": AS2, "href": svc.urls.actor("alice")}
+    # Where alice follows from a page elsewhere (Mastodon's remote follow looks for it).
+    subscribe = next(link for link in doc["links"] if link["rel"].endswith("/subscribe"))
+    assert subscribe == {
+        "rel": "http://ostatus.org/schema/1.0/subscribe",
+        "template": f"{svc.urls.base}/authorize_interaction?uri={{uri}}",
+    }
     by_url = await http.get(f"/.well-known/webfinger?resource={svc.urls.actor('alice')}")
     assert (await by_url.get_json(force=True))["subject"] == doc["subject"]
 
