@@ -11,6 +11,7 @@ as on a standby: SQLSTATE 25006.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -57,6 +58,8 @@ async def new_connections(engine: AsyncEngine) -> None:
     a connection in the pool it is disposing."""
     old = engine.sync_engine.pool
     engine.sync_engine.pool = old.recreate()  # no await: every checkout from here is the new
-    while old.checkedout():
+    deadline = time.monotonic() + 30
+    # Polled: the pool's checkin event comes before the connection is back in the pool.
+    while old.checkedout() and time.monotonic() < deadline:  # noqa: ASYNC110
         await asyncio.sleep(0.01)
     await greenlet_spawn(old.dispose)
